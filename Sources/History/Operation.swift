@@ -10,7 +10,7 @@ public enum Outcome: String, Sendable, Hashable {
 }
 
 /// A client operation: an invocation paired with its completion.
-public struct Operation: Sendable, Hashable {
+public struct HistoryOperation: Sendable, Hashable {
     /// Position of this operation among all operations of its history, by invocation order.
     public var id: Int
     public var process: ProcessID
@@ -53,8 +53,8 @@ extension History {
     /// Nemesis events are skipped. An invocation never completed becomes an `info` operation.
     /// A completion without a pending invocation, or a second invocation while one is pending
     /// (not after `info`, which frees the process), is an error naming the line.
-    public func operations() throws(HistoryError) -> [Operation] {
-        var ops: [Operation] = []
+    public func operations() throws(HistoryError) -> [HistoryOperation] {
+        var ops: [HistoryOperation] = []
         ops.reserveCapacity(events.count / 2 + 1)
         var pending: [ProcessID: Int] = [:]
         for (i, e) in events.enumerated() where e.process != .nemesis {
@@ -68,7 +68,7 @@ extension History {
                 }
                 pending[e.process] = ops.count
                 ops.append(
-                    Operation(
+                    HistoryOperation(
                         id: ops.count, process: e.process, f: e.f, key: e.key, input: e.value,
                         output: .null, outcome: .info, invokeIndex: i, completeIndex: nil,
                         invokeTime: e.time))

@@ -32,11 +32,12 @@ extension Value: CustomStringConvertible {
     }
 }
 
-extension Value: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByNilLiteral,
+// Not ExpressibleByNilLiteral on purpose: `cond ? value : nil` in a function returning
+// `Value?` would quietly become `.null` instead of `nil`.
+extension Value: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral,
     ExpressibleByArrayLiteral
 {
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(stringLiteral value: String) { self = .string(value) }
-    public init(nilLiteral: ()) { self = .null }
     public init(arrayLiteral elements: Value...) { self = .array(elements) }
 }

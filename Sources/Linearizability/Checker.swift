@@ -1,0 +1,198 @@
+import Foundation
+import History
+import Synchronization
+
+/// Checks histories for linearizability against a model.
+///
+/// The history is split into independent partitions (P-compositionality), and the partitions
+/// are searched in parallel on `workers` threads in time slices, so that an intractable
+/// partition never stops the others from being decided. The first invalid partition stops the
+/// rest (unless told otherwise) and gets a shrunk counterexample. Running out of time or memory
+/// gives `unknown`, never `valid`.
+public enum Checker {
+    /// Checks `operations` (from `History.operations()`) against `model`.
+    public static func check<M: Model>(
+        _ operations: [HistoryOperation], model: M, options: CheckOptions = CheckOptions()
+    ) throws(ModelError) -> CheckResult {
+        try run(operations, model: model, hooks: nil, options: options)
+    }
+
+    /// Checks `operations` against a monotone model, pruning with its observations.
+    public static func check<M: MonotoneModel>(
+        _ operations: [HistoryOperation], model: M, options: CheckOptions = CheckOptions()
+    ) throws(ModelError) -> CheckResult {
+        try run(operations, model: model, hooks: MonotoneHooks(model), options: options)
+    }
+
+    /// Reads nothing and blocks the calling thread; call it from a thread that may block, or
+    /// through `checkDetached`.
+    static func run<M: Model>(
+        _ operations: [HistoryOperation], model: M, hooks: MonotoneHooks<M>?, options: CheckOptions
+    ) throws(ModelError) -> CheckResult {
+        let start = ContinuousClock.now
+        let prepared = try PreparedHistory(operations: operations, model: model, split: options.split)
+        let schedule = PartitionScheduler(prepared: prepared, model: model, hooks: hooks, options: options)
+        let outcome = schedule.run(deadline: start + options.timeout)
+        var counterexample: Counterexample?
+        if let failed = outcome.firstInvalid {
+            let part = prepared.parts[failed.index]
+            let builder = CounterexampleBuilder(
+                model: model, hooks: hooks, part: part,
+                deadline: ContinuousClock.now + options.shrinkTimeout)
+            counterexample = builder.build(from: failed.search, shrink: options.shrink)
+        }
+        let verdict: Verdict =
+            outcome.results.contains { $0.verdict == .invalid }
+            ? .invalid : outcome.results.contains { $0.verdict == .unknown } ? .unknown : .valid
+        return CheckResult(
+            verdict: verdict, model: model.name, operations: operations.count,
+            partitions: outcome.results, counterexample: counterexample,
+            elapsed: ContinuousClock.now - start)
+    }
+}
+
+/// Runs the searches of all partitions on worker threads in time slices.
+final class PartitionScheduler<M: Model>: @unchecked Sendable {
+    struct Outcome {
+        var results: [PartitionResult]
+        var firstInvalid: (index: Int, search: WGLSearch<M>)?
+    }
+
+    /// One partition's search. Touched by one worker at a time: the one that took it from the
+    /// queue, until it puts it back.
+    private final class Job {
+        var search: WGLSearch<M>?
+        var result: PartitionResult
+        var memory = 0
+        init(result: PartitionResult) { self.result = result }
+    }
+
+    private enum Next { case job(Int), wait, done }
+
+    private struct Shared {
+        var queue: [Int] = []
+        var head = 0
+        var active = 0
+        var stopped = false
+        var memoryInUse = 0
+        var firstInvalid: Int?
+    }
+
+    private let prepared: PreparedHistory<M>
+    private let model: M
+    private let hooks: MonotoneHooks<M>?
+    private let options: CheckOptions
+    private let jobs: [Job]
+    private let shared = Mutex(Shared())
+
+    init(prepared: PreparedHistory<M>, model: M, hooks: MonotoneHooks<M>?, options: CheckOptions) {
+        self.prepared = prepared
+        self.model = model
+        self.hooks = hooks
+        self.options = options
+        jobs = prepared.parts.map {
+            Job(result: PartitionResult(key: $0.key, operations: $0.entries.count, verdict: .unknown,
+                                        reason: "not searched", elapsed: .zero, nodes: 0))
+        }
+    }
+
+    func run(deadline: ContinuousClock.Instant) -> Outcome {
+        let n = prepared.parts.count
+        // Small partitions first: most are decided in their first slice.
+        let order = (0..<n).sorted { prepared.parts[$0].entries.count < prepared.parts[$1].entries.count }
+        shared.withLock { $0.queue = order }
+        let workers = max(1, min(options.workers, n))
+        if workers == 1 {
+            work(deadline: deadline)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in self.work(deadline: deadline) }
+        }
+        let (stopped, invalid) = shared.withLock { ($0.stopped, $0.firstInvalid) }
+        for job in jobs where job.result.verdict == .unknown && job.result.reason == "not searched" {
+            job.result.reason = stopped ? "not searched: stopped at the first invalid partition" : "time budget exhausted"
+        }
+        return Outcome(results: jobs.map(\.result), firstInvalid: invalid.map { ($0, jobs[$0].search!) })
+    }
+
+    private func next() -> Next {
+        shared.withLock { s in
+            if s.stopped { return .done }
+            if s.head < s.queue.count {
+                s.head += 1
+                s.active += 1
+                return .job(s.queue[s.head - 1])
+            }
+            return s.active > 0 ? .wait : .done
+        }
+    }
+
+    private func work(deadline: ContinuousClock.Instant) {
+        while true {
+            switch next() {
+            case .done: return
+            case .wait: usleep(500)
+            case .job(let i): runSlice(i, deadline: deadline)
+            }
+        }
+    }
+
+    private func runSlice(_ i: Int, deadline: ContinuousClock.Instant) {
+        let job = jobs[i]
+        let search = job.search ?? WGLSearch(model: model, entries: prepared.parts[i].entries, hooks: hooks)
+        job.search = search
+        let sliceStart = ContinuousClock.now
+        let sliceEnd = min(sliceStart + options.slice, deadline)
+        var status = WGLSearch<M>.Status.suspended
+        repeat {
+            status = search.run(iterations: 4096)
+        } while status == .suspended && ContinuousClock.now < sliceEnd && !isStopped()
+        let now = ContinuousClock.now
+        job.result.elapsed += now - sliceStart
+        job.result.nodes = search.memo.count
+        let bytes = search.memo.approximateBytes
+        let overMemory = shared.withLock { s -> Bool in
+            s.memoryInUse += bytes - job.memory
+            return s.memoryInUse > options.memoryLimit
+        }
+        job.memory = bytes
+        switch status {
+        case .linearizable:
+            job.result.verdict = .valid
+            job.result.reason = nil
+            release(job)
+        case .illegal:
+            job.result.verdict = .invalid
+            job.result.reason = nil
+            shared.withLock { s in
+                if s.firstInvalid == nil { s.firstInvalid = i }
+                if options.stopAtFirstInvalid { s.stopped = true }
+                s.active -= 1
+            }
+        case .suspended:
+            if overMemory || now >= deadline {
+                job.result.reason = overMemory ? "memory budget exhausted" : "time budget exhausted"
+                release(job)
+                return
+            }
+            let stopped = shared.withLock { s -> Bool in
+                if !s.stopped { s.queue.append(i) }
+                s.active -= 1
+                return s.stopped
+            }
+            if stopped { job.result.reason = "not decided: stopped at the first invalid partition" }
+        }
+    }
+
+    private func isStopped() -> Bool { shared.withLock { $0.stopped } }
+
+    /// Frees a decided or abandoned partition's memo and ends its turn.
+    private func release(_ job: Job) {
+        job.search = nil
+        let bytes = job.memory
+        job.memory = 0
+        shared.withLock {
+            $0.memoryInUse -= bytes
+            $0.active -= 1
+        }
+    }
+}

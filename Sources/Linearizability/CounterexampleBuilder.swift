@@ -1,0 +1,114 @@
+import History
+
+/// Turns a failed search into a `Counterexample`: shrinks the partition, replays the longest
+/// linearization found, and collects the states the blocking operation met.
+struct CounterexampleBuilder<M: Model> {
+    let model: M
+    let hooks: MonotoneHooks<M>?
+    let part: PreparedHistory<M>.Part
+    let deadline: ContinuousClock.Instant
+    /// Search nodes explored to list the states the blocking operation met.
+    var explorationLimit = 50_000
+
+    func build(from failed: WGLSearch<M>, shrink: Bool) -> Counterexample {
+        var entries = part.entries
+        var ops = part.operations
+        var search = failed
+        if shrink {
+            let shrinker = Shrinker(model: model, hooks: hooks, deadline: deadline)
+            let keep = Set(shrinker.shrink(part.entries))
+            // The core operations, with every removed write kept as optional context.
+            var e2: [SearchEntry<M>] = []
+            var o2: [HistoryOperation] = []
+            for i in part.entries.indices {
+                var e = part.entries[i]
+                if !keep.contains(i) {
+                    if model.isReadOnly(e.input, e.output) { continue }
+                    e.optional = true
+                }
+                e2.append(e)
+                o2.append(part.operations[i])
+            }
+            let small = WGLSearch(model: model, entries: e2, hooks: hooks)
+            if small.run(iterations: shrinker.trialIterations) == .illegal {
+                (entries, ops, search) = (e2, o2, small)
+            }
+        }
+        let core = entries.indices.filter { !entries[$0].optional }
+        let optionalCount = entries.count - core.count
+
+        var steps: [Counterexample.Step] = []
+        var state = model.initialState
+        for placed in search.bestPrefix.map(Int.init) where placed >= 0 {  // < 0: left out
+            let i = placed
+            guard let next = model.step(state, entries[i].input, entries[i].output) else { break }
+            state = next
+            steps.append(Counterexample.Step(
+                operation: ops[i], description: describe(entries[i], ops[i]),
+                stateAfter: model.describe(state: state), optional: entries[i].optional))
+        }
+        let blocking = search.bestBlocking >= 0 ? Int(search.bestBlocking) : nil
+        let met = blocking.map { statesMet(by: $0, in: entries) } ?? []
+
+        var story: [String] = []
+        let keyText = part.key.map { "Key \($0): " } ?? ""
+        if optionalCount > 0 {
+            story.append(
+                "\(keyText)these \(core.count) operations (shrunk from \(part.entries.count)) have no linearization, "
+                    + "even when each of the \(optionalCount) other writes may have taken effect within its own interval or not at all.")
+        } else {
+            story.append("\(keyText)these \(core.count) operations (shrunk from \(part.entries.count)) have no linearization.")
+        }
+        if steps.isEmpty {
+            story.append("No operation can be placed first from the initial state \(model.describe(state: model.initialState)).")
+        } else {
+            story.append("The longest linearization found places \(steps.count) of them, ending in state \(model.describe(state: state)).")
+        }
+        if let b = blocking {
+            let metText = met.isEmpty ? model.describe(state: state) : met.joined(separator: ", ")
+            story.append(
+                "Then \(describe(entries[b], ops[b])) cannot take effect: it is illegal in every state it met (\(metText)), "
+                    + "and it completed before anything else could change the state.")
+        }
+        return Counterexample(
+            key: part.key, operations: core.map { ops[$0] }.sorted { $0.invokeIndex < $1.invokeIndex },
+            shrunkFrom: part.entries.count, linearization: steps,
+            blocking: blocking.map { ops[$0] }, blockingDescription: blocking.map { describe(entries[$0], ops[$0]) },
+            statesMet: met, explanation: story)
+    }
+
+    private func describe(_ e: SearchEntry<M>, _ op: HistoryOperation) -> String {
+        let outcome = op.outcome == .info ? " (outcome unknown)" : ""
+        return "process \(op.process): \(model.describe(input: e.input, output: e.output))\(outcome)"
+    }
+
+    /// The distinct states in which `blocking` was a candidate and illegal, by an exhaustive walk
+    /// of the (small) shrunk sub-history's search space.
+    private func statesMet(by blocking: Int, in entries: [SearchEntry<M>]) -> [String] {
+        typealias Node = ExplorationNode<M.State>
+        var seen: Set<Node> = []
+        var todo = [Node(placed: Array(repeating: false, count: entries.count), state: model.initialState)]
+        var met: [String] = []
+        var metSet: Set<M.State> = []
+        while let node = todo.popLast(), seen.count < explorationLimit {
+            guard seen.insert(node).inserted else { continue }
+            let horizon = entries.indices.filter { !node.placed[$0] }.map { entries[$0].ret }.min() ?? Int.max
+            for i in entries.indices where !node.placed[i] && entries[i].call < horizon {
+                if let s = model.step(node.state, entries[i].input, entries[i].output) {
+                    var placed = node.placed
+                    placed[i] = true
+                    todo.append(Node(placed: placed, state: s))
+                } else if i == blocking, metSet.insert(node.state).inserted {
+                    met.append(model.describe(state: node.state))
+                }
+            }
+        }
+        return met
+    }
+}
+
+/// A node of the exhaustive walk: which entries are placed, and the state.
+struct ExplorationNode<State: Hashable>: Hashable {
+    var placed: [Bool]
+    var state: State
+}

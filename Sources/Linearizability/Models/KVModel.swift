@@ -1,0 +1,102 @@
+import History
+
+/// One key of a key-value map (histories are split by key): get, put, append, cas, delete.
+///
+/// - `get`: ok output is the value read; unknown gets are left out.
+/// - `put v` sets the value; `delete` resets it to the initial value.
+/// - `append x` concatenates strings (or appends to a list; on an empty key it sets `x`).
+/// - `cas [old new]` is legal only when the value is `old`.
+/// Appends are monotone: while only appends and gets remain, a value that is not a prefix of a
+/// later get's result is a dead end (see `MonotoneModel`).
+public struct KVModel: MonotoneModel {
+    public enum Input: Sendable, Hashable {
+        case get
+        case put(Value)
+        case append(Value)
+        case cas(expected: Value, new: Value)
+        case delete
+    }
+    public typealias Output = Value?
+
+    public let initialState: Value
+    public var name: String { "kv" }
+
+    public init(initial: Value = .string("")) {
+        self.initialState = initial
+    }
+
+    public func entry(for op: HistoryOperation) throws(ModelError) -> (input: Input, output: Output)? {
+        switch op.f {
+        case "get", "read":
+            return op.outcome == .ok ? (.get, op.output) : nil
+        case "put", "write": return (.put(op.input), nil)
+        case "append": return (.append(op.input), nil)
+        case "delete": return (.delete, nil)
+        case "cas":
+            guard case .array(let pair) = op.input, pair.count == 2 else {
+                throw ModelError(op, "expected cas value [expected new]")
+            }
+            return (.cas(expected: pair[0], new: pair[1]), nil)
+        default:
+            throw ModelError(op, "expected get, put, append, cas or delete for model kv")
+        }
+    }
+
+    @inline(__always)
+    public func step(_ state: Value, _ input: Input, _ output: Value?) -> Value? {
+        switch input {
+        case .get: return output == state ? state : nil
+        case .put(let v): return v
+        case .append(let x): return Self.appending(x, to: state)
+        case .cas(let e, let n): return e == state ? n : nil
+        case .delete: return initialState
+        }
+    }
+
+    static func appending(_ x: Value, to state: Value) -> Value {
+        switch (state, x) {
+        case (.string(let s), .string(let t)): return .string(s + t)
+        case (.array(let a), _): return .array(a + [x])
+        case (.null, _): return x
+        default: return .array([state, x])
+        }
+    }
+
+    public func isMonotone(_ input: Input) -> Bool {
+        switch input {
+        case .get, .append: return true
+        default: return false
+        }
+    }
+
+    public func isObservation(_ input: Input, _ output: Value?) -> Bool {
+        if case .get = input, output != nil { return true }
+        return false
+    }
+
+    public func canStillObserve(_ input: Input, _ output: Value?, from state: Value) -> Bool {
+        guard case .get = input, let seen = output else { return true }
+        switch (state, seen) {
+        case (.string(let s), .string(let t)): return t.utf8.starts(with: s.utf8)
+        case (.array(let a), .array(let b)): return b.starts(with: a)
+        default: return true
+        }
+    }
+
+    public func isReadOnly(_ input: Input, _ output: Value?) -> Bool {
+        if case .get = input { return true }
+        return false
+    }
+
+    public func describe(state: Value) -> String { state.description }
+
+    public func describe(input: Input, output: Value?) -> String {
+        switch input {
+        case .get: return "get → \(output.map(\.description) ?? "?")"
+        case .put(let v): return "put \(v)"
+        case .append(let v): return "append \(v)"
+        case .cas(let e, let n): return "cas \(e)→\(n)"
+        case .delete: return "delete"
+        }
+    }
+}

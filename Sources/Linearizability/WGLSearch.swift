@@ -1,0 +1,273 @@
+/// The Wing–Gong linearizability search with Lowe's memo, for one partition, resumable.
+///
+/// Operations are calls and returns in a doubly linked list in history order. The search
+/// linearizes a call whose step is legal (lifting it and its return out of the list), and
+/// backtracks when it meets a return: that operation has to take effect before anything later.
+/// A node (linearized set, state) already in the memo is never explored twice.
+///
+/// Two reductions keep the search small without losing completeness:
+/// - An enabled read-only operation (a read that matches) is linearized at once without trying
+///   alternatives: moving it to the front of any linearization keeps it valid.
+/// - With a `MonotoneModel`, once only monotone operations remain, a state from which the
+///   earliest unplaced observation can no longer be reached is abandoned.
+///
+/// `run(iterations:)` does a bounded amount of work and can be called again, so a scheduler can
+/// share cores among partitions and stop any of them at a deadline.
+final class WGLSearch<M: Model> {
+    enum Status: Equatable { case linearizable, illegal, suspended }
+
+    private struct Frame {
+        var entry: Int32
+        var state: M.State
+        var forced: Bool
+        var dropped: Bool
+        var observerCursor: Int32
+    }
+
+    let model: M
+    let entries: [SearchEntry<M>]
+    private let hooks: MonotoneHooks<M>?
+
+    // Linked list: node 0 is the head sentinel; entry i has call node 2i+1 and return node 2i+2.
+    private var next: [Int32]
+    private var prev: [Int32]
+    private var cursor: Int32 = 0
+    private var arrived = true
+
+    private var state: M.State
+    private var bits: [UInt64]
+    private var bitsHash: UInt64 = 0
+    private let zobrist: [UInt64]
+    private var stack: [Frame] = []
+    private(set) var memo: Memo<M.State>
+    private let requiredCount: Int
+    private let readOnly: [Bool]
+    private var linearizedRequired = 0
+
+    // Monotone pruning.
+    private let isNonMonotone: [Bool]
+    private var nonMonotoneRemaining = 0
+    private let observers: [Int32]
+    private let observerRank: [Int32]
+    private var observerCursor: Int32 = 0
+
+    /// The deepest partial linearization seen when the search had to backtrack (an optional
+    /// entry i that was left out appears as -1-i).
+    private(set) var bestPrefix: [Int32] = []
+    private(set) var bestState: M.State
+    /// The operation that could not be placed after `bestPrefix`.
+    private(set) var bestBlocking: Int32 = -1
+    private(set) var iterationsDone = 0
+
+    init(model: M, entries: [SearchEntry<M>], hooks: MonotoneHooks<M>?) {
+        self.model = model
+        self.entries = entries
+        self.hooks = hooks
+        let n = entries.count
+        state = model.initialState
+        bestState = model.initialState
+        let words = (n + 63) / 64
+        bits = Array(repeating: 0, count: max(words, 1))
+        memo = Memo(words: max(words, 1))
+        var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
+        zobrist = (0..<n).map { _ in rng.next() }
+        requiredCount = entries.reduce(0) { $0 + ($1.isRequired ? 1 : 0) }
+        readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
+
+        // Events in history order; unknown returns all at the end, in call order.
+        var events: [(pos: Int, tie: Int, node: Int32)] = []
+        events.reserveCapacity(2 * n)
+        for (i, e) in entries.enumerated() {
+            events.append((e.call, i, Int32(2 * i + 1)))
+            events.append((e.ret, i, Int32(2 * i + 2)))
+        }
+        events.sort { $0.pos != $1.pos ? $0.pos < $1.pos : $0.tie < $1.tie }
+        next = Array(repeating: 0, count: 2 * n + 1)
+        prev = Array(repeating: 0, count: 2 * n + 1)
+        var last: Int32 = 0
+        for e in events {
+            next[Int(last)] = e.node
+            prev[Int(e.node)] = last
+            last = e.node
+        }
+        next[Int(last)] = 0
+        prev[0] = last
+
+        if let hooks {
+            isNonMonotone = entries.map { !hooks.isMonotone($0.input) }
+            nonMonotoneRemaining = isNonMonotone.reduce(0) { $0 + ($1 ? 1 : 0) }
+            let obs = entries.indices.filter {
+                entries[$0].isRequired && hooks.isObservation(entries[$0].input, entries[$0].output)
+            }.sorted { entries[$0].ret < entries[$1].ret }
+            observers = obs.map { Int32($0) }
+            var rank = Array(repeating: Int32(-1), count: n)
+            for (r, i) in obs.enumerated() { rank[i] = Int32(r) }
+            observerRank = rank
+        } else {
+            isNonMonotone = []
+            observers = []
+            observerRank = []
+        }
+        cursor = next[0]
+    }
+
+    @inline(__always) private func isCall(_ node: Int32) -> Bool { node & 1 == 1 }
+    @inline(__always) private func entryOf(_ node: Int32) -> Int { Int((node - 1) >> 1) }
+
+    private func unlink(_ node: Int) {
+        let p = Int(prev[node]), nx = Int(next[node])
+        next[p] = Int32(nx)
+        prev[nx] = Int32(p)
+    }
+
+    private func relink(_ node: Int) {
+        let p = Int(prev[node]), nx = Int(next[node])
+        next[p] = Int32(node)
+        prev[nx] = Int32(node)
+    }
+
+    private func isLinearized(_ i: Int) -> Bool { bits[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+
+    /// Places entry `i` (already known legal, new state `s`) if the node is new; false if seen.
+    private func push(_ i: Int, newState s: M.State, forced: Bool, dropped: Bool = false) -> Bool {
+        bits[i >> 6] |= 1 << UInt64(i & 63)
+        let h = bitsHash ^ zobrist[i]
+        guard memo.insert(bits, bitsHash: h, state: s) else {
+            bits[i >> 6] &= ~(1 << UInt64(i & 63))
+            return false
+        }
+        stack.append(Frame(entry: Int32(i), state: state, forced: forced, dropped: dropped, observerCursor: observerCursor))
+        state = s
+        bitsHash = h
+        unlink(2 * i + 1)
+        unlink(2 * i + 2)
+        if entries[i].isRequired { linearizedRequired += 1 }
+        if hooks != nil {
+            if isNonMonotone[i] { nonMonotoneRemaining -= 1 }
+            if observerRank[i] == observerCursor {
+                var c = Int(observerCursor) + 1
+                while c < observers.count && isLinearized(Int(observers[c])) { c += 1 }
+                observerCursor = Int32(c)
+            }
+        }
+        cursor = next[0]
+        arrived = true
+        return true
+    }
+
+    /// Undoes the top frame; returns it.
+    private func pop() -> Frame {
+        let f = stack.removeLast()
+        let i = Int(f.entry)
+        relink(2 * i + 2)
+        relink(2 * i + 1)
+        bits[i >> 6] &= ~(1 << UInt64(i & 63))
+        bitsHash ^= zobrist[i]
+        state = f.state
+        if entries[i].isRequired { linearizedRequired -= 1 }
+        if hooks != nil {
+            if isNonMonotone[i] { nonMonotoneRemaining += 1 }
+            observerCursor = f.observerCursor
+        }
+        return f
+    }
+
+    private func noteDeadEnd(blocking: Int) {
+        guard bestBlocking < 0 || stack.count > bestPrefix.count else { return }
+        bestPrefix = stack.map { $0.dropped ? -1 - $0.entry : $0.entry }
+        bestState = state
+        bestBlocking = Int32(blocking)
+    }
+
+    /// Backtracks from a dead node: pops frames (all forced ones, then one more) and moves the
+    /// cursor to the next alternative. Returns false when the root itself is dead.
+    private func backtrack() -> Bool {
+        while let top = stack.last {
+            _ = pop()
+            if !top.forced {
+                cursor = next[2 * Int(top.entry) + 1]
+                arrived = false
+                return true
+            }
+        }
+        return false
+    }
+
+    /// On arriving at a new node: true if it is dead (pruned), after forcing no-op operations.
+    private func settleArrival() -> Bool {
+        arrived = false
+        while true {
+            if let hooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count {
+                let g = Int(observers[Int(observerCursor)])
+                if !hooks.canStillObserve(entries[g].input, entries[g].output, state) {
+                    noteDeadEnd(blocking: g)
+                    return true
+                }
+            }
+            // Force a legal read-only operation.
+            var node = next[0]
+            var forcedOne = false
+            while node != 0 && isCall(node) {
+                let i = entryOf(node)
+                if readOnly[i], let s = model.step(state, entries[i].input, entries[i].output) {
+                    if !push(i, newState: s, forced: true) { return true }
+                    arrived = false
+                    forcedOne = true
+                    break
+                }
+                node = next[Int(node)]
+            }
+            if !forcedOne { return false }
+            if linearizedRequired == requiredCount { return false }
+        }
+    }
+
+    /// Searches for at most `iterations` steps.
+    func run(iterations: Int) -> Status {
+        var budget = iterations
+        while budget > 0 {
+            budget -= 1
+            iterationsDone += 1
+            if linearizedRequired == requiredCount { return .linearizable }
+            if arrived && settleArrival() {
+                if !backtrack() { return .illegal }
+                continue
+            }
+            if linearizedRequired == requiredCount { return .linearizable }
+            let node = cursor
+            if node != 0 && isCall(node) {
+                let i = entryOf(node)
+                if let s = model.step(state, entries[i].input, entries[i].output), push(i, newState: s, forced: false) {
+                    continue
+                }
+                cursor = next[Int(node)]
+            } else {
+                // A return (or the end): that operation cannot be put off any longer. An optional
+                // one can still be left out, as the last alternative at this node.
+                if node != 0, entries[entryOf(node)].optional, push(entryOf(node), newState: state, forced: true, dropped: true) {
+                    continue
+                }
+                noteDeadEnd(blocking: node == 0 ? -1 : entryOf(node))
+                if !backtrack() { return .illegal }
+            }
+        }
+        return .suspended
+    }
+
+    var debugDescription: String { "cursor=\(cursor) arrived=\(arrived) next=\(next) stack=\(stack.map(\.entry)) lin=\(linearizedRequired)/\(requiredCount) state=\(state)" }
+    /// The entries linearized so far, in order (valid after `.linearizable`).
+    var linearization: [Int32] { stack.filter { !$0.dropped }.map(\.entry) }
+}
+
+/// A small, fast, seeded generator (for Zobrist keys).
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// Faultline's command line. Exit codes follow Jepsen: 0 valid, 1 invalid, 2 unknown,
+/// 254 bad input or usage, 255 crash.
+@main
+struct Faultline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "faultline",
+        abstract: "Chaos tests for Raft clusters, with a linearizability checker.",
+        subcommands: [CheckCommand.self])
+}
+
+/// Exit codes shared by every command.
+enum ExitStatus {
+    static let valid: Int32 = 0
+    static let invalid: Int32 = 1
+    static let unknown: Int32 = 2
+    static let badInput: Int32 = 254
+}

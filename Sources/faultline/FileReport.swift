@@ -1,0 +1,89 @@
+import Foundation
+import History
+import Linearizability
+
+/// The result of checking one file, rendered for the terminal or as JSON.
+struct FileReport {
+    var file: String
+    var history: History
+    var result: CheckResult
+
+    var milliseconds: Double { Double(result.elapsed.components.attoseconds) / 1e15 + Double(result.elapsed.components.seconds) * 1000 }
+
+    /// One summary line, then the counterexample or the undecided partitions when there are any.
+    var text: String {
+        let r = result
+        var out = "\(file): \(r.verdict.rawValue)  \(String(format: "%.1f", milliseconds)) ms  "
+            + "\(r.operations) operations  \(r.decidedPartitions)/\(r.partitions.count) partitions decided\n"
+        if r.verdict == .unknown {
+            let undecided = r.partitions.filter { $0.verdict == .unknown }
+            for p in undecided.prefix(5) {
+                out += "  undecided: key \(p.key.map(\.description) ?? "-") (\(p.operations) operations): \(p.reason ?? "")\n"
+            }
+            if undecided.count > 5 { out += "  … and \(undecided.count - 5) more\n" }
+        }
+        if let cx = r.counterexample { out += counterexampleText(cx) }
+        return out
+    }
+
+    private func counterexampleText(_ cx: Counterexample) -> String {
+        var out = "  counterexample\(cx.key.map { " for key \($0)" } ?? ""): \(cx.operations.count) of \(cx.shrunkFrom) operations\n"
+        for op in cx.operations {
+            let mark = op.id == cx.blocking?.id ? "✗" : " "
+            out += "   \(mark) \(lineRange(op))  process \(op.process)  \(operationText(op))\n"
+        }
+        if !cx.linearization.isEmpty {
+            let shown = cx.linearization.suffix(12)
+            out += "  longest linearization found\(shown.count < cx.linearization.count ? " (last \(shown.count) of \(cx.linearization.count) steps)" : ""):\n"
+            for step in shown {
+                out += "    \(step.description)\(step.optional ? " [context]" : "")  ⇒ \(step.stateAfter)\n"
+            }
+        }
+        for sentence in cx.explanation { out += "  \(sentence)\n" }
+        return out
+    }
+
+    private func lineRange(_ op: HistoryOperation) -> String {
+        let start = history.lines[op.invokeIndex]
+        guard let end = op.completeIndex.map({ history.lines[$0] }) else { return "line \(start)–" }
+        return "lines \(start)–\(end)"
+    }
+
+    private func operationText(_ op: HistoryOperation) -> String {
+        let input = op.input == .null ? "" : " \(op.input)"
+        switch op.outcome {
+        case .ok: return "\(op.f)\(input) → \(op.output == .null && op.f != "read" && op.f != "get" ? "ok" : op.output.description)"
+        case .info: return "\(op.f)\(input) → unknown"
+        case .fail: return "\(op.f)\(input) → fail"
+        }
+    }
+
+    /// The JSON object of this file: `file`, `valid` (true, false or "unknown"), `checkMillis`,
+    /// `operations`, `partitions`, `decidedPartitions`, `model`, and `counterexample` when invalid.
+    var jsonObject: [String: Any] {
+        var o: [String: Any] = [
+            "file": file,
+            "valid": result.verdict == .valid ? true : result.verdict == .invalid ? false : "unknown",
+            "checkMillis": (milliseconds * 1000).rounded() / 1000,
+            "operations": result.operations,
+            "partitions": result.partitions.count,
+            "decidedPartitions": result.decidedPartitions,
+            "model": result.model,
+        ]
+        if let cx = result.counterexample {
+            o["counterexample"] = [
+                "key": cx.key.map(\.description) as Any,
+                "operations": cx.operations.map { ["process": $0.process.description, "line": history.lines[$0.invokeIndex], "f": $0.f, "description": operationText($0)] },
+                "blocking": cx.blockingDescription as Any,
+                "statesMet": cx.statesMet,
+                "explanation": cx.explanation,
+            ] as [String: Any]
+        }
+        return o
+    }
+
+    static func jsonArray(_ reports: [FileReport]) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: reports.map(\.jsonObject), options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
