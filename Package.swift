@@ -21,9 +21,13 @@ let package = Package(
                 "History", "Linearizability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "faultline-bench", dependencies: ["History", "Linearizability"]),
+        .target(name: "HistoryGenerators", dependencies: ["History"]),
+        .target(name: "Corpus", dependencies: ["History", "Linearizability"]),
+        .executableTarget(
+            name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
-        .testTarget(name: "LinearizabilityTests", dependencies: ["History", "Linearizability"]),
+        .testTarget(
+            name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
     ],
     swiftLanguageModes: [.v6]

@@ -17,8 +17,10 @@ import History
 ///   key; return nil to put an operation with every other keyless operation.
 public protocol Model: Sendable {
     associatedtype State: Hashable & Sendable
-    associatedtype Input: Sendable
-    associatedtype Output: Sendable
+    /// Equal inputs (and outputs) must mean the same operation: the search treats pending
+    /// operations of unknown outcome with equal input and output as interchangeable.
+    associatedtype Input: Hashable & Sendable
+    associatedtype Output: Hashable & Sendable
 
     /// A short name for reports, e.g. `cas-register`.
     var name: String { get }

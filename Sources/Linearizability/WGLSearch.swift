@@ -42,6 +42,9 @@ final class WGLSearch<M: Model> {
     private(set) var memo: Memo<M.State>
     private let requiredCount: Int
     private let readOnly: [Bool]
+    /// For an entry of unknown outcome: the previous such entry (by invocation) with the same
+    /// input and output, or -1. Interchangeable, so the later one waits for the earlier.
+    private let twinBefore: [Int32]
     private var linearizedRequired = 0
 
     // Monotone pruning.
@@ -73,6 +76,7 @@ final class WGLSearch<M: Model> {
         zobrist = (0..<n).map { _ in rng.next() }
         requiredCount = entries.reduce(0) { $0 + ($1.isRequired ? 1 : 0) }
         readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
+        twinBefore = Self.twins(entries)
 
         // Events in history order; unknown returns all at the end, in call order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
@@ -109,6 +113,26 @@ final class WGLSearch<M: Model> {
             observerRank = []
         }
         cursor = next[0]
+    }
+
+    private struct TwinKey: Hashable {
+        var input: M.Input
+        var output: M.Output
+    }
+
+    /// Links each unknown-outcome entry to its interchangeable predecessor. Swapping two such
+    /// entries in a linearization keeps it valid when the earlier-invoked one goes first, so
+    /// only that order is searched.
+    private static func twins(_ entries: [SearchEntry<M>]) -> [Int32] {
+        var last: [TwinKey: Int32] = [:]
+        var before = Array(repeating: Int32(-1), count: entries.count)
+        for i in entries.indices.sorted(by: { entries[$0].call < entries[$1].call })
+        where entries[i].ret == Int.max && !entries[i].optional {
+            let key = TwinKey(input: entries[i].input, output: entries[i].output)
+            before[i] = last[key] ?? -1
+            last[key] = Int32(i)
+        }
+        return before
     }
 
     @inline(__always) private func isCall(_ node: Int32) -> Bool { node & 1 == 1 }
@@ -237,7 +261,11 @@ final class WGLSearch<M: Model> {
             let node = cursor
             if node != 0 && isCall(node) {
                 let i = entryOf(node)
-                if let s = model.step(state, entries[i].input, entries[i].output), push(i, newState: s, forced: false) {
+                let twin = Int(twinBefore[i])
+                if twin < 0 || isLinearized(twin),
+                    let s = model.step(state, entries[i].input, entries[i].output),
+                    push(i, newState: s, forced: false)
+                {
                     continue
                 }
                 cursor = next[Int(node)]

@@ -3,7 +3,8 @@ import History
 /// A lock (per key): `acquire` is legal only when free, `release` only when held.
 public struct MutexModel: Model {
     public enum Input: Sendable, Hashable { case acquire, release }
-    public typealias Output = Void
+    /// Nothing is returned; `true` for every operation.
+    public typealias Output = Bool
 
     public init() {}
     public var name: String { "mutex" }
@@ -11,13 +12,13 @@ public struct MutexModel: Model {
 
     public func entry(for op: HistoryOperation) throws(ModelError) -> (input: Input, output: Output)? {
         switch op.f {
-        case "acquire", "lock": return (.acquire, ())
-        case "release", "unlock": return (.release, ())
+        case "acquire", "lock": return (.acquire, true)
+        case "release", "unlock": return (.release, true)
         default: throw ModelError(op, "expected acquire or release for model mutex")
         }
     }
 
-    public func step(_ held: Bool, _ input: Input, _ output: Void) -> Bool? {
+    public func step(_ held: Bool, _ input: Input, _ output: Bool) -> Bool? {
         switch input {
         case .acquire: return held ? nil : true
         case .release: return held ? false : nil
@@ -25,5 +26,5 @@ public struct MutexModel: Model {
     }
 
     public func describe(state held: Bool) -> String { held ? "held" : "free" }
-    public func describe(input: Input, output: Void) -> String { input == .acquire ? "acquire" : "release" }
+    public func describe(input: Input, output: Bool) -> String { input == .acquire ? "acquire" : "release" }
 }

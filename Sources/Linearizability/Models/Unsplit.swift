@@ -4,6 +4,12 @@ import History
 /// holds one `M.State` per key. Slower than splitting (the search sees every interleaving of
 /// every key); used to compare with checkers that do not split, and for models whose keys
 /// might interact.
+/// An input of one key of an `Unsplit` map: the key's slot and the inner model's input.
+public struct KeyedInput<Input: Hashable & Sendable>: Hashable, Sendable {
+    public var slot: Int
+    public var input: Input
+}
+
 public struct Unsplit<M: Model>: Model {
     /// The states of all keys, with a hash kept up to date as one key changes.
     public struct State: Hashable, Sendable {
@@ -43,15 +49,15 @@ public struct Unsplit<M: Model>: Model {
         return h.finalize()
     }
 
-    public func entry(for op: HistoryOperation) throws(ModelError) -> (input: (Int, M.Input), output: M.Output)? {
+    public func entry(for op: HistoryOperation) throws(ModelError) -> (input: KeyedInput<M.Input>, output: M.Output)? {
         guard let (input, output) = try model.entry(for: op) else { return nil }
-        return ((slots[model.partitionKey(of: op)] ?? 0, input), output)
+        return (KeyedInput(slot: slots[model.partitionKey(of: op)] ?? 0, input: input), output)
     }
 
     public func partitionKey(of operation: HistoryOperation) -> Value? { nil }
 
-    public func step(_ state: State, _ input: (Int, M.Input), _ output: M.Output) -> State? {
-        let (slot, inner) = input
+    public func step(_ state: State, _ input: KeyedInput<M.Input>, _ output: M.Output) -> State? {
+        let (slot, inner) = (input.slot, input.input)
         let old = state.values[slot]
         guard let new = model.step(old, inner, output) else { return nil }
         if new == old { return state }
@@ -61,8 +67,8 @@ public struct Unsplit<M: Model>: Model {
         return next
     }
 
-    public func isReadOnly(_ input: (Int, M.Input), _ output: M.Output) -> Bool {
-        model.isReadOnly(input.1, output)
+    public func isReadOnly(_ input: KeyedInput<M.Input>, _ output: M.Output) -> Bool {
+        model.isReadOnly(input.input, output)
     }
 
     public func describe(state: State) -> String {
@@ -70,17 +76,17 @@ public struct Unsplit<M: Model>: Model {
         return "{" + zip(names, state.values).map { "\($0) \(model.describe(state: $1))" }.joined(separator: ", ") + "}"
     }
 
-    public func describe(input: (Int, M.Input), output: M.Output) -> String {
-        model.describe(input: input.1, output: output)
+    public func describe(input: KeyedInput<M.Input>, output: M.Output) -> String {
+        model.describe(input: input.input, output: output)
     }
 }
 
 extension Unsplit: MonotoneModel where M: MonotoneModel {
-    public func isMonotone(_ input: (Int, M.Input)) -> Bool { model.isMonotone(input.1) }
-    public func isObservation(_ input: (Int, M.Input), _ output: M.Output) -> Bool {
-        model.isObservation(input.1, output)
+    public func isMonotone(_ input: KeyedInput<M.Input>) -> Bool { model.isMonotone(input.input) }
+    public func isObservation(_ input: KeyedInput<M.Input>, _ output: M.Output) -> Bool {
+        model.isObservation(input.input, output)
     }
-    public func canStillObserve(_ input: (Int, M.Input), _ output: M.Output, from state: State) -> Bool {
-        model.canStillObserve(input.1, output, from: state.values[input.0])
+    public func canStillObserve(_ input: KeyedInput<M.Input>, _ output: M.Output, from state: State) -> Bool {
+        model.canStillObserve(input.input, output, from: state.values[input.slot])
     }
 }
