@@ -62,7 +62,7 @@ struct CounterexampleBuilder<M: Model> {
         if steps.isEmpty {
             story.append("No operation can be placed first from the initial state \(model.describe(state: model.initialState)).")
         } else {
-            story.append("The longest linearization found places \(steps.count) of them, ending in state \(model.describe(state: state)).")
+            story.append("The longest linearization found places \(steps.count) operations, ending in state \(model.describe(state: state)).")
         }
         if let b = blocking {
             let metText = met.isEmpty ? model.describe(state: state) : met.joined(separator: ", ")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Faultline's command line. Exit codes follow Jepsen: 0 valid, 1 invalid, 2 unknown,
 /// 254 bad input or usage, 255 crash.
@@ -8,6 +9,24 @@ struct Faultline: AsyncParsableCommand {
         commandName: "faultline",
         abstract: "Chaos tests for Raft clusters, with a linearizability checker.",
         subcommands: [CheckCommand.self])
+
+    /// Runs the command, mapping usage errors to 254 (ArgumentParser's own code is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.badInput)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes shared by every command.

@@ -1,0 +1,13 @@
+# Shortcuts; each target sets up what it needs.
+.PHONY: demo test bench
+
+demo:
+	./scripts/demo.sh
+
+test:
+	./scripts/test.sh
+
+# Release-mode figures of the history readers and the checker.
+bench:
+	./scripts/setup.sh
+	swift run -c release faultline-bench --testdata $${FAULTLINE_TESTDATA:-../shared/testdata}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// Runs the built `faultline` binary as a user would and checks its output and exit codes.
+@Suite struct CheckCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func faultline(_ args: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = root.appendingPathComponent(".build/debug/faultline")
+        p.arguments = args
+        p.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temp(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func validHistoryExitsZero() throws {
+        let r = try Self.faultline(["check", "examples/register-valid.jsonl"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("examples/register-valid.jsonl: valid"))
+        #expect(r.stdout.contains("60 operations"))
+    }
+
+    @Test func invalidHistoryExitsOneWithACounterexample() throws {
+        let r = try Self.faultline(["check", "--model", "cas-register", "examples/register-stale-read.jsonl"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains(": invalid"))
+        #expect(r.stdout.contains("counterexample for key \"k1\""))
+        #expect(r.stdout.contains("lines 11–12  process 1  read → 1"))
+    }
+
+    @Test func jsonOutput() throws {
+        let r = try Self.faultline(["check", "--json", "examples/register-valid.jsonl", "examples/register-stale-read.jsonl"])
+        #expect(r.status == 1)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(array.count == 2)
+        #expect(array[0]["valid"] as? Bool == true)
+        #expect(array[1]["valid"] as? Bool == false)
+        #expect(array[0]["operations"] as? Int == 60)
+        #expect(array[0]["checkMillis"] is Double)
+        #expect(array[1]["counterexample"] != nil)
+    }
+
+    @Test func malformedHistoryExits254NamingFileAndLine() throws {
+        let path = try Self.temp("bad.jsonl", """
+            {"type":"invoke","process":0,"f":"write","value":1}
+            {"type":"ok","process":0,"f":"write","value":1
+            """)
+        let r = try Self.faultline(["check", path])
+        #expect(r.status == 254)
+        #expect(r.stderr.contains("\(path):2:"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func operationTheModelDoesNotKnowExits254() throws {
+        let path = try Self.temp("h.jsonl", """
+            {"type":"invoke","process":0,"f":"write","value":1}
+            {"type":"ok","process":0,"f":"write","value":1}
+            {"type":"invoke","process":0,"f":"frobnicate","value":1}
+            """)
+        let r = try Self.faultline(["check", "--model", "mutex", path])
+        #expect(r.status == 254)
+        #expect(r.stderr.contains("\(path):1:"))
+    }
+
+    @Test func missingFileAndUsageErrorsExit254() throws {
+        #expect(try Self.faultline(["check", "/nonexistent/h.jsonl"]).status == 254)
+        #expect(try Self.faultline(["check", "--model", "nonsense", "examples/register-valid.jsonl"]).status == 254)
+    }
+
+    @Test func timeoutGivesUnknownExitTwo() throws {
+        var lines: [String] = []
+        for p in 0..<40 { lines.append(#"{"type":"invoke","process":\#(p),"f":"write","value":\#(p)}"#) }
+        for p in 0..<40 { lines.append(#"{"type":"ok","process":\#(p),"f":"write","value":\#(p)}"#) }
+        lines.append(#"{"type":"invoke","process":99,"f":"read","value":null}"#)
+        lines.append(#"{"type":"ok","process":99,"f":"read","value":999}"#)
+        let path = try Self.temp("hard.jsonl", lines.joined(separator: "\n") + "\n")
+        let r = try Self.faultline(["check", "--timeout", "200ms", path])
+        #expect(r.status == 2)
+        #expect(r.stdout.contains(": unknown"))
+        #expect(r.stdout.contains("time budget exhausted"))
+    }
+}
