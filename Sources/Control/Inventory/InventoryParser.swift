@@ -23,9 +23,11 @@ struct InventoryParser {
             throw syntaxError(error)
         }
         let top = try mapping(root, "the inventory (a mapping with `hosts` and optional `defaults`)")
-        try rejectUnknown(top, allowed: ["hosts", "defaults"], in: "the inventory")
+        try rejectUnknown(root, allowed: ["hosts", "defaults"], in: "the inventory")
         let defaults = try top["defaults"].map { try mapping($0, "`defaults` as a mapping of host fields") } ?? [:]
-        try rejectUnknown(defaults, allowed: Self.hostFields.subtracting(["name", "address"]), in: "`defaults`")
+        if let node = top["defaults"] {
+            try rejectUnknown(node, allowed: Self.hostFields.subtracting(["name", "address"]), in: "`defaults`")
+        }
         guard let hostsNode = top["hosts"] else {
             throw error(root, "expected a `hosts` list")
         }
@@ -49,7 +51,7 @@ struct InventoryParser {
 
     private func parseHost(_ node: Node, defaults: Fields) throws -> InventoryHost {
         let own = try mapping(node, "a host: a mapping with at least `name` and `address`")
-        try rejectUnknown(own, allowed: Self.hostFields, in: "a host")
+        try rejectUnknown(node, allowed: Self.hostFields, in: "a host")
         let fields = defaults.merging(own) { _, host in host }
         let name = try string(own["name"], in: node, "`name`: the host's name")
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
@@ -90,10 +92,11 @@ struct InventoryParser {
         return fields
     }
 
-    private func rejectUnknown(_ fields: Fields, allowed: Set<String>, in place: String) throws {
-        for (name, value) in fields where !allowed.contains(name) {
-            throw InventoryError(file: file, line: value.mark.map { $0.line }, message:
-                "unknown field `\(name)` in \(place); expected one of \(allowed.sorted().joined(separator: ", "))")
+    /// Throws for the first key of mapping `node` that is not in `allowed`, at the key's line.
+    private func rejectUnknown(_ node: Node, allowed: Set<String>, in place: String) throws {
+        for (key, _) in node.mapping ?? [:] {
+            guard let name = key.scalar?.string, !allowed.contains(name) else { continue }
+            throw error(key, "unknown field `\(name)` in \(place); expected one of \(allowed.sorted().joined(separator: ", "))")
         }
     }
 
@@ -153,8 +156,14 @@ struct InventoryParser {
 
     private func syntaxError(_ error: YamlError) -> InventoryError {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return InventoryError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            // The context ("while scanning a quoted scalar") points where the trouble began.
+            guard let context else {
+                return InventoryError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
+            }
+            return InventoryError(file: file, line: context.mark.line,
+                                  message: "not valid YAML: \(problem) \(context.text) (from line \(context.mark.line) to \(mark.line))")
         default:
             return InventoryError(file: file, line: nil, message: "not valid YAML: \(error)")
         }

@@ -181,18 +181,21 @@ public struct Lab: Sendable {
         let inner = "hostname \(node.name) && exec /usr/sbin/sshd -f \(ShellQuote.quote(node.sshdConfig)) -E \(ShellQuote.quote(node.sshdLog))"
         try await shell.run(["ip", "netns", "exec", node.namespace, "unshare", "--uts", "sh", "-c", inner])
         let address = node.address
+        // sshd listens before it writes its pid file: wait for both.
         let ready = try await onOwnThread(name: "faultline-lab-wait") {
             let deadline = Deadline.after(.seconds(5))!
+            var answers = false
             while !deadline.hasPassed {
-                if let fd = try? TCPConnect.connect(host: address, port: 22, timeout: .milliseconds(200), label: address) {
+                if !answers, let fd = try? TCPConnect.connect(host: address, port: 22, timeout: .milliseconds(200), label: address) {
                     close(fd)
-                    return true
+                    answers = true
                 }
-                usleep(10_000)
+                if answers && LabProcesses.livePid(pidFile: node.pidFile, marker: node.sshdConfig) != nil { return true }
+                usleep(5_000)
             }
             return false
         }
-        guard ready, LabProcesses.livePid(pidFile: node.pidFile, marker: node.sshdConfig) != nil else {
+        guard ready else {
             let log = (try? String(contentsOfFile: node.sshdLog, encoding: .utf8))?.trimmed ?? ""
             throw LabError.sshdFailed("\(node.name) (\(address):22) does not answer; \(node.sshdLog): \(log.suffix(500))")
         }

@@ -60,6 +60,9 @@ struct LabFiles {
         MaxSessions 32
         MaxStartups 64:30:128
         LogLevel INFO
+        # bash sources ~/.bashrc for commands from sshd (stdin is a socket) unless SHLVL says it
+        # is nested; this machine's root .bashrc costs ~300 ms a command (pyenv init).
+        SetEnv SHLVL=1
 
         """
     }

@@ -54,7 +54,7 @@ final class SSHConnection {
         var length: Int32 = 0
         let last = libssh2_session_last_error(session, &message, &length, 0)
         let text = message.map { String(cString: $0) } ?? "unknown error"
-        return SSHFailure(code: code ?? last, message: text.isEmpty ? "libssh2 error \(code ?? last)" : text)
+        return SSHFailure(code: code ?? last, message: "\(text.isEmpty ? "failed" : text) (libssh2 error \(code ?? last))")
     }
 
     /// Waits until the socket is ready in the direction(s) libssh2 is blocked on.

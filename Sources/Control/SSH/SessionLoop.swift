@@ -189,6 +189,8 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Waits for the socket (when commands run), a wake-up, the next deadline or keepalive.
     private func sleep() {
+        // Work waits for a session that is not open (it just broke): go round again at once.
+        if connection == nil && !(waiting.isEmpty && active.isEmpty) { return }
         var fds = [pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)]
         if let connection, !active.isEmpty {
             fds.append(pollfd(fd: connection.socket, events: connection.pollEvents(), revents: 0))
