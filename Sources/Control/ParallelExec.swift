@@ -46,7 +46,7 @@ public enum ParallelExec {
                 text += terminated(result.stdoutText)
                 if !result.stderr.isEmpty { text += "--- \(outcome.host) stderr\n" + terminated(result.stderrText) }
             case .failure(let error):
-                text += "=== \(outcome.host): FAILED: \(error.reason)\n"
+                text += "=== \(outcome.host): FAILED: \(error)\n"
             }
         }
         return text

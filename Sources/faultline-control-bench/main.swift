@@ -48,7 +48,7 @@ do {
     }
     report("500 commands over 5 hosts in parallel", String(format: "%.3f s", seconds(clock.now - start)), target: "< 3 s")
     if failures > 0 { print("WRONG OUTPUT from \(failures) commands") }
-    remotes.forEach { $0.close() }
+    for remote in remotes { await remote.close() }
 }
 
 start = clock.now

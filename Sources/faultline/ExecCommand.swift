@@ -41,7 +41,7 @@ struct ExecCommand: AsyncParsableCommand {
         let remotes = selected.map { $0.remote() }
         let request = ExecRequest(command.joined(separator: " "), timeout: limit, sudo: sudo)
         let outcomes = await ParallelExec.run(request, on: remotes)
-        remotes.forEach { $0.close() }
+        for remote in remotes { await remote.close() }
         print(ParallelExec.render(outcomes), terminator: "")
         if !outcomes.allSatisfy(\.succeeded) { throw ExitCode(1) }
     }

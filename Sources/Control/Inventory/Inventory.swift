@@ -46,6 +46,12 @@ public struct Inventory: Sendable, Equatable {
         try InventoryParser(text: yaml, file: source, directory: directory).parse()
     }
 
+    /// One SSH remote per host, in the inventory's order. Each opens its session on first use;
+    /// share them rather than making more, so each host keeps one session.
+    public func remotes() -> [SSHRemote] {
+        hosts.map { $0.remote() }
+    }
+
     /// The hosts named in `names`, in the inventory's order; all hosts for an empty list.
     /// Throws `InventoryError` naming the names that are not in the inventory.
     public func select(_ names: [String]) throws -> [InventoryHost] {

@@ -60,6 +60,9 @@ struct LabShell: Sendable {
 
     /// Checks that the programs the lab runs are installed, naming the Debian package otherwise.
     func requireTools() throws {
+        guard geteuid() == 0 else {
+            throw LabError.missingTool("root: the lab makes network namespaces, links and sshd processes (run as root)")
+        }
         let tools: [(String, String)] = [("/usr/sbin/sshd", "openssh-server"), ("/usr/bin/ssh-keygen", "openssh-client"),
                      ("/usr/bin/unshare", "util-linux"), ("/usr/bin/hostname", "hostname")]
         for (path, package) in tools where access(path, X_OK) != 0 {

@@ -39,10 +39,11 @@ public final class SSHRemote: Remote {
         _ = try await submit(job)
     }
 
-    /// Fails commands still waiting, says goodbye to the server and ends the session's thread.
-    /// The remote cannot be used afterwards.
-    public func close() {
-        loop.shutdown()
+    /// Fails commands still waiting, says goodbye to the server and ends the session's thread;
+    /// returns when the thread has ended. The remote cannot be used afterwards. (Dropping the
+    /// last reference does the same without waiting.)
+    public func close() async {
+        await loop.shutdownAndWait()
     }
 
     private func submit(_ job: ChannelJob) async throws -> ExitStatus {

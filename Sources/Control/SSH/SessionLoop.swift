@@ -14,6 +14,7 @@ final class SessionLoop: @unchecked Sendable {
     private var submitted: [ChannelJob] = []   // guarded by lock
     private var shuttingDown = false           // guarded by lock
     private var running = false                // guarded by lock
+    private var exitWaiters: [CheckedContinuation<Void, Never>] = []  // guarded by lock
 
     // Loop thread only.
     private var connection: SSHConnection?
@@ -33,7 +34,11 @@ final class SessionLoop: @unchecked Sendable {
             submitted.append(job)
             if !running {
                 running = true
-                let thread = Thread { [self] in loop() }
+                LiveLoops.shared.insert(self)
+                let thread = Thread { [self] in
+                    loop()
+                    LiveLoops.shared.remove(self)
+                }
                 thread.name = "faultline-ssh-\(config.name)"
                 thread.start()
             }
@@ -49,22 +54,40 @@ final class SessionLoop: @unchecked Sendable {
     /// Wakes the loop so that it notices a cancelled job.
     func poke() { wake.signal() }
 
-    /// Fails what is pending, says goodbye to the server and ends the thread.
+    /// Fails what is pending, says goodbye to the server and ends the thread (without waiting).
     func shutdown() {
         lock.withLock { shuttingDown = true }
         wake.signal()
+    }
+
+    /// `shutdown`, then waits until the thread has ended.
+    func shutdownAndWait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ended: Bool = lock.withLock {
+                shuttingDown = true
+                if !running { return true }
+                exitWaiters.append(continuation)
+                return false
+            }
+            if ended { continuation.resume() } else { wake.signal() }
+        }
     }
 
     private func loop() {
         while true {
             let (incoming, stopping) = lock.withLock {
                 defer { submitted = [] }
-                if shuttingDown && submitted.isEmpty { running = false }
                 return (submitted, shuttingDown)
             }
             waiting += incoming
             if stopping {
                 finish()
+                let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
+                    running = false
+                    defer { exitWaiters = [] }
+                    return exitWaiters
+                }
+                waiters.forEach { $0.resume() }
                 return
             }
             expire()
@@ -210,5 +233,37 @@ final class SessionLoop: @unchecked Sendable {
         active = []
         connection?.disconnect()
         connection = nil
+    }
+}
+
+/// The session loops whose threads run. At process exit they are ended (and briefly waited for)
+/// before OpenSSL's own exit handler tears down the crypto state their threads may be using.
+final class LiveLoops: @unchecked Sendable {
+    static let shared = LiveLoops()
+    private let lock = NSLock()
+    private var loops: [ObjectIdentifier: SessionLoop] = [:]
+    private var registered = false
+
+    func insert(_ loop: SessionLoop) {
+        lock.withLock {
+            loops[ObjectIdentifier(loop)] = loop
+            if !registered {
+                registered = true
+                atexit { LiveLoops.shared.endAll(within: .seconds(2)) }
+            }
+        }
+    }
+
+    func remove(_ loop: SessionLoop) {
+        _ = lock.withLock { loops.removeValue(forKey: ObjectIdentifier(loop)) }
+    }
+
+    private func endAll(within limit: Duration) {
+        let running = lock.withLock { Array(loops.values) }
+        running.forEach { $0.shutdown() }
+        let deadline = Deadline.after(limit)!
+        while !deadline.hasPassed && !lock.withLock({ loops.isEmpty }) {
+            usleep(2_000)
+        }
     }
 }
