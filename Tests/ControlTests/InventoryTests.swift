@@ -40,7 +40,7 @@ struct InventoryTests {
     @Test("a host without key uses the ssh-agent")
     func agentWhenNoKey() throws {
         let inventory = try Inventory.parse(yaml: "hosts:\n  - {name: a, address: 127.0.0.1}\n")
-        #expect(inventory.hosts[0].ssh.identity == .agent)
+        #expect(inventory.hosts[0].ssh.identity == .agent(socket: nil))
     }
 
     @Test("bad inventories name file, line and what was expected", arguments: [

@@ -94,6 +94,25 @@ struct SSHRemoteTests {
         #expect(try await SSHRemote(unknown).exec("true").status.isSuccess)
     }
 
+    @Test("login through an ssh-agent holding the lab's key")
+    func agentLogin() async throws {
+        let lab = try LabFixture.lab
+        let socket = lab.config.directory + "/agent.sock"
+        let started = try await sh("ssh-agent -a \(socket) -s")
+        let fields = started.split(separator: ";").map(\.trimmed)
+        let pid = try #require(fields.first { $0.hasPrefix("SSH_AGENT_PID=") }?.dropFirst("SSH_AGENT_PID=".count))
+        try await ensuring({
+            _ = try await sh("SSH_AUTH_SOCK=\(socket) ssh-add -q \(lab.config.clientKey)")
+            var config = try LabFixture.host("n2").ssh
+            config.identity = .agent(socket: socket)
+            #expect(try await SSHRemote(config).exec("hostname").stdoutText == "n2\n")
+            config.identity = .agent(socket: lab.config.directory + "/no-agent.sock")
+            await #expect { try await SSHRemote(config).exec("true") } throws: { error in
+                (error as? RemoteError)?.kind == .authenticationFailed
+            }
+        }, finally: { _ = try? await sh("kill \(pid)") })
+    }
+
     @Test("an unreachable address fails within the connect timeout")
     func unreachable() async throws {
         var config = try LabFixture.host("n1").ssh

@@ -65,7 +65,7 @@ struct InventoryParser {
             name: name, address: address,
             port: try integer(fields["port"], in: node, "`port`: a TCP port 1-65535", range: 1...65535) ?? 22,
             user: try fields["user"].map { try string($0, in: node, "`user`: a login name") } ?? "root",
-            identity: key.map { .keyFile($0) } ?? .agent,
+            identity: key.map { .keyFile($0) } ?? .agent(socket: nil),
             knownHostsFile: knownHosts,
             hostKeyPolicy: try policy(fields["host_key_policy"]) ?? .strict,
             sudo: try boolean(fields["sudo"], "`sudo`: true or false") ?? false,

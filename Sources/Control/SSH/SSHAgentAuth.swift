@@ -1,19 +1,22 @@
 import CLibSSH2
 import Foundation
 
-/// Logs in with the identities of the ssh-agent at `$SSH_AUTH_SOCK`, trying each in turn.
+/// Logs in with the identities of an ssh-agent (at `socket`, else at `$SSH_AUTH_SOCK`), trying
+/// each in turn.
 struct SSHAgentAuth {
     let connection: SSHConnection
+    let socket: String?
 
     func authenticate(until deadline: Deadline) throws {
         let config = connection.config
-        guard ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil else {
+        guard socket != nil || ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil else {
             throw RemoteError(.authenticationFailed, host: config.label,
                               reason: "no key file given and no ssh-agent (SSH_AUTH_SOCK is not set)")
         }
         guard let agent = libssh2_agent_init(connection.session) else {
             throw RemoteError(.authenticationFailed, host: config.label, reason: "libssh2_agent_init failed")
         }
+        if let socket { libssh2_agent_set_identity_path(agent, socket) }
         defer {
             libssh2_agent_disconnect(agent)
             libssh2_agent_free(agent)

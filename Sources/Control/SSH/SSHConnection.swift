@@ -99,8 +99,8 @@ final class SSHConnection {
         switch config.identity {
         case .keyFile(let path):
             try authenticate(keyFile: path, until: deadline)
-        case .agent:
-            try SSHAgentAuth(connection: self).authenticate(until: deadline)
+        case .agent(let socket):
+            try SSHAgentAuth(connection: self, socket: socket).authenticate(until: deadline)
         }
     }
 

@@ -13,8 +13,9 @@ public enum SSHIdentity: Sendable, Equatable {
     /// A private key file (ed25519 or ECDSA; libssh2 1.10 cannot sign with RSA-SHA2). The public
     /// key is taken from `path.pub` when that exists. Unencrypted keys only.
     case keyFile(String)
-    /// The identities of the ssh-agent at `$SSH_AUTH_SOCK`, tried in turn.
-    case agent
+    /// The identities of an ssh-agent, tried in turn: the agent listening on `socket`, or the
+    /// one `$SSH_AUTH_SOCK` names when `socket` is nil.
+    case agent(socket: String?)
 }
 
 /// Everything needed to reach one host over SSH.
