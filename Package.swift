@@ -8,27 +8,44 @@ let package = Package(
         .executable(name: "faultline", targets: ["faultline"]),
         .library(name: "History", targets: ["History"]),
         .library(name: "Linearizability", targets: ["Linearizability"]),
+        .library(name: "Control", targets: ["Control"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(name: "History"),
         .target(name: "Linearizability", dependencies: ["History"]),
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(name: "CSystemShims"),
+        .target(
+            name: "Control",
+            dependencies: [
+                "CLibSSH2", "CSystemShims",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability",
+                "History", "Linearizability", "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
         .target(name: "Corpus", dependencies: ["History", "Linearizability"]),
         .executableTarget(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
+        .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control"]),
     ],
     swiftLanguageModes: [.v6]
 )

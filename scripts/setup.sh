@@ -3,7 +3,10 @@
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 
-packages=(make)
+# make: build helpers. libssh2-1-dev, pkg-config: the CLibSSH2 target. openssh-server,
+# openssh-client, iproute2, util-linux, hostname, procps: the local lab (sshd per network
+# namespace, ssh-keygen, ip, unshare). iptables: partitions.
+packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps)
 
 missing=()
 for p in "${packages[@]}"; do

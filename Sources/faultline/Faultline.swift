@@ -7,8 +7,8 @@ import Foundation
 struct Faultline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faultline",
-        abstract: "Chaos tests for Raft clusters, with a linearizability checker.",
-        subcommands: [CheckCommand.self])
+        abstract: "Jepsen-style chaos tests for Raft clusters, with a linearizability checker.",
+        subcommands: [CheckCommand.self, LabCommand.self, ExecCommand.self])
 
     /// Runs the command, mapping usage errors to 254 (ArgumentParser's own code is 64).
     static func main() async {
@@ -21,7 +21,7 @@ struct Faultline: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                printError(fullMessage(for: error))
                 Foundation.exit(ExitStatus.badInput)
             }
             exit(withError: error)
@@ -35,4 +35,14 @@ enum ExitStatus {
     static let invalid: Int32 = 1
     static let unknown: Int32 = 2
     static let badInput: Int32 = 254
+}
+
+/// The exit of a command given bad input or usage.
+enum FaultlineExit {
+    static let badInput = ExitCode(ExitStatus.badInput)
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }
