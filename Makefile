@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench
+.PHONY: demo test bench bench-control
 
 demo:
 	./scripts/demo.sh
@@ -11,3 +11,8 @@ test:
 bench:
 	./scripts/setup.sh
 	swift run -c release faultline-bench --testdata $${FAULTLINE_TESTDATA:-../shared/testdata}
+
+# Release-mode figures of the SSH control plane and the lab (root, network namespaces).
+bench-control:
+	./scripts/setup.sh
+	./scripts/bench-control.sh
