@@ -429,13 +429,12 @@ struct EDNReader {
                 throw error("unterminated string: expected '\"' to close the string opened here", at: open)
             }
             let e = bytes[i + 1]
+            if let plain = singleCharacterEscape(e) {
+                out.append(plain)
+                i += 2
+                continue
+            }
             switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(e)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
             case UInt8(ascii: "u"):
                 let escape = position
                 i += 2

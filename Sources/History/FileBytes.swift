@@ -81,6 +81,21 @@ func describeCharacter(_ utf8: some Collection<UInt8>) -> String {
     return "'" + String(decoding: utf8, as: UTF8.self) + "'"
 }
 
+/// The byte a one-character string escape stands for, in both JSON and EDN: `\"` `\\` `\n`
+/// `\t` `\r` `\b` `\f`. Nil for anything else (`\u` and format-specific escapes are read by
+/// the caller).
+func singleCharacterEscape(_ e: UInt8) -> UInt8? {
+    switch e {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"): return e
+    case UInt8(ascii: "n"): return 0x0A
+    case UInt8(ascii: "t"): return 0x09
+    case UInt8(ascii: "r"): return 0x0D
+    case UInt8(ascii: "b"): return 0x08
+    case UInt8(ascii: "f"): return 0x0C
+    default: return nil
+    }
+}
+
 /// Names of C functions that Swift types shadow inside the History module.
 enum Glue {
     static func read(_ fd: Int32, _ buf: UnsafeMutableRawPointer?, _ count: Int) -> Int {

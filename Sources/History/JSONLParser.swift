@@ -475,13 +475,12 @@ struct JSONLParser {
                 continue
             }
             let e = byte(i + 1)
+            if let plain = singleCharacterEscape(e) ?? (e == UInt8(ascii: "/") ? e : nil) {
+                bytes.append(plain)
+                i += 2
+                continue
+            }
             switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(e)
-            case UInt8(ascii: "b"): bytes.append(0x08)
-            case UInt8(ascii: "f"): bytes.append(0x0C)
-            case UInt8(ascii: "n"): bytes.append(0x0A)
-            case UInt8(ascii: "r"): bytes.append(0x0D)
-            case UInt8(ascii: "t"): bytes.append(0x09)
             case UInt8(ascii: "u"):
                 let escapeAt = i
                 i += 2

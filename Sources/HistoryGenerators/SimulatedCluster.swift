@@ -15,7 +15,7 @@ public struct SimulatedCluster {
     public var initial: Value
     /// Chance that an operation times out: it ends `info` and took effect or not, at random.
     public var infoRate: Double
-    private var rng: SplitMix
+    private var rng: SplitMix64
     private var values: [Value: Value] = [:]
 
     public init(clients: Int, keys: [Value], initial: Value, infoRate: Double = 0, seed: UInt64) {
@@ -23,7 +23,7 @@ public struct SimulatedCluster {
         self.keys = keys
         self.initial = initial
         self.infoRate = infoRate
-        rng = SplitMix(seed: seed)
+        rng = SplitMix64(seed: seed)
     }
 
     public mutating func random(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
@@ -86,18 +86,5 @@ public struct SimulatedCluster {
                 open += 1
             }
         }
-    }
-}
-
-/// SplitMix64: small, fast, seeded.
-public struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -24,8 +24,8 @@ public enum Checker {
         try run(operations, model: model, hooks: MonotoneHooks(model), options: options)
     }
 
-    /// Reads nothing and blocks the calling thread; call it from a thread that may block, or
-    /// through `checkDetached`.
+    /// Blocks the calling thread while worker threads search; do not call it from a task on
+    /// the cooperative pool when the wait matters.
     static func run<M: Model>(
         _ operations: [HistoryOperation], model: M, hooks: MonotoneHooks<M>?, options: CheckOptions
     ) throws(ModelError) -> CheckResult {

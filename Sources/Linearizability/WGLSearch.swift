@@ -1,3 +1,5 @@
+import History
+
 /// The Wing–Gong linearizability search with Lowe's memo, for one partition, resumable.
 ///
 /// Operations are calls and returns in a doubly linked list in history order. The search
@@ -282,20 +284,6 @@ final class WGLSearch<M: Model> {
         return .suspended
     }
 
-    var debugDescription: String { "cursor=\(cursor) arrived=\(arrived) next=\(next) stack=\(stack.map(\.entry)) lin=\(linearizedRequired)/\(requiredCount) state=\(state)" }
     /// The entries linearized so far, in order (valid after `.linearizable`).
     var linearization: [Int32] { stack.filter { !$0.dropped }.map(\.entry) }
-}
-
-/// A small, fast, seeded generator (for Zobrist keys).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

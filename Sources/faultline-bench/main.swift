@@ -7,12 +7,10 @@ import History
 import HistoryGenerators
 import Linearizability
 
-func millis(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
-
 func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     let start = ContinuousClock.now
     let value = try body()
-    return (value, millis(ContinuousClock.now - start))
+    return (value, (ContinuousClock.now - start).inMilliseconds)
 }
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
@@ -96,7 +94,7 @@ for _ in 0..<repeats {
     let (ops, r) = try time { try JSONLHistory.read(path: path).operations() }
     readMs.append(r)
     lastResult = try BuiltInModel.casRegister.check(ops, initial: .int(0))
-    endToEnd.append(millis(ContinuousClock.now - start))
+    endToEnd.append((ContinuousClock.now - start).inMilliseconds)
 }
 if lastResult?.verdict != .valid { failures += 1 }
 line(String(format: "1M events / 1000 keys  read %.0f ms, read+check %.0f ms end to end, %@ (%d partitions)",

@@ -8,7 +8,7 @@ struct FileReport {
     var history: History
     var result: CheckResult
 
-    var milliseconds: Double { Double(result.elapsed.components.attoseconds) / 1e15 + Double(result.elapsed.components.seconds) * 1000 }
+    var milliseconds: Double { result.elapsed.inMilliseconds }
 
     /// One summary line, then the counterexample or the undecided partitions when there are any.
     var text: String {

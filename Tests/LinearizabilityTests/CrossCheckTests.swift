@@ -12,7 +12,7 @@ import Testing
         var invalidSeen = 0
         for n in 0..<150 {
             let seed = UInt64(batch * 1000 + n)
-            var rng = SplitMix(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var events: [Event] = []
             GeneratedHistories.registers(operations: 8, keys: 1, clients: 3, infoRate: 0.15, seed: seed) { events.append($0) }
             var history = History(events: events)

@@ -33,10 +33,8 @@ public struct KVModel: MonotoneModel {
         case "append": return (.append(op.input), nil)
         case "delete": return (.delete, nil)
         case "cas":
-            guard case .array(let pair) = op.input, pair.count == 2 else {
-                throw ModelError(op, "expected cas value [expected new]")
-            }
-            return (.cas(expected: pair[0], new: pair[1]), nil)
+            let (expected, new) = try op.casArguments()
+            return (.cas(expected: expected, new: new), nil)
         default:
             throw ModelError(op, "expected get, put, append, cas or delete for model kv")
         }

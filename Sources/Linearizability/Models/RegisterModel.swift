@@ -33,10 +33,8 @@ public struct RegisterModel: Model {
         case "write", "put", "w":
             return (.write(op.input), nil)
         case "cas" where allowsCAS:
-            guard case .array(let pair) = op.input, pair.count == 2 else {
-                throw ModelError(op, "expected cas value [expected new]")
-            }
-            return (.cas(expected: pair[0], new: pair[1]), nil)
+            let (expected, new) = try op.casArguments()
+            return (.cas(expected: expected, new: new), nil)
         default:
             throw ModelError(op, "expected read, write\(allowsCAS ? " or cas" : "") for model \(name)")
         }
