@@ -318,16 +318,7 @@ struct JSONLParser {
             }
             while true {
                 items.append(try parseValue(depth: depth + 1))
-                skipSpaces()
-                let d = byte(i)
-                i += 1
-                if d == UInt8(ascii: ",") {
-                    skipSpaces()
-                    continue
-                }
-                if d == UInt8(ascii: "]") { return .array(items) }
-                i -= 1
-                throw error("expected ',' or ']' in an array, found \(describeHere())")
+                if try endOfItem(closing: UInt8(ascii: "]"), in: "an array") { return .array(items) }
             }
         case UInt8(ascii: "{"):
             guard depth < Self.maxDepth else { throw error("arrays and objects nested too deep") }
@@ -351,16 +342,7 @@ struct JSONLParser {
                 skipSpaces()
                 let v = try parseValue(depth: depth + 1)
                 pairs.append(.array([.string(k), v]))
-                skipSpaces()
-                let d = byte(i)
-                i += 1
-                if d == UInt8(ascii: ",") {
-                    skipSpaces()
-                    continue
-                }
-                if d == UInt8(ascii: "}") { return .array(pairs) }
-                i -= 1
-                throw error("expected ',' or '}' in an object, found \(describeHere())")
+                if try endOfItem(closing: UInt8(ascii: "}"), in: "an object") { return .array(pairs) }
             }
         case UInt8(ascii: "t"):
             if i + 4 <= end && equals(i, 4, "true") {
@@ -507,6 +489,23 @@ struct JSONLParser {
             }
             i += 2
         }
+    }
+
+    /// After an item of an array or object: consumes `,` (false: another item follows) or the
+    /// closing bracket (true), or throws naming what was expected.
+    private mutating func endOfItem(closing: UInt8, in container: String) throws(HistoryError) -> Bool {
+        skipSpaces()
+        let d = byte(i)
+        if d == UInt8(ascii: ",") {
+            i += 1
+            skipSpaces()
+            return false
+        }
+        if d == closing {
+            i += 1
+            return true
+        }
+        throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container), found \(describeHere())")
     }
 
     private mutating func hex4() throws(HistoryError) -> UInt32 {
