@@ -30,6 +30,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "Cluster", dependencies: ["Control"]),
+        .target(name: "Workload", dependencies: ["History", "Linearizability", "Cluster"]),
         .executableTarget(
             name: "faultline",
             dependencies: [

@@ -1,0 +1,92 @@
+import Control
+
+/// One host of a cluster under test, as the database sees it.
+public struct ClusterNode: Sendable {
+    /// The host's name (`n1`…), used in histories, logs and reports.
+    public var name: String
+    /// The address clients and peers use to reach the node (an IP address or host name).
+    public var address: String
+    /// How to run commands on the host.
+    public var remote: any Remote
+    /// A directory of the host's own for data, logs and pid files. Hosts of the local lab share
+    /// one filesystem, so every node's paths must lie under its own base directory.
+    public var baseDirectory: String
+
+    public init(name: String, address: String, remote: any Remote, baseDirectory: String) {
+        self.name = name
+        self.address = address
+        self.remote = remote
+        self.baseDirectory = baseDirectory
+    }
+}
+
+/// The whole cluster a database is set up on, with the run's tuning.
+public struct ClusterContext: Sendable {
+    public var nodes: [ClusterNode]
+    /// Database parameters from the spec (e.g. `election-timeout: 1000`, `heartbeat-interval:
+    /// 100`, or any extra flag), already resolved to strings.
+    public var parameters: [String: String]
+
+    public init(nodes: [ClusterNode], parameters: [String: String] = [:]) {
+        self.nodes = nodes
+        self.parameters = parameters
+    }
+}
+
+/// A database under test (Jepsen's `DB`).
+///
+/// Contract:
+/// - `setUp` installs (or checks), configures and starts the database on every node of the
+///   cluster and returns once the cluster is ready to serve clients (for a Raft cluster: it has a
+///   leader). It may be called again after `tearDown`.
+/// - `tearDown` stops the database on every node and removes its data, and succeeds when
+///   there was nothing to remove. It must work after a failed or partial `setUp`, and must not
+///   touch anything the database did not create.
+/// Both act on all nodes in parallel and throw naming the node that failed.
+public protocol Database: Sendable {
+    /// A short name for reports, e.g. `etcd`.
+    var name: String { get }
+    func setUp(_ cluster: ClusterContext) async throws
+    func tearDown(_ cluster: ClusterContext) async throws
+}
+
+/// How clients reach each node.
+public protocol ClientEndpoints: Database {
+    /// The base URL a client of `node` connects to, e.g. `http://10.77.0.2:2379`.
+    func clientURL(for node: ClusterNode) -> String
+}
+
+/// Versions of what runs on the hosts, for reports and audit manifests.
+public protocol Versioned: Database {
+    /// The database's version on each node, by node name, as the binary reports it.
+    func versions(_ cluster: ClusterContext) async throws -> [String: String]
+}
+
+/// A database whose process can be killed and started again on the same data.
+public protocol Killable: Database {
+    /// Kills the database process on `node` with SIGKILL; returns once it is gone.
+    func kill(_ node: ClusterNode, in cluster: ClusterContext) async throws
+    /// Starts it again on its existing data.
+    func start(_ node: ClusterNode, in cluster: ClusterContext) async throws
+}
+
+/// A database whose process can be paused and resumed.
+public protocol Pausable: Database {
+    /// Sends SIGSTOP to the database process on `node`; returns once it is stopped (state `T`).
+    func pause(_ node: ClusterNode, in cluster: ClusterContext) async throws
+    /// Sends SIGCONT.
+    func resume(_ node: ClusterNode, in cluster: ClusterContext) async throws
+}
+
+/// A database that can say which node leads.
+public protocol LeaderAware: Database {
+    /// The name of the node the cluster agrees is leader, or nil when there is none (or the
+    /// nodes disagree).
+    func leader(_ cluster: ClusterContext) async throws -> String?
+}
+
+/// A database that writes log files worth keeping with a run.
+public protocol LogFiles: Database {
+    /// Paths on `node` of the files to download into the run directory.
+    func logFiles(_ node: ClusterNode) -> [String]
+}
