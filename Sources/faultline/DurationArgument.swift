@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 
 /// A duration on the command line: `60s`, `500ms`, `2m`, `1h`, or a number of seconds.
 struct DurationArgument: ExpressibleByArgument, Sendable {
@@ -7,16 +8,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     init(_ duration: Duration) { self.duration = duration }
 
     init?(argument: String) {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        var number = Substring(argument)
-        var scale = 1.0
-        for (suffix, s) in units where argument.hasSuffix(suffix) {
-            number = argument.dropLast(suffix.count)
-            scale = s
-            break
-        }
-        guard let value = Double(number), value >= 0 else { return nil }
-        duration = .milliseconds(Int64(value * scale * 1000))
+        guard let d = DurationText.parse(argument) else { return nil }
+        duration = d
     }
 
     var defaultValueDescription: String { "\(duration)" }

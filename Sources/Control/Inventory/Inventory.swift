@@ -89,19 +89,4 @@ public struct InventoryHost: Sendable, Equatable {
 }
 
 /// An inventory that cannot be used: where (file and line) and what was expected there.
-public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var message: String
-
-    public init(file: String, line: Int?, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
-    }
-}
+public typealias InventoryError = InputFileError
