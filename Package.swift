@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         .target(name: "History"),
@@ -32,6 +33,13 @@ let package = Package(
             ]),
         .target(name: "Cluster", dependencies: ["Control"]),
         .target(name: "Workload", dependencies: ["History", "Linearizability", "Cluster"]),
+        .target(
+            name: "Runner",
+            dependencies: [
+                "History", "Linearizability", "Control", "Cluster", "Workload",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
@@ -48,6 +56,7 @@ let package = Package(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,81 @@
+import Dispatch
+import History
+import Synchronization
+
+/// Records a run's events as they happen into `history.jsonl` and memory.
+///
+/// Contract: `record` gives each event the next index and the time in nanoseconds on a
+/// monotonic clock since the recorder was made, and returns it; events are written in the order
+/// they were recorded. What has been recorded reaches the file at least every `flushInterval`
+/// (on a timer of the recorder's own, off the cooperative pool), so a crash of the controller
+/// loses at most that much. Safe to call from many tasks at once.
+public final class Recorder: Sendable {
+    private struct State {
+        var events: [Event] = []
+        var counts: [EventType: Int] = [:]
+        var closed = false
+    }
+
+    private let writer: JSONLWriter
+    private let start = ContinuousClock.now
+    private let state = Mutex(State())
+    // Dispatch sources are thread-safe; the type is just not marked Sendable.
+    nonisolated(unsafe) private let timer: DispatchSourceTimer
+
+    /// The file the history goes to.
+    public var path: String { writer.path }
+
+    public init(path: String, flushInterval: Duration = .milliseconds(100)) throws(HistoryError) {
+        writer = try JSONLWriter(path: path)
+        let queue = DispatchQueue(label: "faultline.recorder.flush")
+        timer = DispatchSource.makeTimerSource(queue: queue)
+        let ms = Int(flushInterval.inMilliseconds)
+        timer.schedule(deadline: .now() + .milliseconds(ms), repeating: .milliseconds(ms))
+        timer.setEventHandler { [writer] in try? writer.flush() }
+        timer.resume()
+    }
+
+    deinit { timer.cancel() }
+
+    /// Nanoseconds since the recorder started.
+    public func now() -> Int64 {
+        let d = ContinuousClock.now - start
+        return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+    }
+
+    /// Records one event; `index` and `time` are filled in here.
+    @discardableResult
+    public func record(
+        _ type: EventType, process: ProcessID, f: String, key: Value? = nil, value: Value = .null,
+        node: String? = nil, error: String? = nil
+    ) -> Event {
+        state.withLock { s in
+            let event = Event(
+                index: s.events.count, type: type, process: process, f: f, key: key, value: value,
+                time: now(), node: node, error: error)
+            s.events.append(event)
+            if process != .nemesis { s.counts[type, default: 0] += 1 }
+            if !s.closed { try? writer.write(event) }
+            return event
+        }
+    }
+
+    /// Client events recorded so far, by type (for progress lines).
+    public var counts: [EventType: Int] { state.withLock { $0.counts } }
+
+    /// Every event recorded so far.
+    public var events: [Event] { state.withLock { $0.events } }
+
+    /// Flushes and closes the file (and fsyncs it). Later records stay in memory only.
+    public func close() throws(HistoryError) {
+        timer.cancel()
+        let wasOpen = state.withLock { s -> Bool in
+            defer { s.closed = true }
+            return !s.closed
+        }
+        if wasOpen {
+            try writer.sync()
+            try writer.close()
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Cluster
+import Foundation
+import History
+import Linearizability
+import Workload
+
+/// What a workload gives the runner: how to judge the history, and what each worker does.
+public struct RunPlan: Sendable {
+    public var model: BuiltInModel
+    public var initial: Value
+    public var concurrency: Int
+    public var operationTimeout: Duration
+    /// When workers are stopped whatever the generator says (time limit plus the final phase).
+    public var hardStop: Duration
+    public var next: @Sendable (_ slot: Int, _ process: Int, _ elapsed: Duration) async -> WorkerStep
+
+    public init(model: BuiltInModel, initial: Value, concurrency: Int, operationTimeout: Duration, hardStop: Duration,
+                next: @escaping @Sendable (Int, Int, Duration) async -> WorkerStep) {
+        self.model = model
+        self.initial = initial
+        self.concurrency = concurrency
+        self.operationTimeout = operationTimeout
+        self.hardStop = hardStop
+        self.next = next
+    }
+}
+
+/// Everything a run needs, injected: the cluster's hosts, the database and the clients. The run
+/// never makes SSH sessions or clients of its own kind, so it runs against fakes as well.
+public struct RunEnvironment: Sendable {
+    public var cluster: ClusterContext
+    public var database: any Database
+    public var clients: any ClientFactory
+
+    public init(cluster: ClusterContext, database: any Database, clients: any ClientFactory) {
+        self.cluster = cluster
+        self.database = database
+        self.clients = clients
+    }
+}
+
+/// How a run ended.
+public struct RunResult: Sendable {
+    public var store: RunStore
+    public var seed: UInt64
+    public var summary: RunSummary
+    public var check: CheckResult
+    /// The run was interrupted (Ctrl-C, SIGTERM): the history is what was recorded until then.
+    public var interrupted: Bool
+}
+
+/// One run of a test: set up, drive the clients, tear down (also when interrupted), collect the
+/// logs, check the history, store everything.
+///
+/// Contract: whatever happens after the database's set-up has begun, `tearDown` is called once,
+/// outside the run's cancellation, and the history recorded so far stays on disk. Cancelling the
+/// task that runs `run()` stops the clients and goes on to tear down and check.
+public actor TestRun {
+    public enum Phase: Sendable, Equatable { case idle, settingUp, running, collecting, tearingDown, checking, finished }
+
+    public private(set) var phase: Phase = .idle
+    private let spec: TestSpec
+    private let environment: RunEnvironment
+    private let plan: RunPlan
+    private let seed: UInt64
+    private let store: RunStore
+    private let progress: (@Sendable (String) -> Void)?
+
+    public init(spec: TestSpec, environment: RunEnvironment, plan: RunPlan, seed: UInt64, store: RunStore,
+                progress: (@Sendable (String) -> Void)? = nil) {
+        self.spec = spec
+        self.environment = environment
+        self.plan = plan
+        self.seed = seed
+        self.store = store
+        self.progress = progress
+    }
+
+    public func run() async throws -> RunResult {
+        try store.write("spec.yml", resolvedSpec())
+        let recorder = try Recorder(path: store.historyPath)
+        let db = environment.database
+        let cluster = environment.cluster
+        var setUpError: Error?
+        var versions: [String: String] = [:]
+        do {
+            phase = .settingUp
+            say("setting up \(db.name) on \(cluster.nodes.map(\.name).joined(separator: ", "))")
+            try await db.setUp(cluster)
+            if let v = db as? any Versioned { versions = (try? await v.versions(cluster)) ?? [:] }
+            try Task.checkCancellation()
+            phase = .running
+            await runClients(recorder)
+        } catch {
+            setUpError = error
+        }
+        try? recorder.close()
+        let interrupted = Task.isCancelled
+        // Collecting and tearing down must happen even after Ctrl-C: outside this task's cancellation.
+        phase = .collecting
+        await Task.detached { [store] in await Self.collectLogs(db, cluster, into: store) }.value
+        phase = .tearingDown
+        say("tearing down")
+        let tearDownError: Error? = await Task.detached {
+            do { try await db.tearDown(cluster); return nil } catch { return error }
+        }.value
+        if let setUpError, !(setUpError is CancellationError) { throw setUpError }
+        if let tearDownError { say("tear-down failed: \(tearDownError)") }
+
+        phase = .checking
+        let events = recorder.events
+        let operations = try History(events: events, source: store.historyPath).operations()
+        var options = CheckOptions()
+        options.timeout = spec.checker.timeout
+        let check = try plan.model.check(operations, initial: plan.initial, options: options)
+        let summary = RunSummary(operations, events: events)
+        try ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
+                        hosts: cluster.nodes.map(\.name), interrupted: interrupted).write(to: store)
+        phase = .finished
+        return RunResult(store: store, seed: seed, summary: summary, check: check, interrupted: interrupted)
+    }
+
+    private func runClients(_ recorder: Recorder) async {
+        let endpoints = environment.database as? any ClientEndpoints
+        let nodes = environment.cluster.nodes.map { node in
+            (name: node.name, url: endpoints?.clientURL(for: node) ?? node.address)
+        }
+        let pool = WorkerPool(concurrency: plan.concurrency, nodes: nodes, operationTimeout: plan.operationTimeout,
+                              factory: environment.clients, recorder: recorder)
+        let ticker = progress.map { say in
+            Task {
+                let start = ContinuousClock.now
+                var last = 0
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    let c = recorder.counts
+                    let done = (c[.ok] ?? 0) + (c[.fail] ?? 0) + (c[.info] ?? 0)
+                    let elapsed = Int((ContinuousClock.now - start).inMilliseconds / 1000)
+                    say("\(elapsed)s/\(Int(spec.timeLimit.inMilliseconds / 1000))s  \(done - last) ops/s  "
+                        + "ok \(c[.ok] ?? 0)  fail \(c[.fail] ?? 0)  info \(c[.info] ?? 0)")
+                    last = done
+                }
+            }
+        }
+        await pool.run(hardStop: plan.hardStop, next: plan.next)
+        ticker?.cancel()
+    }
+
+    private static func collectLogs(_ db: any Database, _ cluster: ClusterContext, into store: RunStore) async {
+        guard let logs = db as? any LogFiles else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for node in cluster.nodes {
+                group.addTask {
+                    guard let dir = try? store.nodeDirectory(node.name) else { return }
+                    for path in logs.logFiles(node) {
+                        let local = (dir as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+                        try? await node.remote.download(path, to: local)
+                    }
+                }
+            }
+        }
+    }
+
+    private func say(_ line: String) { progress?(line) }
+
+    /// The spec as written, with what the run resolved (seed, hosts, time limit) appended.
+    private func resolvedSpec() -> String {
+        var text = spec.text
+        if !text.hasSuffix("\n") { text += "\n" }
+        return text + """
+            # Resolved for this run:
+            # seed: \(seed)
+            # time-limit: \(spec.timeLimit)
+            # hosts: \(environment.cluster.nodes.map(\.name).joined(separator: ", "))
+
+            """
+    }
+}

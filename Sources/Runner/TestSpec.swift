@@ -1,0 +1,107 @@
+import Control
+import Foundation
+import Yams
+
+/// A test as a spec file describes it (`workloads/*.yml`), checked and with defaults filled in.
+public struct TestSpec: Sendable {
+    public struct DatabaseSection: Sendable {
+        /// `etcd`.
+        public var kind: String
+        /// How many hosts of the inventory the cluster uses; nil: all of them.
+        public var nodes: Int?
+        /// Tuning and flags, passed to the database as text (`election-timeout: 1000`).
+        public var parameters: [String: String]
+    }
+
+    public struct CheckerSection: Sendable {
+        public var timeout: Duration
+    }
+
+    /// The test's name: the folder its runs are stored under.
+    public var name: String
+    public var database: DatabaseSection
+    /// The `workload` mapping as written; the workload reads its own fields from it.
+    public var workload: WorkloadSection
+    public var timeLimit: Duration
+    /// The seed written in the spec; a run without one draws a seed and prints it.
+    public var seed: UInt64?
+    public var checker: CheckerSection
+    /// The file it came from, and its text.
+    public var file: String
+    public var text: String
+}
+
+/// The spec's `workload` mapping, with what is needed to read it with file:line errors.
+public struct WorkloadSection: @unchecked Sendable {
+    // Yams' Node is a value type of strings and arrays; it is not marked Sendable.
+    public var kind: String
+    public var node: Node
+    public var reader: YAMLReader
+}
+
+extension TestSpec {
+    /// Reads and checks a spec file. Errors are `InputFileError`s naming file and line.
+    public static func load(path: String) throws -> TestSpec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputFileError(file: path, line: nil, message: "cannot read the spec file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    static let topFields: Set<String> = ["name", "database", "workload", "nemesis", "time-limit", "seed", "checker"]
+
+    /// Reads and checks spec text.
+    public static func parse(_ text: String, file: String) throws -> TestSpec {
+        let yaml = YAMLReader(file: file, directory: (file as NSString).deletingLastPathComponent)
+        let root = try yaml.root(text, expected: "a mapping with `name`, `database` and `workload`")
+        let top = try yaml.mapping(root, "the spec: a mapping with `name`, `database` and `workload`")
+        try yaml.rejectUnknown(root, allowed: topFields, in: "the spec")
+
+        let name = try yaml.string(top["name"], in: root, "`name`: the test's name")
+        guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
+            throw yaml.error(top["name"]!, "expected `name` made of letters, digits, '.', '_' or '-', got `\(name)`")
+        }
+
+        guard let dbNode = top["database"] else { throw yaml.error(root, "missing `database`: a mapping with `kind`") }
+        let db = try yaml.mapping(dbNode, "`database`: a mapping with `kind`, optional `nodes` and `parameters`")
+        try yaml.rejectUnknown(dbNode, allowed: ["kind", "nodes", "parameters"], in: "`database`")
+        let kind = try yaml.string(db["kind"], in: dbNode, "`kind`: the database (etcd)")
+        guard ["etcd"].contains(kind) else { throw yaml.error(db["kind"]!, "expected `kind` to be etcd, got `\(kind)`") }
+        var parameters: [String: String] = [:]
+        if let p = db["parameters"] {
+            for (key, value) in try yaml.mapping(p, "`parameters`: a mapping of flag names to values") {
+                guard let text = value.scalar?.string else {
+                    throw yaml.error(value, "expected parameter `\(key)` to be a single value")
+                }
+                parameters[key] = text
+            }
+        }
+        let database = DatabaseSection(
+            kind: kind, nodes: try yaml.integer(db["nodes"], in: dbNode, "`nodes`: 1 to 15", range: 1...15),
+            parameters: parameters)
+
+        guard let wNode = top["workload"] else { throw yaml.error(root, "missing `workload`: a mapping with `kind`") }
+        let w = try yaml.mapping(wNode, "`workload`: a mapping with `kind`")
+        let workload = WorkloadSection(
+            kind: try yaml.string(w["kind"], in: wNode, "`kind`: the workload (register, set or lock)"),
+            node: wNode, reader: yaml)
+
+        var seed: UInt64?
+        if let s = top["seed"] {
+            guard let v = s.scalar.flatMap({ UInt64($0.string) }) else {
+                throw yaml.error(s, "expected `seed` to be a non-negative integer, got `\(s.scalar?.string ?? "a non-scalar")`")
+            }
+            seed = v
+        }
+        var checker = CheckerSection(timeout: .seconds(60))
+        if let c = top["checker"] {
+            let fields = try yaml.mapping(c, "`checker`: a mapping with `timeout`")
+            try yaml.rejectUnknown(c, allowed: ["timeout"], in: "`checker`")
+            checker.timeout = try yaml.duration(fields["timeout"], "`timeout`") ?? checker.timeout
+        }
+        return TestSpec(
+            name: name, database: database, workload: workload,
+            timeLimit: try yaml.duration(top["time-limit"], "`time-limit`") ?? .seconds(60),
+            seed: seed, checker: checker, file: file, text: text)
+    }
+}

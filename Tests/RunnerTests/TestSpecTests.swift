@@ -1,0 +1,64 @@
+import Control
+import Testing
+@testable import Runner
+
+@Suite struct TestSpecTests {
+    let good = """
+        name: etcd-register
+        database:
+          kind: etcd
+          nodes: 3
+          parameters:
+            election-timeout: 1000
+            heartbeat-interval: 100
+        workload:
+          kind: register
+          concurrency: 10
+        time-limit: 20s
+        seed: 42
+        checker:
+          timeout: 30s
+        """
+
+    @Test func readsEveryField() throws {
+        let spec = try TestSpec.parse(good, file: "w.yml")
+        #expect(spec.name == "etcd-register")
+        #expect(spec.database.kind == "etcd")
+        #expect(spec.database.nodes == 3)
+        #expect(spec.database.parameters == ["election-timeout": "1000", "heartbeat-interval": "100"])
+        #expect(spec.workload.kind == "register")
+        #expect(spec.timeLimit == .seconds(20))
+        #expect(spec.seed == 42)
+        #expect(spec.checker.timeout == .seconds(30))
+    }
+
+    @Test func defaults() throws {
+        let spec = try TestSpec.parse("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\n", file: "w.yml")
+        #expect(spec.timeLimit == .seconds(60))
+        #expect(spec.seed == nil)
+        #expect(spec.database.nodes == nil)
+        #expect(spec.checker.timeout == .seconds(60))
+    }
+
+    @Test(arguments: [
+        ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\ntime-limit: soon\n", 4, "time-limit"),
+        ("name: t\ndatabase: {kind: mysql}\nworkload: {kind: set}\n", 2, "etcd"),
+        ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nsede: 3\n", 4, "unknown field `sede`"),
+        ("name: t\ndatabase: {kind: etcd}\n", 1, "missing `workload`"),
+        ("name: t\ndatabase:\n  kind: etcd\n  nodes: 99\nworkload: {kind: set}\n", 4, "`nodes`"),
+        ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nseed: -1\n", 4, "seed"),
+        ("name: [t\n", 1, "not valid YAML"),
+    ])
+    func badSpecsNameTheLine(text: String, line: Int, words: String) {
+        do {
+            _ = try TestSpec.parse(text, file: "bad.yml")
+            Issue.record("parsed a bad spec")
+        } catch let error as InputFileError {
+            #expect(error.file == "bad.yml")
+            #expect(error.line == line, "\(error)")
+            #expect(error.message.contains(words), "\(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}
