@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "History"),
@@ -31,7 +32,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Cluster", dependencies: ["Control"]),
-        .target(name: "Workload", dependencies: ["History", "Linearizability", "Cluster"]),
+        .target(
+            name: "Workload",
+            dependencies: [
+                "History", "Linearizability", "Cluster",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
@@ -48,6 +54,7 @@ let package = Package(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability"]),
     ],
     swiftLanguageModes: [.v6]
 )
