@@ -50,9 +50,9 @@ struct PhasedGenerator<Operations: WorkloadOperations>: OperationGenerator {
         if case .closing = phase {
             if let request = operations.closingRequest() { return .invoke(request, timeout: operationTimeout) }
             let finals = readsAtEnd ? operations.finalRequests() : []
-            // Quiet from the end of the load phase: the time limit, or earlier when this worker
-            // used up its share of the operation limit.
-            phase = finals.isEmpty ? .done : .final(remaining: finals, from: min(elapsed, pacing.timeLimit) + quietPeriod)
+            // Quiet from the end of everyone's load phase, the time limit (a worker that used up
+            // its share of the operation limit cannot know when the others are done).
+            phase = finals.isEmpty ? .done : .final(remaining: finals, from: pacing.timeLimit + quietPeriod)
         }
         if case .final(var remaining, let from) = phase {
             if elapsed < from { return .wait(until: from) }
