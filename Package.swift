@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "History"),
@@ -32,7 +33,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Cluster", dependencies: ["Control"]),
-        .target(name: "Workload", dependencies: ["History", "Linearizability", "Cluster"]),
+        .target(
+            name: "Workload",
+            dependencies: [
+                "History", "Linearizability", "Cluster",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .target(
             name: "Runner",
             dependencies: [
@@ -57,6 +63,7 @@ let package = Package(
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability"]),
     ],
     swiftLanguageModes: [.v6]
 )

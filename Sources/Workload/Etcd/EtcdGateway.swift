@@ -1,0 +1,72 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Calls of etcd's v3 JSON gateway at one node over one HTTP/1.1 connection (kept open between
+/// calls, made again when lost). Each call has a deadline; its outcome is sorted into what it
+/// says about the request's effect (`EtcdCallError`).
+struct EtcdGateway: Sendable {
+    /// The most a response body may hold (a final read of a large set).
+    static let maxResponseBytes = 64 << 20
+
+    let http: HTTPClient
+    /// E.g. `http://10.77.0.2:2379`, without a trailing slash.
+    let baseURL: String
+
+    /// An HTTP client that keeps at most one connection, never retries a failed connect (so a
+    /// refused request fails at once, and a failed request was never sent), never follows
+    /// redirects.
+    static func makeHTTPClient(connectTimeout: Duration) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .hours(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: TimeAmount(connectTimeout))
+        configuration.redirectConfiguration = .disallow
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// POSTs `body` as JSON to `path` (e.g. `/v3/kv/put`) and decodes the answer.
+    func post<Body: Encodable, Response: Decodable>(
+        _ path: String, _ body: Body, as: Response.Type, deadline: NIODeadline
+    ) async throws(EtcdCallError) -> Response {
+        guard deadline > .now() else { throw .notSent("the operation's deadline passed before this call") }
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        do {
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        } catch {
+            throw .notSent("cannot encode the request: \(error)")
+        }
+        let status: UInt
+        let bytes: ByteBuffer
+        do {
+            let response = try await http.execute(request, deadline: deadline)
+            status = response.status.code
+            bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
+        } catch {
+            throw EtcdCallError(transport: error)
+        }
+        return try Self.decode(status: status, body: Data(bytes.readableBytesView), as: Response.self)
+    }
+
+    /// Reads a gateway answer: the response on status 200, a `rejected` error when etcd says why
+    /// it refused, `unknown` for anything else.
+    static func decode<Response: Decodable>(status: UInt, body: Data, as: Response.Type) throws(EtcdCallError)
+        -> Response
+    {
+        guard status == 200 else {
+            let error = try? JSONDecoder().decode(GatewayErrorBody.self, from: body)
+            guard let code = error?.code else {
+                throw .unknown("HTTP status \(status): \(String(decoding: body.prefix(200), as: UTF8.self))")
+            }
+            throw .rejected(code: code, message: error?.message ?? error?.error ?? "")
+        }
+        do {
+            return try JSONDecoder().decode(Response.self, from: body)
+        } catch {
+            throw .unknown("unreadable answer: \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import History
+
+/// Where each workload keeps its data in etcd, and how values are written there.
+///
+/// Under `prefix` (default `faultline/`): a register is the key `register/<key>` holding its
+/// value; a set is one key per element, `set/<key>/<element>` holding the element, so adds never
+/// conflict and a final read is one range over `set/<key>/`; a lock is the lock name
+/// `lock/<key>` (etcd's lock API adds `/<lease id>` for each holder or waiter). Keys and values
+/// are text: integers in decimal, strings as they are.
+public struct EtcdKeyLayout: Sendable, Hashable {
+    public var prefix: String
+
+    public init(prefix: String = "faultline/") {
+        self.prefix = prefix
+    }
+
+    func register(_ key: Value?) -> String { prefix + "register/" + Self.text(key ?? .null) }
+    func set(_ key: Value?) -> String { prefix + "set/" + Self.text(key ?? .null) + "/" }
+    func element(_ element: Value, of key: Value?) -> String { set(key) + Self.text(element) }
+    func lock(_ key: Value?) -> String { prefix + "lock/" + Self.text(key ?? .null) }
+
+    /// A value as stored: integers in decimal, strings as they are, anything else as written in
+    /// histories.
+    static func text(_ value: Value) -> String {
+        switch value {
+        case .int(let i): return String(i)
+        case .string(let s): return s
+        case .null: return "_"
+        default: return value.description
+        }
+    }
+
+    /// A stored text back as a value: an integer if it reads as one, else a string.
+    static func value(fromText text: String) -> Value {
+        Int(text).map(Value.int) ?? .string(text)
+    }
+
+    static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+
+    /// The text of a base64 field; nil if it is not base64.
+    static func text(fromBase64 field: String) -> String? {
+        Data(base64Encoded: field).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The end of the range of every key starting with `prefix` (its last byte plus one).
+    static func rangeEnd(ofPrefix prefix: String) -> String {
+        var bytes = Array(prefix.utf8)
+        while let last = bytes.last, last == 0xFF { bytes.removeLast() }
+        guard !bytes.isEmpty else { return Data([0]).base64EncodedString() }
+        bytes[bytes.count - 1] += 1
+        return Data(bytes).base64EncodedString()
+    }
+}

@@ -1,0 +1,128 @@
+/// The JSON bodies of etcd 3.4's v3 gateway (`/v3/...`) that the etcd client uses, as the gateway
+/// writes them: proto field names (`range_end`, `create_revision`, `request_put`, `TTL`, `ID`),
+/// `bytes` fields (keys, values, lock names) in base64, 64-bit integers as decimal strings, and
+/// fields with their default value (false, 0, empty) left out.
+
+/// `POST /v3/kv/range`: one key, or every key in [key, range_end).
+struct RangeRequest: Encodable, Equatable {
+    var key: String
+    var rangeEnd: String?
+
+    enum CodingKeys: String, CodingKey {
+        case key
+        case rangeEnd = "range_end"
+    }
+}
+
+/// The answer to a range: the keys found (none: `kvs` left out).
+struct RangeResponse: Decodable, Equatable {
+    var kvs: [KeyValue]?
+}
+
+/// One key and its value, both base64 (an empty value is left out).
+struct KeyValue: Decodable, Equatable {
+    var key: String
+    var value: String?
+}
+
+/// `POST /v3/kv/put`; also the put inside a txn.
+struct PutRequest: Encodable, Equatable {
+    var key: String
+    var value: String
+}
+
+/// `POST /v3/kv/txn` with compares and the puts done when they all hold.
+struct TxnRequest: Encodable, Equatable {
+    var compare: [Compare]
+    var success: [RequestOp]
+}
+
+/// A txn compare: the key's value equals `value`, or its create revision equals
+/// `createRevision` (0: the key does not exist).
+struct Compare: Encodable, Equatable {
+    var key: String
+    var target: String
+    var result = "EQUAL"
+    var value: String?
+    var createRevision: String?
+
+    enum CodingKeys: String, CodingKey {
+        case key, target, result, value
+        case createRevision = "create_revision"
+    }
+
+    static func valueEquals(key: String, value: String) -> Compare {
+        Compare(key: key, target: "VALUE", value: value)
+    }
+
+    static func missing(key: String) -> Compare {
+        Compare(key: key, target: "CREATE", createRevision: "0")
+    }
+}
+
+/// One request of a txn branch (only puts are used).
+struct RequestOp: Encodable, Equatable {
+    var requestPut: PutRequest
+
+    enum CodingKeys: String, CodingKey {
+        case requestPut = "request_put"
+    }
+}
+
+/// The answer to a txn: `succeeded` is left out when the compares failed.
+struct TxnResponse: Decodable, Equatable {
+    var succeeded: Bool?
+}
+
+/// `POST /v3/lease/grant` with a TTL in seconds (ID 0: etcd picks one).
+struct LeaseGrantRequest: Encodable, Equatable {
+    var ttl: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case ttl = "TTL"
+    }
+}
+
+/// The granted lease: its ID (a decimal string) and TTL.
+struct LeaseGrantResponse: Decodable, Equatable {
+    var id: String
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID"
+    }
+}
+
+/// `POST /v3/lease/revoke`: ends the lease and deletes the keys attached to it.
+struct LeaseRevokeRequest: Encodable, Equatable {
+    var id: String
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID"
+    }
+}
+
+/// `POST /v3/lock/lock`: waits until the lock `name` is ours, held as long as `lease` lives.
+struct LockRequest: Encodable, Equatable {
+    var name: String
+    var lease: String
+}
+
+/// The key that stands for our hold of the lock (base64); unlocking deletes it.
+struct LockResponse: Decodable, Equatable {
+    var key: String
+}
+
+/// `POST /v3/lock/unlock`.
+struct UnlockRequest: Encodable, Equatable {
+    var key: String
+}
+
+/// Any gateway answer whose body is not needed (put, unlock, revoke).
+struct IgnoredResponse: Decodable, Equatable {}
+
+/// The body of a gateway error (HTTP status other than 200): the gRPC status code and message.
+struct GatewayErrorBody: Decodable, Equatable {
+    var error: String?
+    var message: String?
+    var code: Int?
+}

@@ -1,0 +1,121 @@
+import Foundation
+import History
+import Testing
+@testable import Workload
+
+/// JSON as etcd 3.4.23's gateway wrote and accepted it (captured with curl against a local etcd).
+@Suite struct EtcdMessageTests {
+    private func json(_ value: some Encodable) throws -> NSDictionary {
+        try JSONSerialization.jsonObject(with: JSONEncoder().encode(value)) as! NSDictionary
+    }
+
+    private func parsed(_ text: String) throws -> NSDictionary {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! NSDictionary
+    }
+
+    private func decode<R: Decodable>(_ text: String, as: R.Type, status: UInt = 200) throws(EtcdCallError) -> R {
+        try EtcdGateway.decode(status: status, body: Data(text.utf8), as: R.self)
+    }
+
+    @Test func requestsEncodeAsTheGatewayExpects() throws {
+        #expect(try json(RangeRequest(key: "ci8x")) == parsed(#"{"key":"ci8x"}"#))
+        #expect(try json(RangeRequest(key: "Zm9v", rangeEnd: "Zm9w")) == parsed(#"{"key":"Zm9v","range_end":"Zm9w"}"#))
+        #expect(try json(PutRequest(key: "ci8x", value: "Mw==")) == parsed(#"{"key":"ci8x","value":"Mw=="}"#))
+        let txn = TxnRequest(
+            compare: [.valueEquals(key: "ci8x", value: "Mw==")],
+            success: [RequestOp(requestPut: PutRequest(key: "ci8x", value: "NA=="))])
+        #expect(
+            try json(txn)
+                == parsed(
+                    #"{"compare":[{"key":"ci8x","target":"VALUE","result":"EQUAL","value":"Mw=="}],"#
+                        + #""success":[{"request_put":{"key":"ci8x","value":"NA=="}}]}"#))
+        #expect(
+            try json(Compare.missing(key: "ci8x"))
+                == parsed(#"{"key":"ci8x","target":"CREATE","result":"EQUAL","create_revision":"0"}"#))
+        #expect(try json(LeaseGrantRequest(ttl: 10)) == parsed(#"{"TTL":10}"#))
+        #expect(try json(LeaseRevokeRequest(id: "5007618083978465292")) == parsed(#"{"ID":"5007618083978465292"}"#))
+        #expect(
+            try json(LockRequest(name: "bG9jay9h", lease: "5007618083978465292"))
+                == parsed(#"{"name":"bG9jay9h","lease":"5007618083978465292"}"#))
+        #expect(try json(UnlockRequest(key: "bG9jay9h")) == parsed(#"{"key":"bG9jay9h"}"#))
+    }
+
+    @Test func responsesDecode() throws {
+        let header = #""header":{"cluster_id":"7801232528081817440","member_id":"13458989633860879742","revision":"2","raft_term":"2"}"#
+        #expect(try decode("{\(header)}", as: RangeResponse.self) == RangeResponse(kvs: nil))
+        let found = try decode(
+            "{\(header),"
+                + #""kvs":[{"key":"ci8x","create_revision":"2","mod_revision":"2","version":"1","value":"Mw=="}],"count":"1"}"#,
+            as: RangeResponse.self)
+        #expect(found.kvs == [KeyValue(key: "ci8x", value: "Mw==")])
+        let succeeded = try decode(
+            "{\(header)," + #""succeeded":true,"responses":[{"response_put":{"header":{"revision":"3"}}}]}"#,
+            as: TxnResponse.self)
+        #expect(succeeded.succeeded == true)
+        // A failed compare: `succeeded` is left out.
+        #expect(try decode("{\(header)}", as: TxnResponse.self).succeeded == nil)
+        #expect(
+            try decode("{\(header)," + #""ID":"5007618083978465290","TTL":"5"}"#, as: LeaseGrantResponse.self).id
+                == "5007618083978465290")
+        #expect(
+            try decode("{\(header)," + #""key":"bG9jay9hLzQ1N2VhMjFkYWE1YmQwMGM="}"#, as: LockResponse.self).key
+                == "bG9jay9hLzQ1N2VhMjFkYWE1YmQwMGM=")
+        #expect(try decode("{\(header)}", as: IgnoredResponse.self) == IgnoredResponse())
+    }
+
+    @Test func gatewayErrorsAreSortedByEffect() {
+        let cases: [(UInt, String, EtcdCallError, Bool)] = [
+            (
+                400, #"{"error":"etcdserver: key is not provided","message":"etcdserver: key is not provided","code":3}"#,
+                .rejected(code: 3, message: "etcdserver: key is not provided"), true
+            ),
+            (
+                404, #"{"error":"etcdserver: requested lease not found","message":"etcdserver: requested lease not found","code":5}"#,
+                .rejected(code: 5, message: "etcdserver: requested lease not found"), true
+            ),
+            (
+                500, #"{"error":"etcdserver: requested lease not found","message":"etcdserver: requested lease not found","code":2}"#,
+                .rejected(code: 2, message: "etcdserver: requested lease not found"), true
+            ),
+            (
+                503, #"{"error":"etcdserver: request timed out","message":"etcdserver: request timed out","code":14}"#,
+                .rejected(code: 14, message: "etcdserver: request timed out"), false
+            ),
+            (
+                503, #"{"error":"etcdserver: leader changed","message":"etcdserver: leader changed","code":14}"#,
+                .rejected(code: 14, message: "etcdserver: leader changed"), false
+            ),
+            (
+                429, #"{"error":"etcdserver: too many requests","message":"etcdserver: too many requests","code":8}"#,
+                .rejected(code: 8, message: "etcdserver: too many requests"), true
+            ),
+            (502, "Bad Gateway", .unknown("HTTP status 502: Bad Gateway"), false),
+        ]
+        for (status, body, expected, definite) in cases {
+            #expect(throws: expected) { try decode(body, as: IgnoredResponse.self, status: status) }
+            #expect(expected.certainlyWithoutEffect == definite, "\(body)")
+        }
+        #expect(throws: EtcdCallError.unknown("unreadable answer: {\"kvs\":3}")) {
+            try decode(#"{"kvs":3}"#, as: RangeResponse.self)
+        }
+        #expect(EtcdCallError.notSent("refused").certainlyWithoutEffect)
+        #expect(!EtcdCallError.unknown("deadline").certainlyWithoutEffect)
+    }
+
+    @Test func keyLayoutAndValues() {
+        let layout = EtcdKeyLayout()
+        #expect(layout.register(.int(3)) == "faultline/register/3")
+        #expect(layout.set(.int(0)) == "faultline/set/0/")
+        #expect(layout.element(.int(42), of: .int(0)) == "faultline/set/0/42")
+        #expect(layout.lock(.int(1)) == "faultline/lock/1")
+        #expect(EtcdKeyLayout.base64("r/1") == "ci8x")
+        #expect(EtcdKeyLayout.text(fromBase64: "Mw==") == "3")
+        #expect(EtcdKeyLayout.text(fromBase64: "not base64!") == nil)
+        #expect(EtcdKeyLayout.value(fromText: "-12") == .int(-12))
+        #expect(EtcdKeyLayout.value(fromText: "x") == .string("x"))
+        #expect(EtcdKeyLayout.text(.int(7)) == "7")
+        // "foo" ends at "fop"; the set prefix "…/0/" ends at "…/00".
+        #expect(EtcdKeyLayout.rangeEnd(ofPrefix: "foo") == EtcdKeyLayout.base64("fop"))
+        #expect(EtcdKeyLayout.rangeEnd(ofPrefix: "faultline/set/0/") == EtcdKeyLayout.base64("faultline/set/00"))
+    }
+}

@@ -1,0 +1,40 @@
+import History
+import Linearizability
+import Testing
+@testable import Workload
+
+/// Every workload run against the (linearizable) in-memory store gives a history its model
+/// judges valid: generators, clients and models agree on the operations' shapes.
+@Suite struct InMemoryWorkloadTests {
+    @Test(arguments: WorkloadSpec.Kind.allCases)
+    func runsAreValid(kind: WorkloadSpec.Kind) async throws {
+        let spec = testSpec(kind) {
+            // The operation limit ends the load (the time limit is there for a loaded machine).
+            $0.timeLimit = .seconds(2)
+            $0.operationLimit = 2000
+            $0.quietPeriod = .milliseconds(50)
+            $0.opsPerKey = kind == .set ? nil : 100
+        }
+        let history = try await runWorkload(spec, seed: 11, factory: InMemoryClientFactory(kind: kind))
+        #expect(count(.ok, in: history) > 100)
+        let result = try check(history, spec)
+        #expect(result.verdict == .valid, "\(kind): \(result.verdict)")
+        if kind == .set {
+            let finalReads = history.events.filter { $0.f == "read" && $0.type == .ok }
+            #expect(finalReads.count == spec.concurrency)
+            let adds = history.events.filter { $0.f == "add" && $0.type == .ok }.map(\.value)
+            #expect(finalReads.allSatisfy { Set($0.value.array!) == Set(adds) })
+        }
+    }
+
+    @Test func runsWithInjectedFaultsAreValid() async throws {
+        let spec = testSpec(.register) {
+            $0.operationLimit = 2000
+            $0.opsPerKey = 100
+        }
+        let factory = InMemoryClientFactory(kind: .register, faults: InMemoryFaults(infoRate: 0.02, failRate: 0.05, seed: 3))
+        let history = try await runWorkload(spec, seed: 12, factory: factory)
+        #expect(count(.info, in: history) > 0)
+        #expect(try check(history, spec).verdict == .valid)
+    }
+}
