@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Cluster", dependencies: ["Control"]),
+        .target(name: "LabHarness", dependencies: ["Control"]),
         .target(name: "Workload", dependencies: ["History", "Linearizability", "Cluster"]),
         .executableTarget(
             name: "faultline",
@@ -43,11 +44,13 @@ let package = Package(
         .executableTarget(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
+        .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )
