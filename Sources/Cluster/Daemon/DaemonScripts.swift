@@ -10,6 +10,7 @@ import Control
 /// - `state PID` prints the state letter of `/proc/PID/stat` (`R`, `S`, `T`, `Z`, …) or `gone`.
 ///   `kill -0` is true for zombies, which PID 1 reaps up to seconds late; the state letter is not.
 /// - `waitfor TICKS CMD…` retries `CMD` every 20 ms, at most `TICKS` times.
+/// - `excerpt FILE N` prints a short file whole, a long one's first 5 and last `N` lines.
 enum DaemonScripts {
     /// Ticks of `waitfor` in `duration` (at least one).
     static func ticks(_ duration: Duration) -> Int {
@@ -22,7 +23,7 @@ enum DaemonScripts {
         ourpid() {
           p=$(cat "$pidfile" 2>/dev/null) || return 1
           case $p in ''|*[!0-9]*) return 1;; esac
-          c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || return 1
+          c=$(tr '\\0' ' ' 2>/dev/null </proc/$p/cmdline) || return 1
           case "$c" in "$bin "*) ;; *) return 1;; esac
           case " $c" in *" $marker "*) echo "$p";; *) return 1;; esac
         }
@@ -31,6 +32,7 @@ enum DaemonScripts {
         stopped() { [ "$(state $1)" = T ]; }
         resumed() { ! stopped $1; }
         waitfor() { n=$1; shift; while ! "$@"; do [ $n -le 0 ] && return 1; sleep 0.02; n=$((n-1)); done; }
+        excerpt() { [ -r "$1" ] || return 0; if [ $(wc -l <"$1") -le $(($2 + 5)) ]; then cat "$1"; else head -n 5 "$1"; echo "[…]"; tail -n $2 "$1"; fi; }
 
         """
     }
@@ -52,7 +54,7 @@ enum DaemonScripts {
         until p=$(ourpid); do
           q=$(cat "$pidfile" 2>/dev/null)
           if [ -n "$q" ] && gone "$q"; then
-            echo "exited at once; the end of \(daemon.logFile):" >&2; tail -n 20 \(q(daemon.logFile)) >&2; exit 1
+            echo "exited at once; \(daemon.logFile):" >&2; excerpt \(q(daemon.logFile)) 20 >&2; exit 1
           fi
           [ $n -le 0 ] && { echo "no running process after \(wait) (pid file: ${q:-none})" >&2; exit 1; }
           sleep 0.02; n=$((n-1))
@@ -117,9 +119,10 @@ enum DaemonScripts {
         """
     }
 
-    /// Prints the last `lines` lines of the log (nothing when there is no log).
-    static func logTail(_ daemon: RemoteDaemon, lines: Int) -> String {
-        "tail -n \(lines) \(q(daemon.logFile)) 2>/dev/null; true"
+    /// Prints the log when it is short, otherwise its first 5 lines (where a program that refuses
+    /// its arguments says why) and its last `lines` lines; nothing when there is no log.
+    static func logExcerpt(_ daemon: RemoteDaemon, lines: Int) -> String {
+        prelude(daemon) + "excerpt \(q(daemon.logFile)) \(lines)"
     }
 
     private static func q(_ word: String) -> String { ShellQuote.quote(word) }

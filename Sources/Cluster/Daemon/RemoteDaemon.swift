@@ -87,9 +87,10 @@ public struct RemoteDaemon: Sendable, Equatable {
         return .notRunning
     }
 
-    /// The last `lines` lines of the log; empty when it cannot be read.
-    public func logTail(on remote: any Remote, lines: Int = 20) async -> String {
-        (try? await remote.exec(DaemonScripts.logTail(self, lines: lines), timeout: commandTimeout).stdoutText) ?? ""
+    /// The log when it is short, otherwise its first 5 and last `lines` lines (with `[…]` between);
+    /// empty when it cannot be read.
+    public func logExcerpt(on remote: any Remote, lines: Int = 20) async -> String {
+        (try? await remote.exec(DaemonScripts.logExcerpt(self, lines: lines), timeout: commandTimeout).stdoutText) ?? ""
     }
 
     /// Runs `script` for this daemon with its functions (`ourpid`, `state`, …) defined first and

@@ -146,10 +146,10 @@ extension EtcdDatabase: Versioned, LeaderAware {
     /// What `probe` found on `node`, followed by the last lines of its log.
     private func explain(_ node: ClusterNode, _ probe: EtcdProbe) async -> String {
         guard let daemon = try? daemon(for: node) else { return probe.description }
-        let tail = await daemon.logTail(on: node.remote, lines: 15).trimmingWhitespace
-        guard !tail.isEmpty else { return "\(probe); \(daemon.logFile) is empty or missing" }
-        let indented = tail.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }
-        return "\(probe); the end of \(daemon.logFile):\n" + indented.joined(separator: "\n")
+        let excerpt = await daemon.logExcerpt(on: node.remote, lines: 15).trimmingWhitespace
+        guard !excerpt.isEmpty else { return "\(probe); \(daemon.logFile) is empty or missing" }
+        let indented = excerpt.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }
+        return "\(probe); \(daemon.logFile):\n" + indented.joined(separator: "\n")
     }
 
     /// A curl command line that POSTs `{}` to `path` on `node`'s client URL, failing on HTTP errors

@@ -24,7 +24,10 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         public var clusterToken: String?
         /// How long `setUp` waits for a leader, and `start` for the member to answer.
         public var readyTimeout: Duration
-        /// How long a stopping member has between SIGTERM and SIGKILL.
+        /// How long a stopping member has between SIGTERM and SIGKILL. Short by default: when all
+        /// members stop at once the leader spends up to ~7 s trying to hand leadership to a
+        /// follower that is stopping too, and the data is wiped right after anyway. A single member
+        /// stops within milliseconds.
         public var stopGrace: Duration
         /// How long one command on a host may take.
         public var commandTimeout: Duration
@@ -34,7 +37,7 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         public var pollInterval: Duration
 
         public init(binary: String = "/usr/bin/etcd", ports: EtcdPorts = EtcdPorts(), clusterToken: String? = nil,
-                    readyTimeout: Duration = .seconds(30), stopGrace: Duration = .seconds(10),
+                    readyTimeout: Duration = .seconds(30), stopGrace: Duration = .seconds(2),
                     commandTimeout: Duration = .seconds(30), statusTimeout: Duration = .seconds(1),
                     pollInterval: Duration = .milliseconds(100)) {
             self.binary = binary
