@@ -83,32 +83,29 @@ enum DaemonScripts {
     /// SIGKILL to our daemon, then waits until it is gone (absent or a zombie). Succeeds when
     /// nothing runs.
     static func kill(_ daemon: RemoteDaemon) -> String {
-        prelude(daemon) + """
-        p=$(ourpid) || { echo "not running"; exit 0; }
-        kill -KILL $p
-        waitfor \(ticks(.seconds(10))) gone $p || { echo "pid $p is still there 10 s after SIGKILL" >&2; exit 1; }
-        echo "killed $p"
-        """
+        signal(daemon, "KILL", until: "gone", within: .seconds(10), whenNotRunning: 0, done: "killed")
     }
 
     /// SIGSTOP to our daemon, then waits until its state is `T`. Fails (exit 3) when nothing runs.
     static func pause(_ daemon: RemoteDaemon) -> String {
-        prelude(daemon) + """
-        p=$(ourpid) || { echo "not running" >&2; exit 3; }
-        kill -STOP $p
-        waitfor \(ticks(.seconds(5))) stopped $p || { echo "pid $p is in state $(state $p), not T, 5 s after SIGSTOP" >&2; exit 1; }
-        echo "paused $p"
-        """
+        signal(daemon, "STOP", until: "stopped", within: .seconds(5), whenNotRunning: 3, done: "paused")
     }
 
     /// SIGCONT to our daemon, then waits until its state is no longer `T`. Succeeds when nothing
     /// runs (there is nothing left paused).
     static func resume(_ daemon: RemoteDaemon) -> String {
+        signal(daemon, "CONT", until: "resumed", within: .seconds(5), whenNotRunning: 0, done: "resumed")
+    }
+
+    /// Sends SIG`name` to our daemon and waits up to `within` until the prelude's test
+    /// `condition PID` holds; prints `done PID`. When nothing runs, exits with `whenNotRunning`.
+    private static func signal(_ daemon: RemoteDaemon, _ name: String, until condition: String, within: Duration,
+                               whenNotRunning: Int, done: String) -> String {
         prelude(daemon) + """
-        p=$(ourpid) || { echo "not running"; exit 0; }
-        kill -CONT $p
-        waitfor \(ticks(.seconds(5))) resumed $p || { echo "pid $p is still in state T 5 s after SIGCONT" >&2; exit 1; }
-        echo "resumed $p"
+        p=$(ourpid) || { echo "not running" >&2; exit \(whenNotRunning); }
+        kill -\(name) $p
+        waitfor \(ticks(within)) \(condition) $p || { echo "pid $p is in state $(state $p), not \(condition), \(within) after SIG\(name)" >&2; exit 1; }
+        echo "\(done) $p"
         """
     }
 
