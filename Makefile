@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control
+.PHONY: demo test bench bench-control bench-cluster
 
 demo:
 	./scripts/demo.sh
@@ -16,3 +16,8 @@ bench:
 bench-control:
 	./scripts/setup.sh
 	./scripts/bench-control.sh
+
+# Release-mode figures of the etcd life cycle on a 5-host lab (root, network namespaces, etcd).
+bench-cluster:
+	./scripts/setup.sh
+	./scripts/bench-cluster.sh

@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Cluster", dependencies: ["Control"]),
+        .target(name: "LabHarness", dependencies: ["Control"]),
         .target(
             name: "Workload",
             dependencies: [
@@ -57,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
+        .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

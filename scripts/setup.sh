@@ -5,8 +5,10 @@ set -euo pipefail
 
 # make: build helpers. libssh2-1-dev, pkg-config: the CLibSSH2 target. openssh-server,
 # openssh-client, iproute2, util-linux, hostname, procps: the local lab (sshd per network
-# namespace, ssh-keygen, ip, unshare). iptables: partitions.
-packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps)
+# namespace, ssh-keygen, ip, unshare). iptables: partitions. etcd-server, etcd-client: the cluster
+# under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member for its status with it.
+packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
+          etcd-server etcd-client curl)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,4 +20,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# etcd-server's own service (user etcd, data in /var/lib/etcd/default, 127.0.0.1:2379) may have
+# been started by the package's postinst or at boot where services start. Faultline runs its own
+# members; stop that instance, and only it: processes of the system user etcd running
+# /usr/bin/etcd. (Faultline's members run as the login user, with arguments, on lab addresses.)
+stop_package_etcd() {
+  if command -v systemctl >/dev/null && systemctl is-active --quiet etcd 2>/dev/null; then
+    echo "setup: stopping the etcd service of the etcd-server package"
+    systemctl stop etcd
+  fi
+  id -u etcd >/dev/null 2>&1 || return 0
+  local uid dir pid
+  uid=$(id -u etcd)
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    [ "$(stat -c %u "$dir" 2>/dev/null)" = "$uid" ] || continue
+    [ "$(tr '\0' '\n' 2>/dev/null <"$dir/cmdline" | head -n 1)" = /usr/bin/etcd ] || continue
+    echo "setup: stopping the etcd-server package's default etcd (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || continue
+    for _ in $(seq 100); do [ -d "$dir" ] || break; sleep 0.1; done
+  done
+}
+stop_package_etcd
+
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)"; exit 1; }

@@ -43,6 +43,10 @@ public struct ClusterContext: Sendable {
 ///   there was nothing to remove. It must work after a failed or partial `setUp`, and must not
 ///   touch anything the database did not create.
 /// Both act on all nodes in parallel and throw naming the node that failed.
+///
+/// Implementations throw `ClusterError`: `.invalidConfiguration` (before any host is touched) when
+/// the cluster or its parameters cannot be used, `.nodesFailed` listing every node where the action
+/// failed and why. The optional abilities below, acting on one node, throw the same way.
 public protocol Database: Sendable {
     /// A short name for reports, e.g. `etcd`.
     var name: String { get }

@@ -1,0 +1,131 @@
+import Control
+
+/// The POSIX `sh` scripts through which `RemoteDaemon` controls a daemon on a host. Each starts
+/// with the same small functions:
+///
+/// - `ourpid` prints the pid recorded in the pid file, but only while that process is alive and its
+///   `/proc/PID/cmdline` starts with the binary and holds the marker argument. Hosts may share one
+///   pid space (the lab's namespaces do) and pids wrap within minutes, so a recorded pid alone
+///   never justifies a signal. (A zombie's cmdline is empty: a dead daemon is never "ours".)
+/// - `state PID` prints the state letter of `/proc/PID/stat` (`R`, `S`, `T`, `Z`, …) or `gone`.
+///   `kill -0` is true for zombies, which PID 1 reaps up to seconds late; the state letter is not.
+/// - `waitfor TICKS CMD…` retries `CMD` every 20 ms, at most `TICKS` times.
+/// - `excerpt FILE N` prints a short file whole, a long one's first 5 and last `N` lines.
+enum DaemonScripts {
+    /// Ticks of `waitfor` in `duration` (at least one).
+    static func ticks(_ duration: Duration) -> Int {
+        max(1, Int(duration / .milliseconds(20)))
+    }
+
+    static func prelude(_ daemon: RemoteDaemon) -> String {
+        """
+        pidfile=\(q(daemon.pidFile)); bin=\(q(daemon.binary)); marker=\(q(daemon.marker))
+        ourpid() {
+          p=$(cat "$pidfile" 2>/dev/null) || return 1
+          case $p in ''|*[!0-9]*) return 1;; esac
+          c=$(tr '\\0' ' ' 2>/dev/null </proc/$p/cmdline) || return 1
+          case "$c" in "$bin "*) ;; *) return 1;; esac
+          case " $c" in *" $marker "*) echo "$p";; *) return 1;; esac
+        }
+        state() { s=$(cat /proc/$1/stat 2>/dev/null) || { echo gone; return 0; }; s=${s##*) }; echo "${s%% *}"; }
+        gone() { case $(state $1) in gone|Z|X) return 0;; esac; return 1; }
+        stopped() { [ "$(state $1)" = T ]; }
+        resumed() { ! stopped $1; }
+        waitfor() { n=$1; shift; while ! "$@"; do [ $n -le 0 ] && return 1; sleep 0.02; n=$((n-1)); done; }
+        excerpt() { [ -r "$1" ] || return 0; if [ $(wc -l <"$1") -le $(($2 + 5)) ]; then cat "$1"; else head -n 5 "$1"; echo "[…]"; tail -n $2 "$1"; fi; }
+
+        """
+    }
+
+    /// Starts `binary arguments…` detached from the calling session unless our daemon runs
+    /// already: own session (`setsid`), every standard stream redirected (stdout and stderr append
+    /// to the log), the pid written by the shell that then execs the binary, so the pid file names
+    /// the daemon itself. Waits until the pid file names a live process of ours; prints its pid.
+    /// Fails, with the tail of the log, when the daemon exits at once or does not appear in `wait`.
+    static func start(_ daemon: RemoteDaemon, arguments: [String], freshLog: Bool, wait: Duration) -> String {
+        let directories = Set([parent(daemon.pidFile), parent(daemon.logFile)] + daemon.directories).sorted()
+        return prelude(daemon) + """
+        if p=$(ourpid); then echo "$p"; exit 0; fi
+        mkdir -p \(ShellQuote.join(directories)) || exit 1
+        \(freshLog ? ": > \(q(daemon.logFile))" : ":")
+        rm -f "$pidfile"
+        setsid sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$bin" \(ShellQuote.join(arguments)) </dev/null >>\(q(daemon.logFile)) 2>&1 &
+        n=\(ticks(wait))
+        until p=$(ourpid); do
+          q=$(cat "$pidfile" 2>/dev/null)
+          if [ -n "$q" ] && gone "$q"; then
+            echo "exited at once; \(daemon.logFile):" >&2; excerpt \(q(daemon.logFile)) 20 >&2; exit 1
+          fi
+          [ $n -le 0 ] && { echo "no running process after \(wait) (pid file: ${q:-none})" >&2; exit 1; }
+          sleep 0.02; n=$((n-1))
+        done
+        echo "$p"
+        """
+    }
+
+    /// Stops our daemon if it runs — SIGCONT first (a stopped process would not act on SIGTERM),
+    /// SIGTERM, up to `grace` for it to exit, then SIGKILL — and waits until it is gone; then
+    /// removes `paths` and the pid file. Succeeds when nothing runs.
+    static func stop(_ daemon: RemoteDaemon, grace: Duration, removing paths: [String]) -> String {
+        prelude(daemon) + """
+        if p=$(ourpid); then
+          kill -CONT $p 2>/dev/null; kill -TERM $p 2>/dev/null
+          if ! waitfor \(ticks(grace)) gone $p; then
+            kill -KILL $p 2>/dev/null
+            waitfor \(ticks(.seconds(10))) gone $p || { echo "pid $p is still there 10 s after SIGKILL" >&2; exit 1; }
+          fi
+          echo "stopped $p"
+        fi
+        rm -rf -- \(ShellQuote.join(paths)) "$pidfile"
+        """
+    }
+
+    /// SIGKILL to our daemon, then waits until it is gone (absent or a zombie). Succeeds when
+    /// nothing runs.
+    static func kill(_ daemon: RemoteDaemon) -> String {
+        signal(daemon, "KILL", until: "gone", within: .seconds(10), whenNotRunning: 0, done: "killed")
+    }
+
+    /// SIGSTOP to our daemon, then waits until its state is `T`. Fails (exit 3) when nothing runs.
+    static func pause(_ daemon: RemoteDaemon) -> String {
+        signal(daemon, "STOP", until: "stopped", within: .seconds(5), whenNotRunning: 3, done: "paused")
+    }
+
+    /// SIGCONT to our daemon, then waits until its state is no longer `T`. Succeeds when nothing
+    /// runs (there is nothing left paused).
+    static func resume(_ daemon: RemoteDaemon) -> String {
+        signal(daemon, "CONT", until: "resumed", within: .seconds(5), whenNotRunning: 0, done: "resumed")
+    }
+
+    /// Sends SIG`name` to our daemon and waits up to `within` until the prelude's test
+    /// `condition PID` holds; prints `done PID`. When nothing runs, exits with `whenNotRunning`.
+    private static func signal(_ daemon: RemoteDaemon, _ name: String, until condition: String, within: Duration,
+                               whenNotRunning: Int, done: String) -> String {
+        prelude(daemon) + """
+        p=$(ourpid) || { echo "not running" >&2; exit \(whenNotRunning); }
+        kill -\(name) $p
+        waitfor \(ticks(within)) \(condition) $p || { echo "pid $p is in state $(state $p), not \(condition), \(within) after SIG\(name)" >&2; exit 1; }
+        echo "\(done) $p"
+        """
+    }
+
+    /// Prints `running PID STATE` or `not-running`.
+    static func status(_ daemon: RemoteDaemon) -> String {
+        prelude(daemon) + """
+        if p=$(ourpid); then echo "running $p $(state $p)"; else echo not-running; fi
+        """
+    }
+
+    /// Prints the log when it is short, otherwise its first 5 lines (where a program that refuses
+    /// its arguments says why) and its last `lines` lines; nothing when there is no log.
+    static func logExcerpt(_ daemon: RemoteDaemon, lines: Int) -> String {
+        prelude(daemon) + "excerpt \(q(daemon.logFile)) \(lines)"
+    }
+
+    private static func q(_ word: String) -> String { ShellQuote.quote(word) }
+
+    private static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+}
