@@ -33,7 +33,7 @@ import Testing
             try json(Compare.missing(key: "ci8x"))
                 == parsed(#"{"key":"ci8x","target":"CREATE","result":"EQUAL","create_revision":"0"}"#))
         #expect(try json(LeaseGrantRequest(ttl: 10)) == parsed(#"{"TTL":10}"#))
-        #expect(try json(LeaseRevokeRequest(id: "5007618083978465292")) == parsed(#"{"ID":"5007618083978465292"}"#))
+        #expect(try json(LeaseID(id: "5007618083978465292")) == parsed(#"{"ID":"5007618083978465292"}"#))
         #expect(
             try json(LockRequest(name: "bG9jay9h", lease: "5007618083978465292"))
                 == parsed(#"{"name":"bG9jay9h","lease":"5007618083978465292"}"#))
@@ -55,7 +55,7 @@ import Testing
         // A failed compare: `succeeded` is left out.
         #expect(try decode("{\(header)}", as: TxnResponse.self).succeeded == nil)
         #expect(
-            try decode("{\(header)," + #""ID":"5007618083978465290","TTL":"5"}"#, as: LeaseGrantResponse.self).id
+            try decode("{\(header)," + #""ID":"5007618083978465290","TTL":"5"}"#, as: LeaseID.self).id
                 == "5007618083978465290")
         #expect(
             try decode("{\(header)," + #""key":"bG9jay9hLzQ1N2VhMjFkYWE1YmQwMGM="}"#, as: LockResponse.self).key

@@ -15,7 +15,8 @@ import NIOCore
 /// error `info` — except for reads, which change nothing and so `fail` on any error, as
 /// Jepsen's etcd client does. A lock acquire whose outcome is unknown has its lease revoked in the
 /// background (which frees the lock if it was taken, and removes a waiter); a release of a lock
-/// this client does not hold fails without a request.
+/// this client does not hold fails without a request. The client stays usable after any outcome
+/// (a worker may keep it for its next process).
 public actor EtcdClient: Client {
     private struct HeldLock {
         var lease: String
@@ -59,11 +60,18 @@ public actor EtcdClient: Client {
         }
     }
 
+    /// Waits for background lease revokes (2 s each at most), then closes the connection.
     public func close() async {
         guard !closed else { return }
         closed = true
         await cleanup?.value
         try? await gateway.http.shutdown()
+    }
+
+    /// A client dropped without `close()` still shuts its HTTP client down (which would otherwise
+    /// stop a debug build), without waiting.
+    deinit {
+        if !closed { gateway.http.shutdown { _ in } }
     }
 
     // MARK: registers
@@ -140,7 +148,7 @@ public actor EtcdClient: Client {
         let lease: String
         do {
             lease = try await gateway.post(
-                "/v3/lease/grant", LeaseGrantRequest(ttl: leaseSeconds), as: LeaseGrantResponse.self,
+                "/v3/lease/grant", LeaseGrantRequest(ttl: leaseSeconds), as: LeaseID.self,
                 deadline: deadline
             ).id
         } catch {
@@ -182,7 +190,7 @@ public actor EtcdClient: Client {
         cleanup = Task {
             await previous?.value
             _ = try? await gateway.post(
-                "/v3/lease/revoke", LeaseRevokeRequest(id: lease), as: IgnoredResponse.self,
+                "/v3/lease/revoke", LeaseID(id: lease), as: IgnoredResponse.self,
                 deadline: .now() + .seconds(2))
         }
     }

@@ -83,17 +83,9 @@ struct LeaseGrantRequest: Encodable, Equatable {
     }
 }
 
-/// The granted lease: its ID (a decimal string) and TTL.
-struct LeaseGrantResponse: Decodable, Equatable {
-    var id: String
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-    }
-}
-
-/// `POST /v3/lease/revoke`: ends the lease and deletes the keys attached to it.
-struct LeaseRevokeRequest: Encodable, Equatable {
+/// A lease by its ID (a decimal string): the answer to a grant (whose `TTL` is not needed), and
+/// the body of `POST /v3/lease/revoke`, which ends the lease and deletes the keys attached to it.
+struct LeaseID: Codable, Equatable {
     var id: String
 
     enum CodingKeys: String, CodingKey {
