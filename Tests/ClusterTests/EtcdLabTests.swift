@@ -1,4 +1,4 @@
-import Cluster
+@testable import Cluster
 import Control
 import Foundation
 import Testing
@@ -37,6 +37,8 @@ struct EtcdLabTests {
             let leader = try #require(try await database.leader(cluster))
             #expect(probes[leader]?.status?.memberID == statuses[0].leaderID)
             #expect(statuses.allSatisfy { $0.version == versions[leader] })
+            // What `leader` falls back on when the leader itself does not answer.
+            #expect(try await database.memberNames(via: cluster.nodes[2]) == EtcdDatabase.memberNames(probes))
 
             // The tuning reached the command line.
             let pid = try #require(try await runningPid(database, cluster.nodes[0]))
