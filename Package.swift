@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
@@ -64,7 +64,7 @@ let package = Package(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
     ],

@@ -8,20 +8,23 @@ import Workload
 public struct RunPlan: Sendable {
     public var model: BuiltInModel
     public var initial: Value
-    public var concurrency: Int
-    public var operationTimeout: Duration
-    /// When workers are stopped whatever the generator says (time limit plus the final phase).
+    public var generator: WorkloadGenerator
+    /// When workers are stopped whatever their generators say: the time limit, the quiet period
+    /// and the final reads, with room for their timeouts.
     public var hardStop: Duration
-    public var next: @Sendable (_ slot: Int, _ process: Int, _ elapsed: Duration) async -> WorkerStep
 
-    public init(model: BuiltInModel, initial: Value, concurrency: Int, operationTimeout: Duration, hardStop: Duration,
-                next: @escaping @Sendable (Int, Int, Duration) async -> WorkerStep) {
+    public init(model: BuiltInModel, initial: Value, generator: WorkloadGenerator, hardStop: Duration) {
         self.model = model
         self.initial = initial
-        self.concurrency = concurrency
-        self.operationTimeout = operationTimeout
+        self.generator = generator
         self.hardStop = hardStop
-        self.next = next
+    }
+
+    /// The plan of a workload spec, drawn from `seed`.
+    public init(_ spec: WorkloadSpec, seed: UInt64) throws(WorkloadSpecError) {
+        self.init(model: spec.model, initial: spec.initialValue, generator: try spec.makeGenerator(seed: seed),
+                  hardStop: spec.timeLimit + spec.quietPeriod + spec.operationTimeout + spec.finalReadTimeout * 2
+                      + .seconds(5))
     }
 }
 
@@ -56,7 +59,7 @@ public struct RunResult: Sendable {
 /// outside the run's cancellation, and the history recorded so far stays on disk. Cancelling the
 /// task that runs `run()` stops the clients and goes on to tear down and check.
 public actor TestRun {
-    public enum Phase: Sendable, Equatable { case idle, settingUp, running, collecting, tearingDown, checking, finished }
+    public enum Phase: Sendable, Equatable { case idle, settingUp, running, tearingDown, collecting, checking, finished }
 
     public private(set) var phase: Phase = .idle
     private let spec: TestSpec
@@ -96,14 +99,15 @@ public actor TestRun {
         }
         try? recorder.close()
         let interrupted = Task.isCancelled
-        // Collecting and tearing down must happen even after Ctrl-C: outside this task's cancellation.
-        phase = .collecting
-        await Task.detached { [store] in await Self.collectLogs(db, cluster, into: store) }.value
+        // Tearing down and collecting must happen even after Ctrl-C: outside this task's
+        // cancellation. Logs come after tear-down, so they include how each node stopped.
         phase = .tearingDown
         say("tearing down")
         let tearDownError: Error? = await Task.detached {
             do { try await db.tearDown(cluster); return nil } catch { return error }
         }.value
+        phase = .collecting
+        await Task.detached { [store] in await Self.collectLogs(db, cluster, into: store) }.value
         if let setUpError, !(setUpError is CancellationError) { throw setUpError }
         if let tearDownError { say("tear-down failed: \(tearDownError)") }
 
@@ -125,14 +129,14 @@ public actor TestRun {
         let nodes = environment.cluster.nodes.map { node in
             (name: node.name, url: endpoints?.clientURL(for: node) ?? node.address)
         }
-        let pool = WorkerPool(concurrency: plan.concurrency, nodes: nodes, operationTimeout: plan.operationTimeout,
-                              factory: environment.clients, recorder: recorder)
+        let pool = WorkerPool(nodes: nodes, factory: environment.clients, recorder: recorder)
         let ticker = progress.map { say in
             Task {
                 let start = ContinuousClock.now
                 var last = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
+                    if Task.isCancelled { break }
                     let c = recorder.counts
                     let done = (c[.ok] ?? 0) + (c[.fail] ?? 0) + (c[.info] ?? 0)
                     let elapsed = Int((ContinuousClock.now - start).inMilliseconds / 1000)
@@ -142,7 +146,7 @@ public actor TestRun {
                 }
             }
         }
-        await pool.run(hardStop: plan.hardStop, next: plan.next)
+        await pool.run(plan.generator, hardStop: plan.hardStop)
         ticker?.cancel()
     }
 

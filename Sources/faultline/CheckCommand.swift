@@ -47,6 +47,16 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print a JSON array of results instead of text.")
     var json = false
 
+    /// Reads one history. A JSONL history whose last line was cut off (the recorder's process
+    /// died mid-write) is read without that line, with a warning: a partial history is checkable.
+    private func read(_ file: String) throws(HistoryError) -> History {
+        let chosen = format ?? HistoryFormat.guess(path: file) ?? .jsonl
+        guard chosen == .jsonl else { return try chosen.read(path: file) }
+        let (history, dropped) = try JSONLHistory.readReportingTail(path: file, allowTruncatedTail: true)
+        if let dropped { printError("faultline: warning: left out an incomplete last line: \(dropped)") }
+        return history
+    }
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
@@ -65,7 +75,7 @@ struct CheckCommand: ParsableCommand {
         var errors: [String] = []
         for file in files {
             do {
-                let history = try (format ?? HistoryFormat.guess(path: file) ?? .jsonl).read(path: file)
+                let history = try read(file)
                 loaded.append((file, history, try history.operations()))
             } catch {
                 errors.append(error.description)
@@ -73,7 +83,7 @@ struct CheckCommand: ParsableCommand {
         }
         if !errors.isEmpty {
             for e in errors { FileHandle.standardError.write(Data("faultline: \(e)\n".utf8)) }
-            throw ExitCode(ExitStatus.badInput)
+            throw FaultlineExit.badInput
         }
 
         var reports: [FileReport] = []
@@ -85,12 +95,11 @@ struct CheckCommand: ParsableCommand {
             } catch {
                 let line = history.lines[error.operation.invokeIndex]
                 FileHandle.standardError.write(Data("faultline: \(file):\(line): \(error.message)\n".utf8))
-                throw ExitCode(ExitStatus.badInput)
+                throw FaultlineExit.badInput
             }
         }
         if json { print(FileReport.jsonArray(reports)) }
-        let verdicts = reports.map(\.result.verdict)
-        if verdicts.contains(.invalid) { throw ExitCode(ExitStatus.invalid) }
-        if verdicts.contains(.unknown) { throw ExitCode(ExitStatus.unknown) }
+        let exit = FaultlineExit.of(reports.map(\.result.verdict))
+        if exit != FaultlineExit.valid { throw exit }
     }
 }

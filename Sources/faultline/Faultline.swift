@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Linearizability
 
 /// Faultline's command line. Exit codes follow Jepsen: 0 valid, 1 invalid, 2 unknown,
 /// 254 bad input or usage, 255 crash.
@@ -8,7 +9,7 @@ struct Faultline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faultline",
         abstract: "Jepsen-style chaos tests for Raft clusters, with a linearizability checker.",
-        subcommands: [CheckCommand.self, LabCommand.self, ExecCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, LabCommand.self, ExecCommand.self])
 
     /// Runs the command, mapping usage errors to 254 (ArgumentParser's own code is 64).
     static func main() async {
@@ -22,24 +23,32 @@ struct Faultline: AsyncParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))
-                Foundation.exit(ExitStatus.badInput)
+                Foundation.exit(FaultlineExit.badInput.rawValue)
             }
             exit(withError: error)
         }
     }
 }
 
-/// Exit codes shared by every command.
-enum ExitStatus {
-    static let valid: Int32 = 0
-    static let invalid: Int32 = 1
-    static let unknown: Int32 = 2
-    static let badInput: Int32 = 254
+/// Exit codes shared by every command (Jepsen's): the verdict, or bad input.
+enum FaultlineExit {
+    static let valid = ExitCode(0)
+    static let invalid = ExitCode(1)
+    static let unknown = ExitCode(2)
+    static let badInput = ExitCode(254)
+
+    /// The exit code of a verdict.
+    static func of(_ verdicts: [Verdict]) -> ExitCode {
+        if verdicts.contains(.invalid) { return invalid }
+        if verdicts.contains(.unknown) { return unknown }
+        return valid
+    }
 }
 
-/// The exit of a command given bad input or usage.
-enum FaultlineExit {
-    static let badInput = ExitCode(ExitStatus.badInput)
+/// Writes a line to standard output at once (progress goes to standard error; unbuffered
+/// writes keep the two in order on a terminal and in a log).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Writes a line to standard error.

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Cluster
+import Control
+import Foundation
+import Linearizability
+import Runner
+import Workload
+
+/// `faultline run SPEC`: one chaos run of a test spec against a real cluster.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a test: set up the cluster, drive the clients, tear down, check, store.",
+        discussion: """
+            Without --hosts the run uses the local lab of namespace hosts (bringing it up if \
+            needed). The run is stored under reports/<test>/<UTC time>/. Exit code as `check`: \
+            0 valid, 1 invalid, 2 unknown, 254 bad spec or inventory.
+            """)
+
+    @Argument(help: "The test spec (workloads/*.yml).")
+    var spec: String
+
+    @Option(help: "Inventory of the hosts (YAML). Default: the local lab.")
+    var hosts: String?
+
+    @Option(name: .customLong("time-limit"), help: "Length of the load phase, overriding the spec's.")
+    var timeLimit: DurationArgument?
+
+    @Option(help: "Seed of the run's schedule (default: the spec's, else random).")
+    var seed: UInt64?
+
+    @Option(help: "Where runs are stored.")
+    var reports = "reports"
+
+    func run() async throws {
+        let loaded: (TestSpec, WorkloadSpec, Inventory)
+        do {
+            var spec = try TestSpec.load(path: self.spec)
+            if let timeLimit { spec.timeLimit = timeLimit.duration }
+            let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+            loaded = (spec, workload, try await inventory(nodes: spec.database.nodes))
+        } catch let error as InputFileError {
+            printError("faultline: \(error)")
+            throw FaultlineExit.badInput
+        }
+        let (spec, workload, inventory) = loaded
+        let seed = self.seed ?? spec.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+        let hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
+        let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
+        defer { Task { for n in nodes { await (n.remote as? SSHRemote)?.close() } } }
+        let environment = RunEnvironment(
+            cluster: ClusterContext(nodes: nodes, parameters: spec.database.parameters),
+            database: EtcdDatabase(), clients: EtcdClientFactory(spec: workload))
+        let store = try RunStore.create(reports: reports, test: spec.name)
+        say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hosts.map(\.name).joined(separator: ", "))")
+        say("faultline: storing the run in \(store.directory)")
+        say("faultline: reproduce with: faultline run \(self.spec)\(self.hosts.map { " --hosts \($0)" } ?? "") --seed \(seed) --time-limit \(Int(spec.timeLimit.inMilliseconds / 1000))s")
+
+        let testRun = TestRun(spec: spec, environment: environment, plan: try RunPlan(workload, seed: seed),
+                              seed: seed, store: store, progress: { printError("  \($0)") })
+        let task = Task { try await testRun.run() }
+        let trap = InterruptTrap { _ in task.cancel() }
+        let result = try await task.value
+        _ = trap
+        say("faultline: \(result.summary.line)")
+        say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
+            + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")
+        for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
+        say("faultline: \(store.directory)")
+        let exit = FaultlineExit.of([result.check.verdict])
+        if exit != FaultlineExit.valid { throw exit }
+    }
+
+    /// The inventory given, or the local lab's (brought up with at least `nodes` hosts).
+    private func inventory(nodes: Int?) async throws -> Inventory {
+        if let hosts { return try Inventory.load(path: hosts) }
+        let lab = Lab(config: LabConfig.fromEnvironment(nodes: max(nodes ?? 5, 5)))
+        let up = try await lab.up { printError("  lab: \($0)") }
+        return try Inventory.load(path: up.inventoryPath)
+    }
+}

@@ -1,0 +1,108 @@
+import Cluster
+import Control
+import Foundation
+import History
+import Testing
+import Workload
+@testable import Runner
+
+/// A database that only records what was asked of it (and can be told to fail its set-up).
+actor FakeDatabase: Database {
+    nonisolated let name = "fake"
+    private(set) var calls: [String] = []
+    let failSetUp: Bool
+
+    init(failSetUp: Bool = false) { self.failSetUp = failSetUp }
+
+    func setUp(_ cluster: ClusterContext) async throws {
+        calls.append("setUp")
+        if failSetUp { throw ClusterError.invalidConfiguration("refused on purpose") }
+    }
+
+    func tearDown(_ cluster: ClusterContext) async throws { calls.append("tearDown") }
+}
+
+/// Runs of the whole life cycle against fakes: the in-memory store and a recording database.
+@Suite struct TestRunTests {
+    static func spec(_ kind: String, seconds: Int = 1, workload extra: String = "") throws -> TestSpec {
+        try TestSpec.parse("""
+            name: fake-\(kind)
+            database: {kind: etcd}
+            workload:
+              kind: \(kind)
+              concurrency: 8
+              quiet-period: 100ms
+              \(extra)
+            time-limit: \(seconds)s
+            """, file: "fake.yml")
+    }
+
+    static func run(_ spec: TestSpec, database: FakeDatabase, faults: InMemoryFaults = InMemoryFaults(),
+                    cancelAfter: Duration? = nil) async throws -> (RunResult, RunStore) {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
+        let store = try RunStore.create(reports: reports, test: spec.name)
+        let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+        let nodes = (1...3).map { ClusterNode(name: "n\($0)", address: "n\($0)", remote: LocalRemote(), baseDirectory: "/tmp") }
+        let env = RunEnvironment(cluster: ClusterContext(nodes: nodes), database: database,
+                                 clients: InMemoryClientFactory(kind: workload.kind, faults: faults))
+        let run = TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: 7), seed: 7, store: store)
+        let task = Task { try await run.run() }
+        if let cancelAfter {
+            try await Task.sleep(for: cancelAfter)
+            task.cancel()
+        }
+        return (try await task.value, store)
+    }
+
+    @Test func registerRunIsRecordedCheckedAndStored() async throws {
+        let db = FakeDatabase()
+        let (result, store) = try await Self.run(try Self.spec("register"), database: db)
+        #expect(result.check.verdict == .valid)
+        #expect(result.summary.ok > 1000)
+        #expect(await db.calls == ["setUp", "tearDown"])
+        let onDisk = try JSONLHistory.read(path: store.historyPath)
+        #expect(onDisk.events.count == result.summary.operations * 2)
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: store.resultsPath))) as? [String: Any]
+        #expect(results?["valid"] as? Bool == true)
+        #expect(results?["seed"] as? UInt64 == 7)
+        #expect(try String(contentsOfFile: store.specPath, encoding: .utf8).contains("# seed: 7"))
+    }
+
+    @Test func infoOperationsRetireTheirProcess() async throws {
+        let (result, store) = try await Self.run(try Self.spec("register"), database: FakeDatabase(),
+                                                 faults: InMemoryFaults(infoRate: 0.05, failRate: 0.05))
+        #expect(result.summary.info > 0 && result.summary.fail > 0)
+        #expect(result.check.verdict == .valid)
+        let ops = try JSONLHistory.read(path: store.historyPath).operations()
+        // A process id is never used again after its info.
+        var retired: Set<ProcessID> = []
+        for op in ops.sorted(by: { $0.invokeIndex < $1.invokeIndex }) {
+            #expect(!retired.contains(op.process))
+            if op.outcome == .info { retired.insert(op.process) }
+        }
+    }
+
+    @Test func setRunEndsWithFinalReads() async throws {
+        let (result, store) = try await Self.run(try Self.spec("set", workload: "rate: 2000"), database: FakeDatabase())
+        #expect(result.check.verdict == .valid)
+        let reads = try JSONLHistory.read(path: store.historyPath).operations().filter { $0.f == "read" && $0.outcome == .ok }
+        #expect(reads.count == 8)
+    }
+
+    @Test func cancellingTearsDownAndKeepsTheHistory() async throws {
+        let db = FakeDatabase()
+        let (result, store) = try await Self.run(try Self.spec("register", seconds: 30), database: db,
+                                                 cancelAfter: .milliseconds(500))
+        #expect(result.interrupted)
+        #expect(await db.calls == ["setUp", "tearDown"])
+        #expect(result.summary.seconds < 5)
+        #expect(try JSONLHistory.read(path: store.historyPath).events.count > 100)
+        #expect(result.check.verdict == .valid)
+    }
+
+    @Test func failedSetUpStillTearsDown() async throws {
+        let db = FakeDatabase(failSetUp: true)
+        await #expect(throws: ClusterError.self) { _ = try await Self.run(try Self.spec("register"), database: db) }
+        #expect(await db.calls == ["setUp", "tearDown"])
+    }
+}
