@@ -24,6 +24,8 @@ final class ChannelJob: @unchecked Sendable {
     /// unknown and the command must not be sent again.
     private(set) var mayHaveStarted = false
     var attempts = 0
+    /// When the server was first asked for this job's channel (on the current session).
+    private(set) var openingSince: Deadline?
 
     private let cancelLock = NSLock()
     private var cancelRequested = false
@@ -58,6 +60,14 @@ final class ChannelJob: @unchecked Sendable {
         channel = nil
         state = .opening
         inputDone = false
+        openingSince = nil
+    }
+
+    /// When the server, asked for a channel, has not answered by now, the session is presumed
+    /// dead (a host that vanished sends no reset): nil when not waiting for a channel.
+    func channelOpenDeadline(_ limit: Duration) -> Deadline? {
+        guard state == .opening, let since = openingSince else { return nil }
+        return since.adding(limit)
     }
 
     /// Forgets a channel that died with its session (the session frees it).
@@ -81,7 +91,10 @@ final class ChannelJob: @unchecked Sendable {
                 guard let opened = libssh2_channel_open_ex(connection.session, "session", 7,
                                                            UInt32(2 * 1024 * 1024), 32768, nil, 0) else {
                     let code = libssh2_session_last_errno(connection.session)
-                    if code == LIBSSH2_ERROR_EAGAIN { return progressed }
+                    if code == LIBSSH2_ERROR_EAGAIN {
+                        if openingSince == nil { openingSince = Deadline.now() }
+                        return progressed
+                    }
                     throw connection.lastFailure(code)
                 }
                 channel = opened

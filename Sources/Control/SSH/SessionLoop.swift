@@ -94,6 +94,7 @@ final class SessionLoop: @unchecked Sendable {
             promote()
             if !active.isEmpty && connection == nil && !establish() { continue }
             if let connection, !active.isEmpty { runPasses(connection) }
+            detectSilentPeer()
             keepalive()
             sleep()
         }
@@ -198,6 +199,19 @@ final class SessionLoop: @unchecked Sendable {
         return remoteError
     }
 
+    /// A server that leaves a channel request unanswered for the connect timeout is taken for
+    /// gone (rebooted, cut off: no reset ever comes), so the session is re-opened.
+    private func detectSilentPeer() {
+        guard connection != nil else { return }
+        let overdue = active.contains { job in
+            job.channelOpenDeadline(config.connectTimeout).map(\.hasPassed) ?? false
+        }
+        if overdue {
+            sessionBroke(SSHFailure(code: LIBSSH2_ERROR_TIMEOUT,
+                                    message: "no answer to a channel request within \(config.connectTimeout)"))
+        }
+    }
+
     private func keepalive() {
         guard let connection, config.keepaliveSeconds > 0 else { return }
         if let next = nextKeepalive, !next.hasPassed { return }
@@ -219,6 +233,9 @@ final class SessionLoop: @unchecked Sendable {
             fds.append(pollfd(fd: connection.socket, events: connection.pollEvents(), revents: 0))
         }
         var until = (waiting + active).compactMap { $0.isAnswered ? nil : $0.deadline }.min()
+        if let open = active.compactMap({ $0.channelOpenDeadline(config.connectTimeout) }).min() {
+            until = min(until ?? open, open)
+        }
         if connection != nil, let next = nextKeepalive { until = min(until ?? next, next) }
         let rc = poll(&fds, nfds_t(fds.count), until?.millisecondsLeft ?? -1)
         if rc > 0 && fds[0].revents != 0 { wake.drain() }
