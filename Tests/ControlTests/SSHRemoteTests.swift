@@ -37,6 +37,32 @@ struct SSHRemoteTests {
         #expect(echoed.stdout.count == 3 << 20)
     }
 
+    @Test("channels streaming stdin and stdout at once share a session; others open meanwhile")
+    func busySession() async throws {
+        var config = try LabFixture.host("n4").ssh
+        config.connectTimeout = .seconds(1)  // a busy session must not pass for a silent host
+        let n4 = SSHRemote(config)
+        let size = 4 << 20
+        try await ensuring({
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 1...4 {
+                    group.addTask {
+                        let input = [UInt8](repeating: UInt8(i), count: size)
+                        let echoed = try await n4.exec(ExecRequest("cat", timeout: .seconds(60), input: .bytes(input)))
+                        #expect(echoed.status.isSuccess && echoed.stdout == input)
+                    }
+                }
+                for _ in 1...6 {
+                    group.addTask {
+                        let name = try await n4.exec("hostname").stdoutText
+                        #expect(name == "n4\n")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }, finally: { await n4.close() })
+    }
+
     @Test("upload and download keep content (sha256) and mode")
     func upAndDownload() async throws {
         let host = try LabFixture.host("n3")
