@@ -38,9 +38,14 @@ struct Deadline: Sendable, Comparable {
     /// `duration` from now, or nil (never) for a nil duration.
     static func after(_ duration: Duration?) -> Deadline? {
         guard let duration else { return nil }
+        return now().adding(duration)
+    }
+
+    /// This point moved `duration` later (negative durations count as zero).
+    func adding(_ duration: Duration) -> Deadline {
         let (s, atto) = duration.components
         let ns = UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
-        return Deadline(nanoseconds: now().nanoseconds &+ ns)
+        return Deadline(nanoseconds: nanoseconds &+ ns)
     }
 
     var hasPassed: Bool { Deadline.now() >= self }

@@ -17,8 +17,22 @@ enum LabSupport {
         return probe.terminationStatus == 0
     }()
 
-    /// The tests' own lab: prefix and subnet apart from a user's default lab (fl, 10.77.0.0/24).
-    static let config = LabConfig(prefix: "flt", subnet: "10.78.0.0/24", nodes: 5)
+    /// The tests' own lab, apart from a user's default lab (fl, 10.77.0.0/24) and from another
+    /// test run on the same machine at the same time (another worktree, CI).
+    static let config = labConfig("t", nodes: 5)
+
+    /// This run's number, 0–249: it picks the labs' names and subnets, so that concurrent runs
+    /// use distinct ones.
+    static let run = Int(getpid()) % 250
+
+    /// A lab named `f<letter><run>` in 10.<78 + letter's place>.<run>.0/24.
+    static func labConfig(_ letter: Character, nodes: Int) -> LabConfig {
+        let octet = 78 + Int(letter.asciiValue! - Character("t").asciiValue!)
+        return LabConfig(prefix: "f\(letter)\(run)", subnet: "10.\(octet).\(run).0/24", nodes: nodes)
+    }
+
+    /// An address in the tests' lab subnet that no host has.
+    static var unusedAddress: String { "10.78.\(run).200" }
 }
 
 /// Brings the tests' lab up around a whole suite and takes it down afterwards, also when a test

@@ -37,6 +37,32 @@ struct SSHRemoteTests {
         #expect(echoed.stdout.count == 3 << 20)
     }
 
+    @Test("channels streaming stdin and stdout at once share a session; others open meanwhile")
+    func busySession() async throws {
+        var config = try LabFixture.host("n4").ssh
+        config.connectTimeout = .seconds(1)  // a busy session must not pass for a silent host
+        let n4 = SSHRemote(config)
+        let size = 4 << 20
+        try await ensuring({
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 1...4 {
+                    group.addTask {
+                        let input = [UInt8](repeating: UInt8(i), count: size)
+                        let echoed = try await n4.exec(ExecRequest("cat", timeout: .seconds(60), input: .bytes(input)))
+                        #expect(echoed.status.isSuccess && echoed.stdout == input)
+                    }
+                }
+                for _ in 1...6 {
+                    group.addTask {
+                        let name = try await n4.exec("hostname").stdoutText
+                        #expect(name == "n4\n")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }, finally: { await n4.close() })
+    }
+
     @Test("upload and download keep content (sha256) and mode")
     func upAndDownload() async throws {
         let host = try LabFixture.host("n3")
@@ -117,12 +143,12 @@ struct SSHRemoteTests {
     func unreachable() async throws {
         var config = try LabFixture.host("n1").ssh
         config.name = "ghost"
-        config.address = "10.78.0.200"  // inside the lab's subnet; no namespace has it
+        config.address = LabSupport.unusedAddress  // inside the lab's subnet; no namespace has it
         config.connectTimeout = .seconds(1)
         let start = ContinuousClock.now
         await #expect { try await SSHRemote(config).exec("true") } throws: { error in
             guard let error = error as? RemoteError else { return false }
-            return error.kind == .unreachable && error.description.contains("ghost (10.78.0.200:22)")
+            return error.kind == .unreachable && error.description.contains("ghost (\(LabSupport.unusedAddress):22)")
                 && error.command == "true"
         }
         #expect(ContinuousClock.now - start < .seconds(3))
@@ -142,6 +168,27 @@ struct SSHRemoteTests {
         try await lab.startSSHD(node: "n5")
         #expect(try await n5.exec("hostname").stdoutText == "n5\n")
         #expect(try await n5.exec("echo again").stdoutText == "again\n")
+    }
+
+    @Test("a host that silently drops the session is detected, and reached again once back",
+          .enabled(if: access("/usr/sbin/iptables", X_OK) == 0))
+    func silentPeer() async throws {
+        let host = try LabFixture.host("n3")
+        var config = host.ssh
+        config.connectTimeout = .seconds(1)
+        let n3 = SSHRemote(config)
+        #expect(try await n3.exec("true").status.isSuccess)
+        let rule = "INPUT -p tcp --dport 22 -j DROP"
+        let namespace = "\(try LabFixture.lab.config.prefix)-n3"
+        _ = try await sh("ip netns exec \(namespace) iptables -A \(rule)")
+        try await ensuring({
+            let start = ContinuousClock.now
+            await #expect { try await n3.exec("true") } throws: { error in
+                (error as? RemoteError)?.kind == .unreachable
+            }
+            #expect(ContinuousClock.now - start < .seconds(4))
+        }, finally: { _ = try? await sh("ip netns exec \(namespace) iptables -D \(rule)") })
+        #expect(try await n3.exec("hostname").stdoutText == "n3\n")
     }
 
     @Test("a timeout answers timedOut and the host ends the command")

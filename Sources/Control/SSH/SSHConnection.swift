@@ -63,6 +63,21 @@ final class SSHConnection {
         return poll(&fd, 1, deadline.millisecondsLeft) > 0
     }
 
+    /// True while a packet is only partly written to the socket. libssh2 writes one packet at a
+    /// time: the call that got EAGAIN while writing it must be made again, with the same arguments,
+    /// before any other call that sends on this session. Another packet would fail with
+    /// LIBSSH2_ERROR_BAD_USE, which some calls report as LIBSSH2_ERROR_SOCKET_SEND (a channel
+    /// read's window adjustment: "Unable to send transfer-window adjustment packet, deferring").
+    var hasHalfSentPacket: Bool {
+        libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0
+    }
+
+    /// True when the socket takes a small write at once.
+    var isWritable: Bool {
+        var fd = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLOUT) != 0
+    }
+
     /// The `poll` events for what libssh2 last blocked on (reading when it does not say).
     func pollEvents() -> Int16 {
         let directions = libssh2_session_block_directions(session)

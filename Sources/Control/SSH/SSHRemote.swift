@@ -6,6 +6,9 @@ import Foundation
 ///
 /// A command that had not reached the server when the session broke is sent again on the new
 /// session; one that may have started is answered `connectionLost` (its outcome is unknown).
+/// A server that leaves a channel request unanswered (or written data untaken) while the session
+/// shows no sign of life for `connectTimeout` is taken for gone (a vanished host sends no reset)
+/// and the session is re-opened the same way; a busy or slow session is left alone.
 /// A timeout closes the channel, and the host ends the command a second later (`timeout -k`).
 public final class SSHRemote: Remote {
     public let config: SSHHostConfig

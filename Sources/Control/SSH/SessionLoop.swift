@@ -22,6 +22,8 @@ final class SessionLoop: @unchecked Sendable {
     private var active: [ChannelJob] = []
     private var buffer = [UInt8](repeating: 0, count: 65536)
     private var nextKeepalive: Deadline?
+    /// When the session last showed life: bytes from the server, or a job getting on.
+    private var lastSignOfLife = Deadline.now()
 
     init(config: SSHHostConfig) {
         self.config = config
@@ -94,6 +96,7 @@ final class SessionLoop: @unchecked Sendable {
             promote()
             if !active.isEmpty && connection == nil && !establish() { continue }
             if let connection, !active.isEmpty { runPasses(connection) }
+            detectSilentPeer()
             keepalive()
             sleep()
         }
@@ -124,6 +127,7 @@ final class SessionLoop: @unchecked Sendable {
         do {
             connection = try SSHConnection.open(config)
             nextKeepalive = nil
+            lastSignOfLife = Deadline.now()
             SSHLibrary.logger.debug("session open", metadata: ["host": "\(config.label)"])
             return true
         } catch {
@@ -138,12 +142,14 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Steps every active job until a full pass changes nothing and reads nothing from the socket
     /// (a pass may pull packets for jobs it already visited, so any read means another pass).
+    /// While a job's packet is half-written, only that job is stepped: nothing else may send.
     private func runPasses(_ connection: SSHConnection) {
         var again = true
         while again && !active.isEmpty {
             let received = connection.receiveCounter.pointee
             var progressed = false
             for job in active {
+                if let holder = active.first(where: { $0.halfSent != nil }), holder !== job { continue }
                 do {
                     progressed = try job.step(connection, buffer: &buffer) || progressed
                 } catch let failure as SSHFailure where failure.breaksSession {
@@ -155,6 +161,7 @@ final class SessionLoop: @unchecked Sendable {
             }
             promote()
             again = progressed || connection.receiveCounter.pointee != received
+            if again { lastSignOfLife = Deadline.now() }
         }
     }
 
@@ -198,9 +205,33 @@ final class SessionLoop: @unchecked Sendable {
         return remoteError
     }
 
+    /// A server that a job waits on (to answer a channel request, to take a half-written packet)
+    /// while the session shows no sign of life for the connect timeout is taken for gone
+    /// (rebooted, cut off: no reset ever comes), so the session is re-opened. A busy or merely
+    /// slow session shows life and is left alone.
+    private func detectSilentPeer() {
+        if let deadline = silenceDeadline(), deadline.hasPassed {
+            sessionBroke(SSHFailure(code: LIBSSH2_ERROR_TIMEOUT,
+                                    message: "the server, waited on, gave no sign of life within \(config.connectTimeout)"))
+        }
+    }
+
+    /// When the server is taken for gone if it stays silent; nil when no job waits on it.
+    private func silenceDeadline() -> Deadline? {
+        guard connection != nil, let since = active.compactMap(\.waitingOnServerSince).min() else { return nil }
+        return max(since, lastSignOfLife).adding(config.connectTimeout)
+    }
+
     private func keepalive() {
         guard let connection, config.keepaliveSeconds > 0 else { return }
         if let next = nextKeepalive, !next.hasPassed { return }
+        // libssh2 drops a keepalive it could not write whole yet leaves its packet half-written,
+        // and nothing can send on the session after that: send one only when nothing else is
+        // half-written and the socket takes it at once, else try again in a second.
+        guard !connection.hasHalfSentPacket, connection.isWritable else {
+            nextKeepalive = Deadline.after(.seconds(1))
+            return
+        }
         var seconds: Int32 = 0
         let rc = libssh2_keepalive_send(connection.session, &seconds)
         if rc < 0 && rc != LIBSSH2_ERROR_EAGAIN {
@@ -219,6 +250,7 @@ final class SessionLoop: @unchecked Sendable {
             fds.append(pollfd(fd: connection.socket, events: connection.pollEvents(), revents: 0))
         }
         var until = (waiting + active).compactMap { $0.isAnswered ? nil : $0.deadline }.min()
+        if let silence = silenceDeadline() { until = min(until ?? silence, silence) }
         if connection != nil, let next = nextKeepalive { until = min(until ?? next, next) }
         let rc = poll(&fds, nfds_t(fds.count), until?.millisecondsLeft ?? -1)
         if rc > 0 && fds[0].revents != 0 { wake.drain() }
