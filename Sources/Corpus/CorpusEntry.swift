@@ -39,6 +39,12 @@ public struct CorpusEntry: Sendable {
         let ops = try format.read(path: path).operations()
         return try model.check(ops, initial: initial, options: options)
     }
+
+    /// Reads and checks this history, the search on a thread of its own (for async callers).
+    public func check(options: CheckOptions = CheckOptions()) async throws -> CheckResult {
+        let ops = try format.read(path: path).operations()
+        return try await model.check(ops, initial: initial, options: options)
+    }
 }
 
 public struct CorpusError: Error, CustomStringConvertible {

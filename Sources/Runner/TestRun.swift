@@ -116,7 +116,7 @@ public actor TestRun {
         let operations = try History(events: events, source: store.historyPath).operations()
         var options = CheckOptions()
         options.timeout = spec.checker.timeout
-        let check = try plan.model.check(operations, initial: plan.initial, options: options)
+        let check = try await plan.model.check(operations, initial: plan.initial, options: options)
         let summary = RunSummary(operations, events: events)
         try ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
                         hosts: cluster.nodes.map(\.name), interrupted: interrupted).write(to: store)

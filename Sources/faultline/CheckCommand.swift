@@ -44,14 +44,17 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("no-shrink"), help: "Do not shrink counterexamples.")
     var noShrink = false
 
+    @Flag(help: "Accept a JSONL history cut off by a crash: leave out an incomplete last line (with a warning) instead of refusing the file.")
+    var partial = false
+
     @Flag(help: "Print a JSON array of results instead of text.")
     var json = false
 
-    /// Reads one history. A JSONL history whose last line was cut off (the recorder's process
-    /// died mid-write) is read without that line, with a warning: a partial history is checkable.
+    /// Reads one history. With `--partial`, a JSONL history whose last line was cut off (the
+    /// recorder's process died mid-write) is read without that line, with a warning.
     private func read(_ file: String) throws(HistoryError) -> History {
         let chosen = format ?? HistoryFormat.guess(path: file) ?? .jsonl
-        guard chosen == .jsonl else { return try chosen.read(path: file) }
+        guard chosen == .jsonl, partial else { return try chosen.read(path: file) }
         let (history, dropped) = try JSONLHistory.readReportingTail(path: file, allowTruncatedTail: true)
         if let dropped { printError("faultline: warning: left out an incomplete last line: \(dropped)") }
         return history

@@ -73,6 +73,18 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func partialAcceptsAHistoryCutOffMidLine() throws {
+        let path = try Self.temp("cut.jsonl", """
+            {"type":"invoke","process":0,"f":"write","value":1}
+            {"type":"ok","process":0,"f":"write","value":1}
+            {"type":"invoke","process":0,"f":"read","val
+            """)
+        let r = try Self.faultline(["check", "--partial", path])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("1 operations"))
+        #expect(r.stderr.contains("warning: left out an incomplete last line"))
+    }
+
     @Test func operationTheModelDoesNotKnowExits254() throws {
         let path = try Self.temp("h.jsonl", """
             {"type":"invoke","process":0,"f":"write","value":1}

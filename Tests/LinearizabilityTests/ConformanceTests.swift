@@ -9,34 +9,34 @@ import Testing
 struct ConformanceTests {
     static var root: String { ProcessInfo.processInfo.environment["FAULTLINE_TESTDATA"] ?? "" }
 
-    @Test func everyVerdictInVerdictsTSV() throws {
+    @Test func everyVerdictInVerdictsTSV() async throws {
         let corpus = try CorpusEntry.load(root: Self.root)
         #expect(corpus.count == 128)
         var options = CheckOptions()
         options.shrink = false
         for entry in corpus {
-            let result = try entry.check(options: options)
+            let result = try await entry.check(options: options)
             #expect(result.verdict == entry.expected, "\(entry.path)")
         }
     }
 
-    @Test func invalidCorpusFilesGetACounterexample() throws {
+    @Test func invalidCorpusFilesGetACounterexample() async throws {
         let corpus = try CorpusEntry.load(root: Self.root).filter { $0.expected == .invalid }.prefix(8)
         var options = CheckOptions()
         options.shrinkTimeout = .seconds(5)
         for entry in corpus {
-            let cx = try #require(try entry.check(options: options).counterexample, "\(entry.path)")
+            let cx = try #require(try await entry.check(options: options).counterexample, "\(entry.path)")
             #expect(!cx.operations.isEmpty && cx.operations.count <= cx.shrunkFrom)
             #expect(cx.blocking != nil)
         }
     }
 
-    @Test func kvUnsplitAgreesWithSplit() throws {
+    @Test func kvUnsplitAgreesWithSplit() async throws {
         var unsplit = CheckOptions()
         unsplit.split = false
         unsplit.shrink = false
         for entry in try CorpusEntry.load(root: Self.root) where entry.set == "kv" {
-            #expect(try entry.check(options: unsplit).verdict == entry.expected, "\(entry.path)")
+            #expect(try await entry.check(options: unsplit).verdict == entry.expected, "\(entry.path)")
         }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// (simulated) and ones with a read's result changed.
 @Suite struct CrossCheckTests {
     @Test(arguments: 0..<4)
-    func agreesWithBruteForce(batch: Int) throws {
+    func agreesWithBruteForce(batch: Int) async throws {
         let model = RegisterModel(initial: 0)
         var invalidSeen = 0
         for n in 0..<150 {
@@ -16,7 +16,7 @@ import Testing
             var events: [Event] = []
             GeneratedHistories.registers(operations: 8, keys: 1, clients: 3, infoRate: 0.15, seed: seed) { events.append($0) }
             var history = History(events: events)
-            #expect(try Checker.check(history.operations(), model: model).verdict == .valid, "seed \(seed)")
+            #expect(try await Checker.check(history.operations(), model: model).verdict == .valid, "seed \(seed)")
             // Corrupt one read.
             let reads = history.events.indices.filter { history.events[$0].type == .ok && history.events[$0].f == "read" }
             if let i = reads.randomElement(using: &rng) {
@@ -24,7 +24,7 @@ import Testing
             }
             let ops = try history.operations()
             let expected = bruteForceLinearizable(ops, model: model)
-            let got = try Checker.check(ops, model: model).verdict
+            let got = try await Checker.check(ops, model: model).verdict
             #expect(got == (expected ? .valid : .invalid), "seed \(seed)")
             if !expected { invalidSeen += 1 }
         }

@@ -87,7 +87,7 @@ struct EtcdRunTests {
 
         let check = Process()
         check.executableURL = root.appendingPathComponent(".build/debug/faultline")
-        check.arguments = ["check", "--model", "cas-register", "--initial", "nil", path]
+        check.arguments = ["check", "--partial", "--model", "cas-register", "--initial", "nil", path]
         let out = Pipe()
         check.standardOutput = out
         check.standardError = FileHandle.nullDevice
