@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster
+.PHONY: demo test bench bench-control bench-cluster bench-run
 
 demo:
 	./scripts/demo.sh
@@ -21,3 +21,8 @@ bench-control:
 bench-cluster:
 	./scripts/setup.sh
 	./scripts/bench-cluster.sh
+
+# Release-mode figures of the run harness and of runs against etcd (root, namespaces, etcd).
+bench-run:
+	./scripts/setup.sh
+	./scripts/bench-run.sh

@@ -58,6 +58,8 @@ let package = Package(
         .executableTarget(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
+        .executableTarget(
+            name: "faultline-run-bench", dependencies: ["Runner", "Workload", "Cluster", "Control", "History", "LabHarness"]),
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(
