@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]

@@ -35,7 +35,7 @@ struct EtcdRunTests {
     @Test("a short register run is valid, with thousands of ok operations; a set run is valid; a killed run's history is checkable")
     func runs() async throws {
         try await LabHarness.withLab(Self.config) { lab in
-            let register = try await Self.run("etcd-register", seconds: 6, on: lab)
+            let register = try await Self.run("etcd-register", seconds: 10, on: lab)
             #expect(register.check.verdict == .valid)
             #expect(register.summary.ok >= 1000, "\(register.summary.line)")
             #expect(FileManager.default.fileExists(atPath: register.store.path("nodes/n1/etcd.log")))

@@ -125,13 +125,14 @@ struct EtcdClientTests {
             case .lock: request = OperationRequest(f: "acquire", key: 1)
             }
             let start = clock.now
-            let result = await c.invoke(request, timeout: .seconds(2))
+            let result = await c.invoke(request, timeout: .seconds(20))
             guard case .fail(let error) = result else {
                 Issue.record("expected fail from a closed port, got \(result)")
                 continue
             }
             #expect(error.contains("not sent"), "\(error)")
-            #expect(clock.now - start < .seconds(1))
+            // Refused at once, not after waiting out the operation's timeout.
+            #expect(clock.now - start < .seconds(10))
             await c.close()
         }
     }
