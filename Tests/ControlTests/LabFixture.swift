@@ -1,34 +1,22 @@
 import Foundation
+import LabHarness
 import Testing
 @testable import Control
 
-/// Whether this machine can run the lab: root, sshd installed, and network namespaces that can be
-/// made (CI runs as root, so the lab tests run there for real).
+/// The control tests' labs, made through `LabHarness` (CI runs as root, so they run there for real).
 enum LabSupport {
-    static let available: Bool = {
-        guard geteuid() == 0, access("/usr/sbin/sshd", X_OK) == 0, access("/usr/bin/ssh-keygen", X_OK) == 0 else {
-            return false
-        }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/bin/sh")
-        probe.arguments = ["-c", "ip netns add fltprobe$$ && ip netns del fltprobe$$"]
-        guard (try? probe.run()) != nil else { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
-    }()
+    static let available = LabHarness.available()
 
     /// The tests' own lab, apart from a user's default lab (fl, 10.77.0.0/24) and from another
     /// test run on the same machine at the same time (another worktree, CI).
     static let config = labConfig("t", nodes: 5)
 
-    /// This run's number, 0–249: it picks the labs' names and subnets, so that concurrent runs
-    /// use distinct ones.
-    static let run = Int(getpid()) % 250
+    /// This run's number, 0–249 (see `LabHarness.run`).
+    static let run = LabHarness.run
 
     /// A lab named `f<letter><run>` in 10.<78 + letter's place>.<run>.0/24.
     static func labConfig(_ letter: Character, nodes: Int) -> LabConfig {
-        let octet = 78 + Int(letter.asciiValue! - Character("t").asciiValue!)
-        return LabConfig(prefix: "f\(letter)\(run)", subnet: "10.\(octet).\(run).0/24", nodes: nodes)
+        LabHarness.config("f\(letter)", octet: 78 + Int(letter.asciiValue! - Character("t").asciiValue!), nodes: nodes)
     }
 
     /// An address in the tests' lab subnet that no host has.
@@ -44,15 +32,9 @@ struct LabScope: SuiteTrait, TestScoping {
 
     func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
-        let lab = Lab(config: config)
-        do {
-            _ = try await lab.up()
+        try await LabHarness.withLab(config) { lab in
             try await LabFixture.$current.withValue(lab) { try await function() }
-        } catch {
-            _ = try? await lab.down()
-            throw error
         }
-        _ = try await lab.down()
     }
 }
 
