@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Nemesis",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
@@ -67,7 +67,8 @@ let package = Package(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness"]),
+        .testTarget(
+            name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
     ],

@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import Nemesis
 import Yams
 
 /// A test as a spec file describes it (`workloads/*.yml`), checked and with defaults filled in.
@@ -22,6 +23,8 @@ public struct TestSpec: Sendable {
     public var database: DatabaseSection
     /// The `workload` mapping as written; the workload reads its own fields from it.
     public var workload: WorkloadSection
+    /// The faults of the run; nil for a run without faults.
+    public var nemesis: NemesisSpec?
     public var timeLimit: Duration
     /// The seed written in the spec; a run without one draws a seed and prints it.
     public var seed: UInt64?
@@ -101,6 +104,7 @@ extension TestSpec {
         }
         return TestSpec(
             name: name, database: database, workload: workload,
+            nemesis: try top["nemesis"].map { try NemesisSection(node: $0, reader: yaml).spec() },
             timeLimit: try yaml.duration(top["time-limit"], "`time-limit`") ?? .seconds(60),
             seed: seed, checker: checker, file: file, text: text)
     }

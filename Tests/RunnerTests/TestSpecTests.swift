@@ -1,4 +1,5 @@
 import Control
+import Nemesis
 import Testing
 @testable import Runner
 
@@ -32,6 +33,22 @@ import Testing
         #expect(spec.checker.timeout == .seconds(30))
     }
 
+    @Test func nemesisSection() throws {
+        let spec = try TestSpec.parse(good + """
+
+            nemesis:
+              faults: [partition-leader, kill, pause]
+              targets: [one, leader]
+              interval: 3s
+              jitter: 0
+              duration: 4s
+            """, file: "w.yml")
+        let n = try #require(spec.nemesis)
+        #expect(n.faults == [.partitionLeader, .kill, .pause])
+        #expect(n.targets == [.one, .leader])
+        #expect(n.interval == .seconds(3) && n.jitter == .zero && n.duration == .seconds(4))
+    }
+
     @Test func defaults() throws {
         let spec = try TestSpec.parse("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\n", file: "w.yml")
         #expect(spec.timeLimit == .seconds(60))
@@ -48,6 +65,8 @@ import Testing
         ("name: t\ndatabase:\n  kind: etcd\n  nodes: 99\nworkload: {kind: set}\n", 4, "`nodes`"),
         ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nseed: -1\n", 4, "seed"),
         ("name: [t\n", 1, "not valid YAML"),
+        ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nnemesis:\n  faults: [kill, meteor]\n", 5, "unknown fault `meteor`"),
+        ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nnemesis:\n  faults: [kill]\n  loss: 2\n", 6, "`loss`"),
     ])
     func badSpecsNameTheLine(text: String, line: Int, words: String) {
         do {

@@ -1,0 +1,52 @@
+import Control
+import Nemesis
+import Yams
+
+/// Reads the spec's `nemesis` mapping into a `NemesisSpec`, with file:line errors.
+struct NemesisSection {
+    var node: Node
+    var reader: YAMLReader
+
+    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter"]
+
+    func spec() throws -> NemesisSpec {
+        let yaml = reader
+        let f = try yaml.mapping(node, "`nemesis`: a mapping with `faults`")
+        try yaml.rejectUnknown(node, allowed: Self.fields, in: "`nemesis`")
+        guard let faultsNode = f["faults"] else { throw yaml.error(node, "missing `faults`: a list of fault kinds") }
+        let faults = try list(faultsNode, "faults", FaultKind.init(rawValue:), FaultKind.allCases.map(\.rawValue))
+        var spec = NemesisSpec(faults: faults)
+        if let t = f["targets"] {
+            spec.targets = try list(t, "targets", FaultTarget.init(rawValue:), FaultTarget.allCases.map(\.rawValue))
+        }
+        spec.interval = try yaml.duration(f["interval"], "`interval`") ?? spec.interval
+        if let j = f["jitter"] {
+            // Zero jitter is allowed; `duration` only reads positive durations.
+            spec.jitter = j.scalar?.string == "0" ? .zero : try yaml.duration(j, "`jitter`") ?? spec.jitter
+        }
+        spec.duration = try yaml.duration(f["duration"], "`duration`") ?? spec.duration
+        spec.clockOffset = try yaml.duration(f["clock-offset"], "`clock-offset`") ?? spec.clockOffset
+        if let l = f["loss"] {
+            guard let p = l.scalar.flatMap({ Double($0.string) }), p > 0, p <= 1 else {
+                throw yaml.error(l, "expected `loss` to be a share of packets above 0 and at most 1, e.g. 0.3")
+            }
+            spec.lossProbability = p
+        }
+        spec.delay = try yaml.duration(f["delay"], "`delay`") ?? spec.delay
+        spec.delayJitter = try yaml.duration(f["delay-jitter"], "`delay-jitter`") ?? spec.delayJitter
+        return spec
+    }
+
+    /// A non-empty list of names, each one of `known`.
+    private func list<T>(_ node: Node, _ field: String, _ make: (String) -> T?, _ known: [String]) throws -> [T] {
+        guard let items = node.sequence, !items.isEmpty else {
+            throw reader.error(node, "expected `\(field)` to be a non-empty list, e.g. [\(known.prefix(2).joined(separator: ", "))]")
+        }
+        return try items.map { item in
+            guard let name = item.scalar?.string, let value = make(name) else {
+                throw reader.error(item, "unknown \(field.dropLast()) `\(item.scalar?.string ?? "?")`; expected one of \(known.joined(separator: ", "))")
+            }
+            return value
+        }
+    }
+}
