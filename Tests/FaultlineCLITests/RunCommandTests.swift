@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+/// `faultline run` refuses bad input before touching any host: exit 254, file and line named,
+/// nothing stored.
+@Suite struct RunCommandTests {
+    @Test func badSpecExits254WithFileAndLine() throws {
+        let path = try CheckCommandTests.temp("bad.yml", "name: x\ndatabase: {kind: etcd}\nworkload:\n  kind: register\n  mix: {read: 1, frobnicate: 2}\n")
+        let reports = (path as NSString).deletingLastPathComponent + "/reports"
+        let r = try CheckCommandTests.faultline(["run", path, "--reports", reports])
+        #expect(r.status == 254)
+        #expect(r.stderr.contains("\(path):5:"))
+        #expect(r.stderr.contains("frobnicate"))
+        #expect(!FileManager.default.fileExists(atPath: reports))
+    }
+
+    @Test func missingInventoryExits254() throws {
+        let r = try CheckCommandTests.faultline(["run", "workloads/etcd-register.yml", "--hosts", "/nonexistent/inventory.yml"])
+        #expect(r.status == 254)
+        #expect(r.stderr.contains("/nonexistent/inventory.yml"))
+    }
+}
