@@ -28,17 +28,31 @@ public struct RunPlan: Sendable {
     }
 }
 
-/// Everything a run needs, injected: the cluster's hosts, the database and the clients. The run
-/// never makes SSH sessions or clients of its own kind, so it runs against fakes as well.
+/// What injects a run's faults while its clients work.
+///
+/// Contract: `run` applies faults on its schedule until `end` on `clock` (the time since the
+/// clients started), recording each one, and returns only once everything it applied is healed,
+/// also when the calling task is cancelled.
+public protocol FaultInjector: Sendable {
+    func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async
+}
+
+/// Everything a run needs, injected: the cluster's hosts, the database, the clients and the
+/// faults. The run never makes SSH sessions or clients of its own kind, so it runs against
+/// fakes as well.
 public struct RunEnvironment: Sendable {
     public var cluster: ClusterContext
     public var database: any Database
     public var clients: any ClientFactory
+    /// Made once the history's recorder exists (the injector records into it); nil: no faults.
+    public var faults: (@Sendable (Recorder) -> any FaultInjector)?
 
-    public init(cluster: ClusterContext, database: any Database, clients: any ClientFactory) {
+    public init(cluster: ClusterContext, database: any Database, clients: any ClientFactory,
+                faults: (@Sendable (Recorder) -> any FaultInjector)? = nil) {
         self.cluster = cluster
         self.database = database
         self.clients = clients
+        self.faults = faults
     }
 }
 
@@ -146,7 +160,13 @@ public actor TestRun {
                 }
             }
         }
-        await pool.run(plan.generator, hardStop: plan.hardStop)
+        let origin = recorder.now()
+        async let clients: Void = pool.run(plan.generator, hardStop: plan.hardStop)
+        if let injector = environment.faults?(recorder) {
+            // Faults stop with the load phase: what follows (quiet period, final reads) runs healed.
+            await injector.run(until: spec.timeLimit, clock: { .nanoseconds(recorder.now() - origin) })
+        }
+        await clients
         ticker?.cancel()
     }
 

@@ -3,6 +3,7 @@ import Control
 import Foundation
 import History
 import Testing
+import Nemesis
 import Workload
 @testable import Runner
 
@@ -22,6 +23,20 @@ actor FakeDatabase: Database {
     func tearDown(_ cluster: ClusterContext) async throws { calls.append("tearDown") }
 }
 
+/// Records a "fault" every 100 ms until the end, then a heal.
+struct FakeInjector: FaultInjector {
+    let recorder: Recorder
+    func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async {
+        while clock() < end && !Task.isCancelled {
+            recorder.recordNemesis(.invoke, f: "pause", value: ["n1"])
+            recorder.recordNemesis(.info, f: "pause", value: ["n1"])
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        recorder.recordNemesis(.invoke, f: "heal", value: .null)
+        recorder.recordNemesis(.info, f: "heal", value: .null)
+    }
+}
+
 /// Runs of the whole life cycle against fakes: the in-memory store and a recording database.
 @Suite struct TestRunTests {
     static func spec(_ kind: String, seconds: Int = 1, workload extra: String = "") throws -> TestSpec {
@@ -38,13 +53,14 @@ actor FakeDatabase: Database {
     }
 
     static func run(_ spec: TestSpec, database: FakeDatabase, faults: InMemoryFaults = InMemoryFaults(),
+                    injector: (@Sendable (Recorder) -> any FaultInjector)? = nil,
                     cancelAfter: Duration? = nil) async throws -> (RunResult, RunStore) {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
         let store = try RunStore.create(reports: reports, test: spec.name)
         let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
         let nodes = (1...3).map { ClusterNode(name: "n\($0)", address: "n\($0)", remote: LocalRemote(), baseDirectory: "/tmp") }
         let env = RunEnvironment(cluster: ClusterContext(nodes: nodes), database: database,
-                                 clients: InMemoryClientFactory(kind: workload.kind, faults: faults))
+                                 clients: InMemoryClientFactory(kind: workload.kind, faults: faults), faults: injector)
         let run = TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: 7), seed: 7, store: store)
         let task = Task { try await run.run() }
         if let cancelAfter {
@@ -100,6 +116,18 @@ actor FakeDatabase: Database {
         #expect(result.summary.seconds < 5)
         #expect(try JSONLHistory.read(path: store.historyPath).events.count > 0)
         #expect(result.check.verdict == .valid)
+    }
+
+    @Test func faultsAreRecordedAsNemesisEventsAndEndWithTheLoadPhase() async throws {
+        let (result, store) = try await Self.run(try Self.spec("register"), database: FakeDatabase(),
+                                                 injector: { FakeInjector(recorder: $0) })
+        #expect(result.check.verdict == .valid)
+        let events = try JSONLHistory.read(path: store.historyPath).events
+        let nemesis = events.filter { $0.process == .nemesis }
+        #expect(nemesis.filter { $0.f == "pause" }.count >= 4)
+        #expect(nemesis.last?.f == "heal")
+        // The last heal comes after the 1 s load phase and before the run's end.
+        #expect((nemesis.last?.time ?? 0) >= 1_000_000_000)
     }
 
     @Test func failedSetUpStillTearsDown() async throws {
