@@ -33,7 +33,7 @@ public struct RunPlan: Sendable {
 /// Contract: `run` applies faults on its schedule until `end` on `clock` (the time since the
 /// clients started), recording each one, and returns only once everything it applied is healed,
 /// also when the calling task is cancelled.
-public protocol FaultInjector: Sendable {
+public protocol FaultSchedule: Sendable {
     func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async
 }
 
@@ -45,10 +45,10 @@ public struct RunEnvironment: Sendable {
     public var database: any Database
     public var clients: any ClientFactory
     /// Made once the history's recorder exists (the injector records into it); nil: no faults.
-    public var faults: (@Sendable (Recorder) -> any FaultInjector)?
+    public var faults: (@Sendable (Recorder) -> any FaultSchedule)?
 
     public init(cluster: ClusterContext, database: any Database, clients: any ClientFactory,
-                faults: (@Sendable (Recorder) -> any FaultInjector)? = nil) {
+                faults: (@Sendable (Recorder) -> any FaultSchedule)? = nil) {
         self.cluster = cluster
         self.database = database
         self.clients = clients

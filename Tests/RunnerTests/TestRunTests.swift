@@ -24,7 +24,7 @@ actor FakeDatabase: Database {
 }
 
 /// Records a "fault" every 100 ms until the end, then a heal.
-struct FakeInjector: FaultInjector {
+struct FakeInjector: FaultSchedule {
     let recorder: Recorder
     func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async {
         while clock() < end && !Task.isCancelled {
@@ -53,7 +53,7 @@ struct FakeInjector: FaultInjector {
     }
 
     static func run(_ spec: TestSpec, database: FakeDatabase, faults: InMemoryFaults = InMemoryFaults(),
-                    injector: (@Sendable (Recorder) -> any FaultInjector)? = nil,
+                    injector: (@Sendable (Recorder) -> any FaultSchedule)? = nil,
                     cancelAfter: Duration? = nil) async throws -> (RunResult, RunStore) {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
         let store = try RunStore.create(reports: reports, test: spec.name)
