@@ -40,6 +40,7 @@ let package = Package(
                 "History", "Linearizability", "Cluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        .target(name: "Nemesis", dependencies: ["Cluster", "Control", "History"]),
         .target(
             name: "Runner",
             dependencies: [

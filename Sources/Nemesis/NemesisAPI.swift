@@ -1,0 +1,77 @@
+import Cluster
+import History
+
+/// The faults Faultline injects, by the names used in specs.
+public enum FaultKind: String, Sendable, CaseIterable, Hashable {
+    /// One node (seeded choice) cannot hear the others, nor they it.
+    case partitionOne = "partition-one"
+    /// The current leader is isolated.
+    case partitionLeader = "partition-leader"
+    /// Two random halves.
+    case partitionHalves = "partition-halves"
+    /// Majorities ring: every node sees a majority, no two see the same one.
+    case partitionRing = "partition-ring"
+    /// Two halves joined by one bridge node that hears both.
+    case partitionBridge = "partition-bridge"
+    /// One way: A cannot hear B, but B hears A.
+    case partitionOneWay = "partition-one-way"
+    /// SIGKILL the database process on the targets, then start it again on its data.
+    case kill
+    /// SIGSTOP the database process on the targets, then SIGCONT.
+    case pause
+    /// Jump the targets' clocks by ±Δ, then reset.
+    case clockBump = "clock-bump"
+    /// Flip the targets' clocks between two offsets at a period, then reset.
+    case clockStrobe = "clock-strobe"
+    /// Drop a share of incoming packets on the targets (netem where present, else iptables'
+    /// statistic match).
+    case loss
+    /// Delay packets (netem only; reported unavailable where the kernel lacks it).
+    case delay
+}
+
+/// Which nodes a kill, pause, clock or packet fault hits.
+public enum FaultTarget: String, Sendable, CaseIterable, Hashable {
+    case one, minority, majority, all, leader, random
+}
+
+/// The spec's `nemesis` section, checked.
+public struct NemesisSpec: Sendable, Hashable {
+    /// The faults to draw from (each fault of the schedule is one of these, seeded).
+    public var faults: [FaultKind]
+    /// Targets of kill, pause, clock and packet faults.
+    public var targets: [FaultTarget]
+    /// Time between the end of one fault and the start of the next, plus up to `jitter`.
+    public var interval: Duration
+    public var jitter: Duration
+    /// How long each fault lasts before it is healed.
+    public var duration: Duration
+    /// Clock faults: the offset.
+    public var clockOffset: Duration
+    /// Loss: the share of packets dropped, 0…1.
+    public var lossProbability: Double
+    /// Delay: mean and jitter.
+    public var delay: Duration
+    public var delayJitter: Duration
+
+    public init(faults: [FaultKind], targets: [FaultTarget] = [.one], interval: Duration = .seconds(5),
+                jitter: Duration = .seconds(2), duration: Duration = .seconds(5), clockOffset: Duration = .seconds(30),
+                lossProbability: Double = 0.3, delay: Duration = .milliseconds(100), delayJitter: Duration = .milliseconds(20)) {
+        self.faults = faults
+        self.targets = targets
+        self.interval = interval
+        self.jitter = jitter
+        self.duration = duration
+        self.clockOffset = clockOffset
+        self.lossProbability = lossProbability
+        self.delay = delay
+        self.delayJitter = delayJitter
+    }
+}
+
+/// Where the nemesis writes its events: `nemesis` invoke/info pairs in the run's history
+/// (the runner's `Recorder` conforms). `value` says what was done to which nodes and, on the
+/// `info`, the evidence that it took effect (or why it did not).
+public protocol NemesisLog: Sendable {
+    func recordNemesis(_ type: EventType, f: String, value: Value)
+}
