@@ -8,6 +8,12 @@ public struct NemesisSchedule: Sendable {
         public var wait: Duration
         public var kind: FaultKind
         public var target: FaultTarget
+
+        public init(wait: Duration, kind: FaultKind, target: FaultTarget) {
+            self.wait = wait
+            self.kind = kind
+            self.target = target
+        }
     }
 
     private var rng: SplitMix64
