@@ -13,9 +13,8 @@ extension FaultInjector {
             _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
             let netem: String
             do {
-                let shown = try await node.root(Netem.lossCommand(interface: interface, probability: probability)
-                                                + "\n" + Netem.showCommand(interface: interface))
-                return (true, shown.trimmingCharacters(in: .whitespacesAndNewlines))
+                return (true, try await node.root(Netem.applyCommand(Netem.lossCommand(interface: interface, probability: probability),
+                                                                     interface: interface)))
             } catch {
                 netem = "\(error)"
             }
@@ -35,13 +34,13 @@ extension FaultInjector {
     /// journal entries are taken back.
     func applyDelay(_ plan: FaultPlan, id: String) async -> AppliedFault {
         let interface = spec.interface
-        let command = Netem.delayCommand(interface: interface, delay: spec.delay, jitter: spec.delayJitter)
-            + "\n" + Netem.showCommand(interface: interface)
+        let command = Netem.applyCommand(Netem.delayCommand(interface: interface, delay: spec.delay, jitter: spec.delayJitter),
+                                         interface: interface)
         let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [.netem], interface: interface)
         let outcomes = await NodeOutcomes<String>.run("delay", plan.nodes, in: cluster) { node in
             _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
             do {
-                return try await node.root(command).trimmingCharacters(in: .whitespacesAndNewlines)
+                return try await node.root(command)
             } catch {
                 throw StepFailure("netem unavailable: \(error)")
             }

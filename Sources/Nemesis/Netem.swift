@@ -16,9 +16,10 @@ public enum Netem {
         return "tc qdisc replace dev \(ShellQuote.quote(interface)) root netem loss \(percent)%"
     }
 
-    /// Shows the root qdisc (the evidence).
-    public static func showCommand(interface: String) -> String {
-        "tc qdisc show dev \(ShellQuote.quote(interface)) root"
+    /// Runs the netem command `command`, then shows the root qdisc of `interface` and fails
+    /// unless it is netem: its output is the evidence.
+    public static func applyCommand(_ command: String, interface: String) -> String {
+        "\(command) && tc qdisc show dev \(ShellQuote.quote(interface)) root | grep netem"
     }
 
     /// Removes a netem root qdisc of `interface` if there is one; prints `removed netem` then.

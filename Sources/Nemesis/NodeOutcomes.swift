@@ -39,7 +39,7 @@ struct NodeOutcomes<T: Sendable>: Sendable {
     func summary(_ describe: (T) -> String) -> String {
         results.map { entry in
             switch entry.result {
-            case .success(let value): return "\(entry.node): \(describe(value))"
+            case .success(let value): return "\(entry.node): \(describe(value).trimmingCharacters(in: .whitespacesAndNewlines))"
             case .failure(let failure): return "\(entry.node) failed: \(failure.reason)"
             }
         }.joined(separator: "; ")
