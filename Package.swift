@@ -62,6 +62,8 @@ let package = Package(
         .executableTarget(
             name: "faultline-run-bench", dependencies: ["Runner", "Workload", "Cluster", "Control", "History", "LabHarness"]),
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
+        .executableTarget(
+            name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
@@ -71,6 +73,7 @@ let package = Package(
             name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,10 +1,10 @@
 /// Runs one piece of work per node, all nodes at once, and turns the failures into one
 /// `ClusterError` that names every node that failed.
-enum NodeTasks {
+public enum NodeTasks {
     /// Runs `body` for every node of `nodes` concurrently and waits for all of them. Returns the
     /// results by node name. When any threw, throws `ClusterError.nodesFailed(action:…)` listing
     /// each failed node (in `nodes` order) with its error; the other nodes' work has still finished.
-    static func run<T: Sendable>(_ action: String, on nodes: [ClusterNode],
+    public static func run<T: Sendable>(_ action: String, on nodes: [ClusterNode],
                                  _ body: @escaping @Sendable (ClusterNode) async throws -> T) async throws -> [String: T] {
         let outcomes = await withTaskGroup(of: (Int, Result<T, NodeFailure>).self) { group in
             for (index, node) in nodes.enumerated() {

@@ -53,10 +53,15 @@ public struct NemesisSpec: Sendable, Hashable {
     /// Delay: mean and jitter.
     public var delay: Duration
     public var delayJitter: Duration
+    /// Clock strobe: how long each of the two offsets (Δ and 0) is held before flipping.
+    public var strobePeriod: Duration
+    /// Netem faults: the network interface on the hosts.
+    public var interface: String
 
     public init(faults: [FaultKind], targets: [FaultTarget] = [.one], interval: Duration = .seconds(5),
                 jitter: Duration = .seconds(2), duration: Duration = .seconds(5), clockOffset: Duration = .seconds(30),
-                lossProbability: Double = 0.3, delay: Duration = .milliseconds(100), delayJitter: Duration = .milliseconds(20)) {
+                lossProbability: Double = 0.3, delay: Duration = .milliseconds(100), delayJitter: Duration = .milliseconds(20),
+                strobePeriod: Duration = .seconds(1), interface: String = "eth0") {
         self.faults = faults
         self.targets = targets
         self.interval = interval
@@ -66,6 +71,8 @@ public struct NemesisSpec: Sendable, Hashable {
         self.lossProbability = lossProbability
         self.delay = delay
         self.delayJitter = delayJitter
+        self.strobePeriod = strobePeriod
+        self.interface = interface
     }
 }
 

@@ -59,7 +59,8 @@ public struct LabConfig: Sendable, Equatable, Codable {
     }
 
     var bridge: String { "\(prefix)-br" }
-    var bridgeAddress: String { "\(network ?? "?").254" }
+    /// The controller's address on the lab: the bridge's, `.254` of the subnet.
+    public var bridgeAddress: String { "\(network ?? "?").254" }
     /// The alias written on every link the lab makes: how it recognises its own.
     var linkAlias: String { "faultline-lab:\(prefix)" }
     var stateFile: String { directory + "/lab.json" }

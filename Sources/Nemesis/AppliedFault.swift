@@ -1,0 +1,18 @@
+/// A fault as applied: its plan, the heal-journal id written on the hosts it touched, whether it
+/// took effect on every target and the evidence (or, when not in effect, why not).
+public struct AppliedFault: Sendable {
+    public var plan: FaultPlan
+    public var journalID: String
+    /// True when every target verified the fault (rules listed, state `T`, process gone, offset
+    /// measured, qdisc shown).
+    public var inEffect: Bool
+    /// Per node what was seen after applying; for a fault not in effect, why.
+    public var evidence: String
+    /// The nodes where something may have to be undone (a journal entry was written there).
+    public var touched: [String]
+    /// Loss: the nodes where netem (rather than iptables) carries it.
+    var netemNodes: [String] = []
+
+    /// The `info` value recorded after applying: the evidence, or `not in effect: …`.
+    public var recordedValue: String { inEffect ? evidence : "not in effect: " + evidence }
+}

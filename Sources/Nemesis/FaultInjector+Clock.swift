@@ -1,0 +1,76 @@
+import Cluster
+import Control
+
+extension FaultInjector {
+    /// Why clock faults cannot be applied to `nodes`, or nil when they can: any node that shares
+    /// the controller's clock (the local lab) rules them out, because stepping its clock would
+    /// step this machine's, and libfaketime is no way out for the database under test here.
+    func clockUnavailable(on nodes: [String]) async -> String? {
+        let sharing = await SharedClock.sharingNodes(cluster.nodes.filter { nodes.contains($0.name) })
+        guard !sharing.isEmpty else { return nil }
+        return "\(sharing.joined(separator: ",")) share the controller's clock (same kernel boot id), which must never be "
+            + "changed, and \(database.name) does not take a faked clock (a Go binary such as etcd reads time through "
+            + "the vDSO, so libfaketime has no effect)"
+    }
+
+    /// Real hosts only: journals the clock undo with the running NTP daemons, stops them, steps
+    /// the clock by `spec.clockOffset` and measures the offset against the controller.
+    func applyClock(_ plan: FaultPlan, id: String) async -> AppliedFault {
+        if let why = await clockUnavailable(on: plan.nodes) {
+            return AppliedFault(plan: plan, journalID: id, inEffect: false, evidence: why, touched: [])
+        }
+        let offset = spec.clockOffset
+        let kind = plan.kind.rawValue
+        let outcomes = await NodeOutcomes<Duration>.run(kind, plan.nodes, in: cluster) { node in
+            let services = try await node.root(ClockControl.activeServicesCommand).split(separator: "\n").map(String.init)
+            let entry = HealJournalEntry(id: id, fault: kind, undo: [.clock], ntpServices: services)
+            _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory)
+                                    + "\n" + ClockControl.stopServicesCommand(services))
+            return try await step(node, ClockControl.bumpCommand(by: offset))
+        }
+        return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
+                            evidence: outcomes.summary { "measured offset \(Self.seconds($0))" }, touched: plan.nodes)
+    }
+
+    /// Flips the clocks of a strobe between +Δ and the controller's time every `strobePeriod`.
+    func strobe(_ fault: AppliedFault, for duration: Duration) async {
+        let clock = ContinuousClock()
+        let end = clock.now + duration
+        var shifted = true
+        while clock.now + spec.strobePeriod < end {
+            guard (try? await Task.sleep(for: spec.strobePeriod)) != nil else { return }
+            let command = shifted ? ClockControl.setCommand(epochNanoseconds: ClockControl.controllerNow())
+                                  : ClockControl.bumpCommand(by: spec.clockOffset)
+            _ = await NodeOutcomes<Duration>.run("strobe", fault.touched, in: cluster) { try await step($0, command) }
+            shifted.toggle()
+        }
+        try? await Task.sleep(until: end)
+    }
+
+    /// Sets the touched hosts' clocks to the controller's, starts the NTP daemons the journal
+    /// lists, measures the offset left.
+    func healClock(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
+        let id = fault.journalID
+        let outcomes = await NodeOutcomes<Duration>.run("heal clock", fault.touched, in: cluster) { node in
+            try await ClockReset.reset(node, journalID: id)
+        }
+        return (outcomes.allSucceeded, outcomes.summary { "measured offset \(Self.seconds($0))" })
+    }
+
+    /// Runs a clock-stepping command that prints the host's new time and returns the host's
+    /// offset from the controller.
+    func step(_ node: ClusterNode, _ command: String) async throws -> Duration {
+        let sent = ClockControl.controllerNow()
+        let output = try await node.root(command)
+        let received = ClockControl.controllerNow()
+        guard let host = Int64(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw StepFailure("unexpected time `\(output)`")
+        }
+        return ClockControl.offset(hostNanoseconds: host, sent: sent, received: received)
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let s = duration.inMilliseconds / 1000
+        return (s >= 0 ? "+" : "") + String(format: "%.3f s", s)
+    }
+}

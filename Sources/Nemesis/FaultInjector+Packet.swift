@@ -1,0 +1,65 @@
+import Cluster
+import Control
+
+extension FaultInjector {
+    /// Loss through netem where the kernel has it, else iptables' statistic match in the FAULTLINE
+    /// chain (the controller's addresses exempt). Verified by showing the qdisc or listing the chain.
+    func applyLoss(_ plan: FaultPlan, id: String) async -> AppliedFault {
+        let interface = spec.interface
+        let probability = spec.lossProbability
+        let controller = controllerAddresses
+        let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [.netem, .firewall], interface: interface)
+        let outcomes = await NodeOutcomes<(netem: Bool, evidence: String)>.run("loss", plan.nodes, in: cluster) { node in
+            _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
+            let netem: String
+            do {
+                return (true, try await node.root(Netem.applyCommand(Netem.lossCommand(interface: interface, probability: probability),
+                                                                     interface: interface)))
+            } catch {
+                netem = "\(error)"
+            }
+            let listing = try await node.root(Firewall.lossCommands(probability: probability, controller: controller))
+            guard let rule = Firewall.rules(in: listing).first(where: { $0.contains("statistic") && $0.hasSuffix("-j DROP") }) else {
+                throw StepFailure("no statistic rule listed in FAULTLINE")
+            }
+            return (false, "\(rule) (netem unavailable: \(netem))")
+        }
+        var fault = AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
+                                 evidence: outcomes.summary { $0.evidence }, touched: plan.nodes)
+        fault.netemNodes = outcomes.successes.filter { $0.1.netem }.map(\.0)
+        return fault
+    }
+
+    /// Delay through netem only; where netem is missing the fault is not in effect, and the
+    /// journal entries are taken back.
+    func applyDelay(_ plan: FaultPlan, id: String) async -> AppliedFault {
+        let interface = spec.interface
+        let command = Netem.applyCommand(Netem.delayCommand(interface: interface, delay: spec.delay, jitter: spec.delayJitter),
+                                         interface: interface)
+        let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [.netem], interface: interface)
+        let outcomes = await NodeOutcomes<String>.run("delay", plan.nodes, in: cluster) { node in
+            _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
+            do {
+                return try await node.root(command)
+            } catch {
+                throw StepFailure("netem unavailable: \(error)")
+            }
+        }
+        return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
+                            evidence: outcomes.summary { $0 }, touched: plan.nodes)
+    }
+
+    /// Removes netem and flushes the FAULTLINE chain on the touched nodes.
+    func healPacket(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
+        let remove = Netem.removeCommand(interface: spec.interface)
+        let id = fault.journalID
+        let outcomes = await NodeOutcomes<String>.run("heal \(fault.plan.kind.rawValue)", fault.touched, in: cluster) { node in
+            let removed = try await node.root(remove).contains("removed")
+            let listing = try await node.root(Firewall.flushCommands)
+            guard Firewall.rules(in: listing).isEmpty else { throw StepFailure("rules left in FAULTLINE") }
+            _ = try await node.root(HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory))
+            return removed ? "netem removed, chain FAULTLINE empty" : "no netem, chain FAULTLINE empty"
+        }
+        return (outcomes.allSucceeded, outcomes.summary { $0 })
+    }
+}

@@ -1,0 +1,48 @@
+import Cluster
+import Control
+
+extension FaultInjector {
+    /// Kill (`Killable.kill`: returns once the process is gone) or pause (`Pausable.pause`:
+    /// returns once it is in state `T`) on every target, journaling `start` / `resume` first.
+    func applyProcessFault(_ plan: FaultPlan, id: String) async -> AppliedFault {
+        let kill = plan.kind == .kill
+        let killable = database as? any Killable
+        let pausable = database as? any Pausable
+        guard kill ? killable != nil : pausable != nil else {
+            return AppliedFault(plan: plan, journalID: id, inEffect: false,
+                                evidence: "\(database.name) cannot be \(kill ? "killed" : "paused") by Faultline", touched: [])
+        }
+        let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [kill ? .start : .resume])
+        let cluster = cluster
+        let outcomes = await NodeOutcomes<String>.run(plan.kind.rawValue, plan.nodes, in: cluster) { node in
+            _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
+            if let killable, kill {
+                try await killable.kill(node, in: cluster)
+                return "killed, process gone"
+            }
+            try await pausable!.pause(node, in: cluster)
+            return "stopped, state T"
+        }
+        return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
+                            evidence: outcomes.summary { $0 }, touched: plan.nodes)
+    }
+
+    /// Starts killed processes again (returns once they answer) or resumes paused ones.
+    func healProcessFault(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
+        let kill = fault.plan.kind == .kill
+        let killable = database as? any Killable
+        let pausable = database as? any Pausable
+        let cluster = cluster
+        let id = fault.journalID
+        let outcomes = await NodeOutcomes<String>.run("heal \(fault.plan.kind.rawValue)", fault.touched, in: cluster) { node in
+            if kill {
+                try await killable?.start(node, in: cluster)
+            } else {
+                try await pausable?.resume(node, in: cluster)
+            }
+            _ = try await node.root(HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory))
+            return kill ? "started, answering" : "resumed"
+        }
+        return (outcomes.allSucceeded, outcomes.summary { $0 })
+    }
+}

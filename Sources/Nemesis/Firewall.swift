@@ -1,0 +1,73 @@
+import Control
+
+/// The iptables commands of partitions and iptables loss, all confined to Faultline's own chain
+/// `FAULTLINE`, jumped to from `INPUT`. Nothing here touches any other rule: healing flushes
+/// that chain only, and `Heal` removes the jump and the chain.
+public enum Firewall {
+    public static let chain = "FAULTLINE"
+
+    /// Why a rule was refused.
+    public struct Refusal: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Creates the chain unless it exists and adds the `INPUT` jump unless it is there.
+    static let ensureChain = """
+        iptables -w -N \(chain) 2>/dev/null || iptables -w -S \(chain) >/dev/null
+        iptables -w -C INPUT -j \(chain) 2>/dev/null || iptables -w -I INPUT -j \(chain)
+        """
+
+    /// Lists the chain (`-N FAULTLINE`, then one `-A` line per rule).
+    static let list = "iptables -w -S \(chain)"
+
+    /// Commands that drop all traffic from `sources`, then list the chain. Throws `Refusal` when a
+    /// source is one of `controller`: the controller's own traffic (SSH, clients) is never dropped.
+    public static func dropCommands(from sources: [String], controller: Set<String>) throws -> String {
+        if let refused = sources.first(where: controller.contains) {
+            throw Refusal(description: "refusing to drop traffic from \(refused), the controller's own address")
+        }
+        let rules = sources.map { "iptables -w -A \(chain) -s \(ShellQuote.quote($0)) -j DROP" }
+        return ([ensureChain] + rules + [list]).joined(separator: "\n")
+    }
+
+    /// Commands that drop a random share `probability` of incoming packets except the
+    /// controller's (a `RETURN` for each of its addresses comes first), then list the chain.
+    public static func lossCommands(probability: Double, controller: Set<String>) -> String {
+        let keep = controller.sorted().map { "iptables -w -A \(chain) -s \(ShellQuote.quote($0)) -j RETURN" }
+        let p = String(format: "%.4f", min(1, max(0, probability)))
+        let drop = "iptables -w -A \(chain) -m statistic --mode random --probability \(p) -j DROP"
+        return ([ensureChain] + keep + [drop, list]).joined(separator: "\n")
+    }
+
+    /// Empties the chain (when it exists), then lists it.
+    static let flushCommands = "iptables -w -F \(chain) 2>/dev/null || true\n" + "iptables -w -S \(chain) 2>/dev/null || true"
+
+    /// Empties and removes the chain and every `INPUT` jump to it; prints `flushed N` with the
+    /// number of rules that were in it. Succeeds when there is no chain (or no iptables).
+    static let removeCommands = """
+        command -v iptables >/dev/null || { echo "flushed 0 (no iptables)"; exit 0; }
+        n=$(iptables -w -S \(chain) 2>/dev/null | grep -c '^-A' || true)
+        iptables -w -F \(chain) 2>/dev/null
+        while iptables -w -C INPUT -j \(chain) 2>/dev/null; do iptables -w -D INPUT -j \(chain) || exit 1; done
+        iptables -w -X \(chain) 2>/dev/null
+        if iptables -w -S \(chain) >/dev/null 2>&1; then echo "chain \(chain) still there" >&2; exit 1; fi
+        echo "flushed ${n:-0}"
+        """
+
+    /// The `-A` rules of a chain listing.
+    public static func rules(in listing: String) -> [String] {
+        listing.split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A \(chain) ") }
+    }
+
+    /// The sources of `-A FAULTLINE -s ADDR[/32] -j DROP` rules in a listing.
+    public static func droppedSources(in listing: String) -> Set<String> {
+        var sources: Set<String> = []
+        for rule in rules(in: listing) {
+            let words = rule.split(separator: " ").map(String.init)
+            guard words.suffix(2) == ["-j", "DROP"], let s = words.firstIndex(of: "-s"), s + 1 < words.count else { continue }
+            let source = words[s + 1]
+            sources.insert(source.hasSuffix("/32") ? String(source.dropLast(3)) : source)
+        }
+        return sources
+    }
+}

@@ -1,0 +1,72 @@
+import Cluster
+import Control
+
+/// `faultline heal`: undoes every fault Faultline may have left on a cluster's hosts, also after
+/// the controller crashed in the middle of a run.
+public enum Heal {
+    /// On every node at once: undoes what the node's heal journal lists, and unconditionally
+    /// removes Faultline's iptables chain with its `INPUT` jump (no other rule is touched),
+    /// removes a netem root qdisc on `interface`, and resumes the database process when the
+    /// database is `Pausable` (safe when it is not paused). Database processes the journal says
+    /// were killed are started again (`Killable.start`); clocks the journal says were stepped are
+    /// set back to the controller's time with their NTP daemons restarted — never on a host that
+    /// shares the controller's clock. The journal is deleted once every step on the host
+    /// succeeded. Safe to run any number of times and on hosts where nothing was done.
+    public static func heal(cluster: ClusterContext, database: any Database, interface: String = "eth0") async -> HealReport {
+        let reports = (try? await NodeTasks.run("heal", on: cluster.nodes) { node in
+            await heal(node, cluster: cluster, database: database, interface: interface)
+        }) ?? [:]
+        return HealReport(hosts: cluster.nodes.map { reports[$0.name] ?? HealReport.Host(name: $0.name, failures: ["not healed"]) })
+    }
+
+    static func heal(_ node: ClusterNode, cluster: ClusterContext, database: any Database, interface: String) async -> HealReport.Host {
+        var report = HealReport.Host(name: node.name)
+        func attempt(_ what: String, _ body: () async throws -> String?) async {
+            do {
+                if let done = try await body() { report.actions.append(done) }
+            } catch {
+                report.failures.append("\(what): \(error)")
+            }
+        }
+        var entries: [HealJournalEntry] = []
+        await attempt("read journal") {
+            entries = HealJournal.entries(try await node.root(HealJournal.readCommand(baseDirectory: node.baseDirectory)))
+            return entries.isEmpty ? nil : "journal: \(entries.count) entries (\(entries.map(\.fault).joined(separator: ", ")))"
+        }
+        let undo = Set(entries.flatMap(\.undo))
+        await attempt("firewall") {
+            let output = try await node.root(Firewall.removeCommands)
+            return output.contains("flushed 0") ? nil : "chain FAULTLINE removed (\(output.trimmingCharacters(in: .whitespacesAndNewlines)) rules)"
+        }
+        let interfaces = Set([interface] + entries.compactMap(\.interface))
+        for device in interfaces.sorted() {
+            await attempt("netem on \(device)") {
+                try await node.root(Netem.removeCommand(interface: device)).contains("removed") ? "netem removed from \(device)" : nil
+            }
+        }
+        if undo.contains(.clock) {
+            await attempt("clock") {
+                "clock set to the controller's, offset now \(FaultInjector.seconds(try await ClockReset.reset(node, journalID: nil)))"
+            }
+        }
+        if undo.contains(.start), let killable = database as? any Killable {
+            await attempt("start \(database.name)") {
+                try await killable.start(node, in: cluster)
+                return "started \(database.name)"
+            }
+        }
+        if let pausable = database as? any Pausable {
+            await attempt("resume \(database.name)") {
+                try await pausable.resume(node, in: cluster)
+                return undo.contains(.resume) ? "resumed \(database.name)" : nil
+            }
+        }
+        if report.failures.isEmpty && !entries.isEmpty {
+            await attempt("clear journal") {
+                _ = try await node.root(HealJournal.clearCommand(baseDirectory: node.baseDirectory))
+                return "journal cleared"
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,90 @@
+import Control
+import Foundation
+
+/// What `Heal` must do on a host to undo one fault.
+public enum UndoAction: String, Codable, Sendable, CaseIterable {
+    /// Flush Faultline's iptables chain.
+    case firewall
+    /// SIGCONT the database process (`Pausable.resume`).
+    case resume
+    /// Start the database process again (`Killable.start`).
+    case start
+    /// Remove the root netem qdisc.
+    case netem
+    /// Set the host clock back to the controller's and restart the NTP daemons listed.
+    case clock
+}
+
+/// One line of a host's heal journal: written before a fault is applied on the host, removed once
+/// it is healed. `faultline heal` (`Heal.heal`) undoes whatever lines are left after a crash.
+public struct HealJournalEntry: Codable, Sendable, Equatable {
+    /// Unique per applied fault (16 hex digits).
+    public var id: String
+    /// The fault's kind (`FaultKind.rawValue`).
+    public var fault: String
+    public var undo: [UndoAction]
+    /// For `clock`: the NTP daemons that ran before and must be started again.
+    public var ntpServices: [String]?
+    /// For `netem`: the interface.
+    public var interface: String?
+
+    public init(id: String, fault: String, undo: [UndoAction], ntpServices: [String]? = nil, interface: String? = nil) {
+        self.id = id
+        self.fault = fault
+        self.undo = undo
+        self.ntpServices = ntpServices
+        self.interface = interface
+    }
+
+    /// A fresh random id.
+    public static func newID() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 16).leftPadded(to: 16)
+    }
+}
+
+/// The shell commands that keep the journal `<baseDirectory>/faultline-heal.journal` on a host,
+/// one JSON object per line.
+public enum HealJournal {
+    public static let fileName = "faultline-heal.journal"
+
+    public static func path(_ baseDirectory: String) -> String { baseDirectory + "/" + fileName }
+
+    /// Appends `entry` (creating the base directory if needed).
+    public static func appendCommand(_ entry: HealJournalEntry, baseDirectory: String) -> String {
+        "mkdir -p -- \(ShellQuote.quote(baseDirectory)) && printf '%s\\n' \(ShellQuote.quote(line(entry))) >> \(ShellQuote.quote(path(baseDirectory)))"
+    }
+
+    /// Removes the entry with `id`; succeeds when there is no journal.
+    public static func removeCommand(id: String, baseDirectory: String) -> String {
+        let file = ShellQuote.quote(path(baseDirectory))
+        return "[ ! -f \(file) ] || sed -i \(ShellQuote.quote("/\"id\":\"\(id)\"/d")) \(file)"
+    }
+
+    /// Prints the journal (nothing when there is none).
+    public static func readCommand(baseDirectory: String) -> String {
+        "cat -- \(ShellQuote.quote(path(baseDirectory))) 2>/dev/null || true"
+    }
+
+    /// Deletes the journal.
+    public static func clearCommand(baseDirectory: String) -> String {
+        "rm -f -- \(ShellQuote.quote(path(baseDirectory)))"
+    }
+
+    /// The entry as one line of JSON (keys sorted).
+    public static func line(_ entry: HealJournalEntry) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The entries of a journal's text; lines that do not parse (a write cut short) are skipped.
+    public static func entries(_ text: String) -> [HealJournalEntry] {
+        text.split(separator: "\n").compactMap { try? JSONDecoder().decode(HealJournalEntry.self, from: Data($0.utf8)) }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
