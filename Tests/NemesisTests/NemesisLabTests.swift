@@ -162,4 +162,24 @@ struct NemesisLabTests {
             }
         }
     }
+
+    @Test func cancellingARunHealsWhatItApplied() async throws {
+        try await NemesisLab.withCluster { database, cluster, controller in
+            let log = CollectingLog()
+            let spec = NemesisSpec(faults: [.partitionOne, .pause], targets: [.majority],
+                                   interval: .milliseconds(100), jitter: .zero, duration: .seconds(30))
+            let nemesis = Nemesis(spec: spec, cluster: cluster, database: database, log: log, seed: 3,
+                                  controllerAddresses: controller)
+            let start = ContinuousClock.now
+            let run = Task { await nemesis.run(until: .seconds(60), clock: { ContinuousClock.now - start }) }
+            while log.events.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+            run.cancel()
+            await run.value
+            #expect(log.events.last?.f.hasPrefix("heal-") == true, "\(log.events)")
+            for node in cluster.nodes {
+                try #expect(Firewall.rules(in: await NemesisLab.chain(node)).isEmpty)
+                try #expect(await NemesisLab.state(node, database) != "T")
+            }
+        }
+    }
 }
