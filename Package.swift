@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),

@@ -7,7 +7,7 @@ struct NemesisSection {
     var node: Node
     var reader: YAMLReader
 
-    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter"]
+    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface"]
 
     func spec() throws -> NemesisSpec {
         let yaml = reader
@@ -34,6 +34,8 @@ struct NemesisSection {
         }
         spec.delay = try yaml.duration(f["delay"], "`delay`") ?? spec.delay
         spec.delayJitter = try yaml.duration(f["delay-jitter"], "`delay-jitter`") ?? spec.delayJitter
+        spec.strobePeriod = try yaml.duration(f["strobe-period"], "`strobe-period`") ?? spec.strobePeriod
+        if let i = f["interface"] { spec.interface = try yaml.string(i, in: node, "`interface`: a network interface on the hosts") }
         return spec
     }
 

@@ -7,3 +7,5 @@ extension Recorder: NemesisLog {
         record(type, process: .nemesis, f: f, value: value)
     }
 }
+
+extension Nemesis: FaultSchedule {}

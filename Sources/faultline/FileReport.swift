@@ -28,7 +28,11 @@ struct FileReport {
 
     private func counterexampleText(_ cx: Counterexample) -> String {
         var out = "  counterexample\(cx.key.map { " for key \($0)" } ?? ""): \(cx.operations.count) of \(cx.shrunkFrom) operations\n"
-        for op in cx.operations {
+        let shown = around(cx)
+        if shown.count < cx.operations.count {
+            out += "   (the \(shown.count) around the operation that cannot be placed, ✗)\n"
+        }
+        for op in shown {
             let mark = op.id == cx.blocking?.id ? "✗" : " "
             out += "   \(mark) \(lineRange(op))  process \(op.process)  \(operationText(op))\n"
         }
@@ -41,6 +45,16 @@ struct FileReport {
         }
         for sentence in cx.explanation { out += "  \(sentence)\n" }
         return out
+    }
+
+    /// A long counterexample is shown around its blocking operation: the operations that overlap
+    /// it, and the last few that completed before it began.
+    private func around(_ cx: Counterexample, limit: Int = 24) -> [HistoryOperation] {
+        guard cx.operations.count > limit, let b = cx.blocking else { return cx.operations }
+        let end = b.completeIndex ?? Int.max
+        let overlapping = cx.operations.filter { $0.invokeIndex <= end && ($0.completeIndex ?? Int.max) >= b.invokeIndex }
+        let before = cx.operations.filter { ($0.completeIndex ?? Int.max) < b.invokeIndex }.suffix(8)
+        return Array(before + overlapping.prefix(limit - before.count)).sorted { $0.invokeIndex < $1.invokeIndex }
     }
 
     private func lineRange(_ op: HistoryOperation) -> String {

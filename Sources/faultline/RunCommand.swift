@@ -3,6 +3,7 @@ import Cluster
 import Control
 import Foundation
 import Linearizability
+import Nemesis
 import Runner
 import Workload
 
@@ -48,11 +49,22 @@ struct RunCommand: AsyncParsableCommand {
         let hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
         let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
         defer { Task { for n in nodes { await (n.remote as? SSHRemote)?.close() } } }
-        let environment = RunEnvironment(
-            cluster: ClusterContext(nodes: nodes, parameters: spec.database.parameters),
-            database: EtcdDatabase(), clients: EtcdClientFactory(spec: workload))
+        let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
+        let database = EtcdDatabase()
+        var faults: (@Sendable (Recorder) -> any FaultSchedule)?
+        if let nemesis = spec.nemesis {
+            let controller = localIPv4Addresses()
+            faults = { recorder in
+                Nemesis(spec: nemesis, cluster: cluster, database: database, log: recorder, seed: seed,
+                        controllerAddresses: controller)
+            }
+        }
+        let environment = RunEnvironment(cluster: cluster, database: database,
+                                         clients: EtcdClientFactory(spec: workload), faults: faults)
         let store = try RunStore.create(reports: reports, test: spec.name)
-        say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hosts.map(\.name).joined(separator: ", "))")
+        let faultNames = spec.nemesis.map { ", faults: " + $0.faults.map(\.rawValue).joined(separator: " ") } ?? ""
+        let hostNames = hosts.map(\.name).joined(separator: ", ")
+        say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hostNames)\(faultNames)")
         say("faultline: storing the run in \(store.directory)")
         say("faultline: reproduce with: faultline run \(self.spec)\(self.hosts.map { " --hosts \($0)" } ?? "") --seed \(seed) --time-limit \(Int(spec.timeLimit.inMilliseconds / 1000))s")
 

@@ -68,11 +68,15 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         let commandLines = try Dictionary(uniqueKeysWithValues: cluster.nodes.map {
             ($0.name, try arguments(for: $0, in: cluster, state: .new))
         })
+        // Every leftover member is stopped before any new one starts: a new member that meets
+        // an old one still running is told it "has already been bootstrapped" and exits.
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
-            let daemon = try daemon(for: node)
             _ = try await version(of: node, requireCurl: true)
-            try await daemon.stop(on: node.remote, grace: options.stopGrace, removing: [try layout(for: node).dataDirectory])
-            try await daemon.start(commandLines[node.name]!, on: node.remote, freshLog: true)
+            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace,
+                                            removing: [try layout(for: node).dataDirectory])
+        }
+        _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
+            try await daemon(for: node).start(commandLines[node.name]!, on: node.remote, freshLog: true)
         }
         _ = try await waitForLeader(cluster)
     }

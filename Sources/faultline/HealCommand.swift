@@ -1,0 +1,40 @@
+import ArgumentParser
+import Cluster
+import Control
+import Foundation
+import Nemesis
+
+/// `faultline heal`: undoes every fault Faultline may have left on the hosts (after a crash of the
+/// controller, or to be sure). Safe to run any number of times.
+struct HealCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heal",
+        abstract: "Undo every fault Faultline may have left behind on the hosts.",
+        discussion: """
+            Undoes what each host's heal journal lists, then on every host flushes Faultline's \
+            iptables chain, continues stopped database processes, starts killed ones, and removes \
+            netem and clock offsets. Without --hosts it heals the local lab.
+            """)
+
+    @Option(help: "Inventory of the hosts (YAML). Default: the local lab.")
+    var hosts: String?
+
+    func run() async throws {
+        let inventory: Inventory
+        do {
+            if let hosts {
+                inventory = try Inventory.load(path: hosts)
+            } else {
+                inventory = try Lab(config: LabConfig.fromEnvironment()).inventory()
+            }
+        } catch let error as InputFileError {
+            printError("faultline: \(error)")
+            throw FaultlineExit.badInput
+        }
+        let cluster = ClusterContext(inventory: inventory)
+        let report = await Heal.heal(cluster: cluster, database: EtcdDatabase())
+        for node in cluster.nodes { await (node.remote as? SSHRemote)?.close() }
+        say(report.description)
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}
