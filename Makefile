@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis
 
 demo:
 	./scripts/demo.sh
@@ -26,3 +26,8 @@ bench-cluster:
 bench-run:
 	./scripts/setup.sh
 	./scripts/bench-run.sh
+
+# Release-mode figures of fault injection and healing on a 5-host lab (root, namespaces, etcd).
+bench-nemesis:
+	./scripts/setup.sh
+	./scripts/bench-nemesis.sh
