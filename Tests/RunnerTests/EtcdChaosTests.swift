@@ -49,7 +49,7 @@ struct EtcdChaosTests {
             let cluster = ClusterContext(inventory: try lab.inventory())
             defer { Self.blocking { try? await EtcdDatabase().tearDown(cluster); for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() } } }
             for fault in ["partition-halves", "pause"] {
-                let spec = try CheckCommandTestsPath.write("chaos-\(fault).yml", """
+                let spec = try TempSpecFile.write("chaos-\(fault).yml", """
                     name: crash-\(fault)
                     database: {kind: etcd, nodes: 5}
                     workload: {kind: register, concurrency: 5}
@@ -126,7 +126,7 @@ struct EtcdChaosTests {
 }
 
 /// Spec files for these tests, in a temporary folder.
-enum CheckCommandTestsPath {
+enum TempSpecFile {
     static func write(_ name: String, _ text: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
