@@ -446,7 +446,6 @@ struct EDNReader {
             default:
                 throw error("invalid escape in a string: expected one of \\\" \\\\ \\n \\t \\r \\b \\f \\u")
             }
-            i += 2
         }
     }
 

@@ -487,7 +487,6 @@ struct JSONLParser {
             default:
                 throw error("invalid escape in a string: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u")
             }
-            i += 2
         }
     }
 
