@@ -36,6 +36,8 @@ enum FaultlineExit {
     static let invalid = ExitCode(1)
     static let unknown = ExitCode(2)
     static let badInput = ExitCode(254)
+    /// The run could not be carried out (unreachable host, database that does not start).
+    static let crash = ExitCode(255)
 
     /// The exit code of a verdict.
     static func of(_ verdicts: [Verdict]) -> ExitCode {

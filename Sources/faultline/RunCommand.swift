@@ -48,7 +48,6 @@ struct RunCommand: AsyncParsableCommand {
         let seed = self.seed ?? spec.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
         let hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
         let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
-        defer { Task { for n in nodes { await (n.remote as? SSHRemote)?.close() } } }
         let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
         let database = EtcdDatabase()
         var faults: (@Sendable (Recorder) -> any FaultSchedule)?
@@ -72,8 +71,18 @@ struct RunCommand: AsyncParsableCommand {
                               seed: seed, store: store, progress: { printError("  \($0)") })
         let task = Task { try await testRun.run() }
         let trap = InterruptTrap { _ in task.cancel() }
-        let result = try await task.value
+        let outcome = await task.result
         _ = trap
+        for node in nodes { await (node.remote as? SSHRemote)?.close() }
+        let result: RunResult
+        switch outcome {
+        case .success(let r): result = r
+        case .failure(let error):
+            // Not a verdict: a host that cannot be reached, a database that does not start, …
+            printError("faultline: the run failed: \(error)")
+            printError("faultline: what was recorded is in \(store.directory)")
+            throw FaultlineExit.crash
+        }
         say("faultline: \(result.summary.line)")
         say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
             + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")

@@ -19,4 +19,20 @@ import Testing
         #expect(r.status == 254)
         #expect(r.stderr.contains("/nonexistent/inventory.yml"))
     }
+
+    @Test func unreachableHostExits255NamingIt() throws {
+        let inventory = try CheckCommandTests.temp("ghost.yml", """
+            hosts:
+              - name: ghost
+                address: 127.0.0.1
+                port: 1
+                key: /nonexistent/key
+                base_dir: /tmp/ghost
+                connect_timeout: 1s
+            """)
+        let reports = (inventory as NSString).deletingLastPathComponent + "/reports"
+        let r = try CheckCommandTests.faultline(["run", "workloads/etcd-register.yml", "--hosts", inventory, "--reports", reports])
+        #expect(r.status == 255)
+        #expect(r.stderr.contains("ghost (127.0.0.1:1)"))
+    }
 }
