@@ -74,8 +74,11 @@ struct FakeInjector: FaultSchedule {
 
     @Test func registerRunIsRecordedCheckedAndStored() async throws {
         let db = FakeDatabase()
-        let (result, store) = try await Self.run(try Self.spec("register"), database: db)
+        // The operation count, not the clock, ends it: a busy machine still runs all of it.
+        let (result, store) = try await Self.run(try Self.spec("register", seconds: 60, workload: "operation-limit: 3000"),
+                                                 database: db)
         #expect(result.check.verdict == .valid)
+        #expect(result.summary.operations == 3000)
         #expect(result.summary.ok > 1000)
         #expect(await db.calls == ["setUp", "tearDown"])
         let onDisk = try JSONLHistory.read(path: store.historyPath)
@@ -87,8 +90,8 @@ struct FakeInjector: FaultSchedule {
     }
 
     @Test func infoOperationsRetireTheirProcess() async throws {
-        let (result, store) = try await Self.run(try Self.spec("register"), database: FakeDatabase(),
-                                                 faults: InMemoryFaults(infoRate: 0.05, failRate: 0.05))
+        let (result, store) = try await Self.run(try Self.spec("register", seconds: 60, workload: "operation-limit: 2000"),
+                                                 database: FakeDatabase(), faults: InMemoryFaults(infoRate: 0.05, failRate: 0.05))
         #expect(result.summary.info > 0 && result.summary.fail > 0)
         #expect(result.check.verdict == .valid)
         let ops = try JSONLHistory.read(path: store.historyPath).operations()
