@@ -9,14 +9,15 @@ import Testing
     @Test(arguments: WorkloadSpec.Kind.allCases)
     func runsAreValid(kind: WorkloadSpec.Kind) async throws {
         let spec = testSpec(kind) {
-            // The operation limit ends the load (the time limit is there for a loaded machine).
-            $0.timeLimit = .seconds(2)
+            // The operation limit ends the load; the set's final reads wait for the time limit,
+            // so its limit stays short (and a loaded machine may do fewer of its adds).
+            $0.timeLimit = kind == .set ? .seconds(2) : .seconds(60)
             $0.operationLimit = 2000
             $0.quietPeriod = .milliseconds(50)
             $0.opsPerKey = kind == .set ? nil : 100
         }
         let history = try await runWorkload(spec, seed: 11, factory: InMemoryClientFactory(kind: kind))
-        #expect(count(.ok, in: history) > 100)
+        #expect(count(.ok, in: history) > (kind == .set ? 20 : 1000))
         let result = try await check(history, spec)
         #expect(result.verdict == .valid, "\(kind): \(result.verdict)")
         if kind == .set {
