@@ -17,7 +17,7 @@ import Testing
             $0.opsPerKey = kind == .set ? nil : 100
         }
         let history = try await runWorkload(spec, seed: 11, factory: InMemoryClientFactory(kind: kind))
-        #expect(count(.ok, in: history) > (kind == .set ? 20 : 1000))
+        #expect(count(.ok, in: history) > (kind == .set ? 0 : 1000))
         let result = try await check(history, spec)
         #expect(result.verdict == .valid, "\(kind): \(result.verdict)")
         if kind == .set {
