@@ -14,8 +14,13 @@ else
   echo "test: no ../shared/testdata (or FAULTLINE_TESTDATA): the conformance test will not run"
 fi
 swift build --build-tests
+# Two passes: everything but the chaos runs, then the chaos runs alone (they drive a 5-node
+# etcd under faults and are the most sensitive to a machine crowded by the other suites' labs).
+# Each pass is bounded, so a hang fails CI instead of running it over time.
 set +e
-swift test --skip-build 2>&1 | tee .build/test-output.txt
-status=${PIPESTATUS[0]}
+timeout 1800 swift test --skip-build --skip EtcdChaosTests 2>&1 | tee .build/test-output.txt
+first=${PIPESTATUS[0]}
+timeout 900 swift test --skip-build --filter EtcdChaosTests 2>&1 | tee -a .build/test-output.txt
+second=${PIPESTATUS[0]}
 set -e
-exit "$status"
+[ "$first" -eq 0 ] && [ "$second" -eq 0 ]
