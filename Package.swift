@@ -20,6 +20,7 @@ let package = Package(
     targets: [
         .target(name: "History"),
         .target(name: "Linearizability", dependencies: ["History"]),
+        .target(name: "Analysis", dependencies: ["History"]),
         .systemLibrary(
             name: "CLibSSH2",
             pkgConfig: "libssh2",
@@ -44,7 +45,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Nemesis",
+                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Nemesis",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
@@ -65,12 +66,13 @@ let package = Package(
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
+            name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
         .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
