@@ -33,6 +33,14 @@ public struct KeyLayout: Sendable, Hashable {
     }
 
     /// A stored text back as a value: an integer if it reads as one, else a string.
+    /// The order of a set read's elements: integers by value, anything else by its text.
+    static func elementOrder(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y
+        default: return a.description < b.description
+        }
+    }
+
     static func value(fromText text: String) -> Value {
         Int(text).map(Value.int) ?? .string(text)
     }

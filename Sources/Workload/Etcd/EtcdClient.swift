@@ -135,7 +135,7 @@ public actor EtcdClient: Client {
         do {
             let response = try await gateway.post("/v3/kv/range", range, as: RangeResponse.self, deadline: deadline)
             let elements = (response.kvs ?? []).map { Self.decodedValue($0.value) }
-            return .ok(.array(elements.sorted(by: Self.elementOrder)))
+            return .ok(.array(elements.sorted(by: KeyLayout.elementOrder)))
         } catch {
             return .fail(error: error.message)
         }
@@ -212,12 +212,5 @@ public actor EtcdClient: Client {
     private static func decodedValue(_ base64: String?) -> Value {
         guard let base64 else { return KeyLayout.value(fromText: "") }
         return KeyLayout.text(fromBase64: base64).map(KeyLayout.value(fromText:)) ?? .string(base64)
-    }
-
-    private static func elementOrder(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.int(let x), .int(let y)): return x < y
-        default: return a.description < b.description
-        }
     }
 }
