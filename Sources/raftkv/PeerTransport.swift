@@ -14,6 +14,8 @@ final class PeerTransport: Sendable {
     let client: HTTPClient
     private let addresses: [NodeID: String]
     private let inFlight = NIOLockedValueBox<[NodeID: Int]>([:])
+    /// Peers whose last message failed; a change either way is logged once.
+    private let unreachable = NIOLockedValueBox<Set<NodeID>>([])
     private let maxInFlight = 4
     private let encoder = JSONEncoder()
 
@@ -36,8 +38,13 @@ final class PeerTransport: Sendable {
             guard admitted, var request = try? HTTPClient.Request(url: base + "/raft/messages", method: .POST) else { continue }
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)
-            client.execute(request: request, deadline: .now() + .seconds(2)).whenComplete { [inFlight] _ in
+            client.execute(request: request, deadline: .now() + .seconds(2)).whenComplete { [inFlight, unreachable] result in
                 inFlight.withLockedValue { $0[peer, default: 1] -= 1 }
+                let failed: (any Error)? = if case .failure(let error) = result { error } else { nil }
+                let changed = unreachable.withLockedValue { set in
+                    failed == nil ? set.remove(peer) != nil : set.insert(peer).inserted
+                }
+                if changed { logLine(failed.map { "error: cannot reach \(peer): \($0)" } ?? "\(peer) reachable again") }
             }
         }
     }
@@ -57,6 +64,7 @@ final class PeerTransport: Sendable {
             case .success(let response):
                 reply(HTTPReply(response.status, body: response.body.map { Array($0.readableBytesView) } ?? []))
             case .failure(let error):
+                logLine("error: forwarding to the leader at \(host):\(port) failed: \(error)")
                 reply(Self.neverSent(error) ? .notLeader : .timeout)
             }
         }

@@ -24,6 +24,7 @@ final class RaftServer: @unchecked Sendable {
     private var reads: [UInt64: (command: KVCommand, deadline: UInt64, reply: Reply)] = [:]
     private var nextReadID: UInt64 = 0
     private var timers: [DispatchSourceTimer] = []
+    private var processScheduled = false
     private var shown = (term: -1, role: RaftRole.follower, leader: NodeID?.none)
     static let commandDeadline: UInt64 = 5_000
 
@@ -72,7 +73,7 @@ final class RaftServer: @unchecked Sendable {
     func receive(_ envelopes: [Envelope]) {
         queue.async { [self] in
             for envelope in envelopes { node.step(envelope) }
-            process()
+            scheduleProcess()
         }
     }
 
@@ -105,8 +106,20 @@ final class RaftServer: @unchecked Sendable {
                 reads[nextReadID] = (command, deadline, reply)
             } else {
                 guard case .appended(let index, let term) = node.propose(command) else { return reply(.notLeader) }
-                proposals[index] = (term, deadline, reply)
+                // A write proposed at this index in an earlier term was overwritten unapplied.
+                proposals.updateValue((term, deadline, reply), forKey: index)?.reply(.timeout)
             }
+            scheduleProcess()
+        }
+    }
+
+    /// Carries out the node's `Ready` after every input already queued: one fsync and one message
+    /// per peer then cover a whole batch of client commands and peer messages.
+    private func scheduleProcess() {
+        guard !processScheduled else { return }
+        processScheduled = true
+        queue.async { [self] in
+            processScheduled = false
             process()
         }
     }

@@ -60,4 +60,32 @@ import Testing
         a = try await cluster.kv(leader, #"{"op":"get","key":"after"}"#)
         #expect(a.json["value"] as? String == "kill", "\(a.json)")
     }
+
+    @Test func versionBadFlagsAndSIGTERM() throws {
+        let binary = RaftKVProcesses.root.appendingPathComponent(".build/debug/raftkv")
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = binary
+            p.arguments = arguments
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        #expect(try run(["--version"]) == (0, "raftkv 0.1.0\n"))
+        #expect(try run(["--id", "n1", "--bug", "nope"]).0 == 254)
+
+        let cluster = try RaftKVProcesses(size: 1)
+        defer { cluster.stopAll() }
+        try cluster.start("n1")
+        let started = Date()
+        while Date().timeIntervalSince(started) < 10, !cluster.isListening("n1") {
+            usleep(50_000)
+        }
+        let exit = cluster.terminate("n1", within: 5)
+        #expect(exit == 0, "exit status after SIGTERM: \(String(describing: exit))\n\(cluster.logs())")
+    }
 }

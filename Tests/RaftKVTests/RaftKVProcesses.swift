@@ -56,6 +56,30 @@ final class RaftKVProcesses: @unchecked Sendable {
         p.waitUntilExit()
     }
 
+    /// True once `id` accepts TCP connections on its port.
+    func isListening(_ id: String) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(ports[id]!).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// Sends SIGTERM and waits up to `seconds` for the exit; nil (and SIGKILL) if it did not come.
+    func terminate(_ id: String, within seconds: Double) -> Int32? {
+        guard let p = processes[id] else { return nil }
+        Glibc.kill(p.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning { return nil }
+        processes[id] = nil
+        return p.terminationStatus
+    }
+
     func stopAll() {
         for id in processes.keys { kill(id) }
         try? FileManager.default.removeItem(at: directory)

@@ -30,6 +30,14 @@ final class SimulatedCluster {
     /// The entry applied at each index, by whichever node applied it first.
     var appliedAt: [Int: LogEntry] = [:]
     var violations: [String] = []
+    /// `no-fsync`: appends acknowledged but not yet on disk, lost by a crash; `flush` writes them.
+    var unflushedLog: [NodeID: [LogEntry]] = [:]
+    var flushInterval = 200
+    /// Reads asked for (id → key), answered (id → value found), refused.
+    var readKeys: [UInt64: String] = [:]
+    var readAnswers: [UInt64: String?] = [:]
+    var refusedReads: Set<UInt64> = []
+    private var nextReadID: UInt64 = 0
 
     let electionTimeout: Int
     let heartbeatInterval: Int
@@ -58,7 +66,14 @@ final class SimulatedCluster {
 
     // MARK: Faults
 
-    func crash(_ id: NodeID) { members[id]!.node = nil }
+    func crash(_ id: NodeID) {
+        members[id]!.node = nil
+        unflushedLog[id] = nil
+    }
+
+    func flush(_ id: NodeID) {
+        if let log = unflushedLog.removeValue(forKey: id) { members[id]!.disk.log = log }
+    }
 
     func start(_ id: NodeID) {
         restarts += 1
@@ -87,6 +102,7 @@ final class SimulatedCluster {
     func run(for ms: Int) {
         for _ in 0..<ms {
             now += 1
+            if now % flushInterval == 0 { for id in ids { flush(id) } }
             deliverDue()
             for id in live {
                 members[id]!.node!.tick(now: now)
@@ -105,14 +121,29 @@ final class SimulatedCluster {
         return nil
     }
 
+    /// Asks `id` for a linearizable read of `key`; its answer lands in `readAnswers` (or its id in
+    /// `refusedReads`).
+    @discardableResult
+    func read(_ key: String, at id: NodeID) -> UInt64 {
+        nextReadID += 1
+        readKeys[nextReadID] = key
+        if members[id]?.node == nil || !members[id]!.node!.read(id: nextReadID) {
+            refusedReads.insert(nextReadID)
+        }
+        process(id)
+        return nextReadID
+    }
+
     /// Carries out a node's `Ready`s: persist, send, apply (checking safety), advance.
     func process(_ id: NodeID) {
         while let node = members[id]?.node, node.hasReady {
             let ready = members[id]!.node!.ready()
             if let state = ready.hardState { members[id]!.disk.state = state }
             if ready.hasEntries {
-                members[id]!.disk.log.removeSubrange(min(members[id]!.disk.log.count, ready.firstIndex - 1)...)
-                members[id]!.disk.log += ready.entries
+                var log = unflushedLog[id] ?? members[id]!.disk.log
+                log.removeSubrange(min(log.count, ready.firstIndex - 1)...)
+                log += ready.entries
+                if bugs.contains(.noFsync) { unflushedLog[id] = log } else { members[id]!.disk.log = log }
             }
             for envelope in ready.messages { send(envelope) }
             for (index, entry) in ready.committed {
@@ -125,6 +156,10 @@ final class SimulatedCluster {
                     appliedAt[index] = entry
                 }
             }
+            for read in ready.reads {
+                readAnswers[read] = members[id]!.store.data[readKeys[read] ?? ""]
+            }
+            refusedReads.formUnion(ready.refusedReads)
             members[id]!.node!.advance()
             checkLeader(id)
         }
