@@ -7,8 +7,9 @@ set -euo pipefail
 # openssh-client, iproute2, util-linux, hostname, procps: the local lab (sshd per network
 # namespace, ssh-keygen, ip, unshare). iptables: partitions. etcd-server, etcd-client: the cluster
 # under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member for its status with it.
+# chromium: the report tests open the HTML reports in headless Chromium (screenshots, script errors).
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
-          etcd-server etcd-client curl)
+          etcd-server etcd-client curl chromium)
 
 missing=()
 for p in "${packages[@]}"; do
