@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures"]),
+        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability"],
             exclude: ["Fixtures"]),

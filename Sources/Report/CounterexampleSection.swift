@@ -12,11 +12,16 @@ struct CounterexampleSection {
         let cx = counterexample
         let byIndex = Dictionary(run.operations.map { ($0.invokeIndex, $0) }, uniquingKeysWith: { a, _ in a })
         let ops = cx.operations.compactMap { byIndex[$0.index] }
+        // Context operations the linearization places (they may or may not have taken effect)
+        // are drawn too, lighter, so every numbered step has its bar.
+        let named = Set(cx.operations.map(\.index))
+        let context = (cx.linearization ?? []).filter { !named.contains($0.index) }.compactMap { byIndex[$0.index] }
         var s = "<section id=\"counterexample\"><h2>Counterexample\(cx.key.map { " for key " + HTML.escape($0) } ?? "")</h2>"
         s += "<div class=\"explanation\">" + cx.explanation.map { "<p>\(HTML.escape($0))</p>" }.joined() + "</div>"
-        s += "<p class=\"hint\">\(ops.count) operations\(cx.shrunkFrom.map { " (shrunk from \($0))" } ?? ""). "
+        s += "<p class=\"hint\">\(ops.count) operations\(cx.shrunkFrom.map { " (shrunk from \($0))" } ?? "")\(context.isEmpty ? "" : ", and \(context.count) context operations the linearization lets take effect (lighter)"). "
         s += "Bars span invocation to completion in event order; the numbers are the order of the longest linearization found; red: the operation that could not be placed.</p>"
-        s += svg(ops, steps: cx.linearization ?? [], blocking: cx.blocking?.index)
+        s += svg((ops + context).sorted { $0.invokeIndex < $1.invokeIndex }, context: Set(context.map(\.invokeIndex)),
+                 steps: cx.linearization ?? [], blocking: cx.blocking?.index)
         s += blockingPart(byIndex)
         s += stepsTable(cx.linearization, byIndex)
         return s + "</section>"
@@ -24,7 +29,7 @@ struct CounterexampleSection {
 
     /// The operations on a timeline whose x axis is the order of their events, so that which
     /// operation overlaps which is plain however short they were.
-    private func svg(_ ops: [HistoryOperation], steps: [ResultsFile.Step], blocking: Int?) -> String {
+    private func svg(_ ops: [HistoryOperation], context: Set<Int>, steps: [ResultsFile.Step], blocking: Int?) -> String {
         let processes = Array(Set(ops.map(\.process.description))).sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
         let lane = Dictionary(uniqueKeysWithValues: processes.enumerated().map { ($1, $0) })
         let events = Array(Set(ops.flatMap { [$0.invokeIndex] + ($0.completeIndex.map { [$0] } ?? []) })).sorted()
@@ -43,7 +48,7 @@ struct CounterexampleSection {
             let x0 = left + Double(slot[op.invokeIndex] ?? 0) * unit
             let x1 = left + Double(op.completeIndex.flatMap { slot[$0] } ?? events.count) * unit + unit * 0.8
             let y = Double(lane[op.process.description] ?? 0) * laneHeight + 22
-            let cls = op.invokeIndex == blocking ? "blocking" : op.outcome.rawValue
+            let cls = op.invokeIndex == blocking ? "blocking" : op.outcome.rawValue + (context.contains(op.invokeIndex) ? " context" : "")
             s += "<g class=\"op \(cls)\"><title>\(HTML.escape(OperationText.describe(op)))  (process \(op.process), event \(op.invokeIndex))</title>"
             s += "<rect x=\"\(x0)\" y=\"\(y)\" width=\"\(max(x1 - x0, 4))\" height=\"\(laneHeight - 8)\" rx=\"3\"/>"
             if let n = stepOf[op.invokeIndex] {

@@ -44,6 +44,7 @@ extension ReportAssets {
     .svg-scroll{overflow-x:auto;border:1px solid var(--line);border-radius:4px;margin:8px 0}
     svg .lane-label{font-size:11px;fill:var(--muted)}svg .lane-line{stroke:var(--line)}
     svg .op rect{stroke:#0003}svg .op.ok rect{fill:var(--ok)}svg .op.fail rect{fill:var(--fail)}svg .op.info rect{fill:var(--info)}
+    svg .op.context rect{opacity:.45}
     svg .op.blocking rect{fill:var(--cx);stroke:#000;stroke-width:2}
     svg .step-no{font-size:10px;fill:#fff;font-weight:700}
     .blocking-box{border-left:4px solid var(--cx);background:#fff4f5;padding:6px 12px;margin:10px 0}

@@ -65,7 +65,10 @@ import Testing
         #expect(S.elementText(id: "verdict", in: html) == "INVALID")
         #expect(html.contains("<section id=\"counterexample\""))
         #expect(html.contains("id=\"blocking\""))
-        #expect(S.count("<g class=\"op ", in: html) == cx.operations.count)
+        let named = Set(cx.operations.map(\.index))
+        let context = Set(steps.map(\.index)).subtracting(named)
+        #expect(S.count("<g class=\"op ", in: html) == cx.operations.count + context.count)
+        #expect(S.count(" context\"><title>", in: html) == context.count)
         #expect(S.count("<g class=\"op blocking\"", in: html) == 1)
         let table = try #require(html.range(of: "id=\"linearization\"").map { String(html[$0.upperBound...].prefix { _ in true }) })
         let tableRows = table.components(separatedBy: "</table>")[0]
