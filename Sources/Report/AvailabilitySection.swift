@@ -26,9 +26,11 @@ struct AvailabilitySection {
     var figures: AvailabilityFigures?
     var faults: [FaultBand]
     var timeline: TimelineData
+    var leaders: [LeaderSample]
 
     var html: String {
         var s = "<section id=\"availability\"><h2>Faults and availability</h2>"
+        s += leaderTable
         if faults.isEmpty {
             s += "<p>No faults were injected in this run.</p>"
         } else {
@@ -59,6 +61,19 @@ struct AvailabilitySection {
             s += "</table>"
         }
         return s + "</section>"
+    }
+
+    /// The observed leader over time, as the timeline's band shows it; long lists are cut.
+    private var leaderTable: String {
+        guard !leaders.isEmpty else { return "<p class=\"muted\">No leader samples were stored for this run.</p>" }
+        let shown = leaders.prefix(40)
+        var s = "<details class=\"leaders\" open><summary>Leader over time (\(leaders.count) changes)</summary>"
+        s += "<table class=\"grid\" id=\"leaders\"><tr><th>From</th><th>Leader</th></tr>"
+        for sample in shown {
+            s += "<tr><td>\(seconds(sample.time))</td><td>\(sample.leader.map(HTML.escape) ?? "<em>no agreed leader</em>")</td></tr>"
+        }
+        if leaders.count > shown.count { s += "<tr><td colspan=\"2\" class=\"muted\">… and \(leaders.count - shown.count) more in leaders.jsonl</td></tr>" }
+        return s + "</table></details>"
     }
 
     /// A time on the history's clock as seconds since the first event.

@@ -28,7 +28,7 @@ public struct RunReportPage {
         page += "<style>\(ReportAssets.css)</style></head><body>"
         page += "<div id=\"script-errors\" hidden></div>"
         page += banner + runSection + operationsSection + timelineSection + chartsSection
-        page += AvailabilitySection(figures: availability, faults: faults, timeline: timeline).html
+        page += AvailabilitySection(figures: availability, faults: faults, timeline: timeline, leaders: run.leaders).html
         if let cx = run.results.check.counterexample {
             page += CounterexampleSection(counterexample: cx, run: run).html
         }
@@ -119,7 +119,7 @@ public struct RunReportPage {
     private var timelineSection: String {
         """
         <section id="timeline-section"><h2>Timeline</h2>
-        <p class="hint">One lane per client worker; each operation a bar from invocation to completion. Wheel or buttons to zoom, drag to pan. Shaded: faults in effect. Top band: the observed leader.</p>
+        <p class="hint">Time since the run started. One lane per client worker; each operation a bar from invocation to completion. Wheel or buttons to zoom, drag to pan. Shaded: faults in effect. Top band: the observed leader.</p>
         <div class="controls"><button data-zoom="in">Zoom in</button><button data-zoom="out">Zoom out</button><button data-zoom="reset">Whole run</button>\(run.results.check.counterexample == nil ? "" : "<button data-zoom=\"counterexample\">Counterexample</button>")
         <span class="legend"><i class="ok"></i>ok <i class="fail"></i>fail <i class="info"></i>info <i class="cx"></i>in the counterexample <i class="fault"></i>fault</span><span id="view-range" class="muted"></span></div>
         <div class="canvas-wrap"><canvas id="timeline" height="360"></canvas><div id="tooltip" hidden></div></div>

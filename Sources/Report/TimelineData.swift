@@ -16,13 +16,14 @@ struct TimelineData {
     var code: [Int] = []
     var process: [Int] = []
     var lanes = 0
-    /// Microseconds from the first to the last event.
+    /// Microseconds from the origin to the last event.
     var end = 0
-    /// Nanoseconds of the first event: the origin of the page's time axis.
+    /// The origin of the page's time axis: the run's start (time 0 of the history's clock, which
+    /// leaders.jsonl shares), or the first event if that is earlier.
     var origin: Int64 = 0
 
     init(operations: [HistoryOperation], events: [Event]) {
-        origin = events.lazy.compactMap(\.time).min() ?? 0
+        origin = min(events.lazy.compactMap(\.time).min() ?? 0, 0)
         let last = events.lazy.compactMap(\.time).max() ?? origin
         end = Int((last - origin) / 1000)
         var fIndex: [String: Int] = [:]

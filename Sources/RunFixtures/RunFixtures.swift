@@ -32,7 +32,7 @@ public enum RunFixtures {
     /// apart per event; with `faultEvery` > 0 a nemesis fault (and its heal) every that many
     /// events; with `invalid`, one ok read near the middle returns a value nobody wrote.
     public static func registerEvents(
-        operations: Int, clients: Int = 10, keys: Int = 5, stepNanos: Int64 = 300_000, faultEvery: Int = 0,
+        operations: Int, clients: Int = 10, keys: Int = 5, stepNanos: Int64 = 2_000_000, faultEvery: Int = 0,
         invalid: Bool = false, seed: UInt64 = 7
     ) -> [Event] {
         var clientEvents: [Event] = []
@@ -72,16 +72,16 @@ public enum RunFixtures {
         Event(index: index, type: type, process: .nemesis, f: f, value: .string(value), time: time)
     }
 
-    /// Leader samples for a fixture: n1 leads, loses it at every fault, n2 leads until the heal.
+    /// Leader samples for a fixture: n1 leads; at every fault there is no leader for 0.3 s, then n2.
     public static func leaderLines(events: [Event]) -> String {
         var lines = ["{\"time\":0,\"leader\":\"n1\"}"]
         for e in events where e.process == .nemesis && e.type == .info {
             let time = e.time ?? 0
             if e.f.hasPrefix("heal") {
-                lines.append("{\"time\":\(time + 200_000_000),\"leader\":\"n2\"}")
+                lines.append("{\"time\":\(time + 20_000_000),\"leader\":\"n2\"}")
             } else {
                 lines.append("{\"time\":\(time),\"leader\":null}")
-                lines.append("{\"time\":\(time + 1_200_000_000),\"leader\":\"n2\"}")
+                lines.append("{\"time\":\(time + 300_000_000),\"leader\":\"n2\"}")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -9,7 +9,7 @@ let operations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 100_000
 let reports = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-report-bench-\(getpid())").path
 defer { try? FileManager.default.removeItem(atPath: reports) }
 
-let events = RunFixtures.registerEvents(operations: operations, faultEvery: 16_000, invalid: true)
+let events = RunFixtures.registerEvents(operations: operations, stepNanos: 600_000, faultEvery: 16_000, invalid: true)
 let setUp = ContinuousClock.now
 let store = try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "bench-report"), events: events,
                                   leaders: RunFixtures.leaderLines(events: events))
