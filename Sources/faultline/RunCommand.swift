@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
         let hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
         let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
         let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
-        let database = EtcdDatabase()
+        let database = DatabaseCatalog.database(spec.database.kind)
         var faults: (@Sendable (Recorder) -> any FaultSchedule)?
         if let nemesis = spec.nemesis {
             let controller = localIPv4Addresses()
@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let environment = RunEnvironment(cluster: cluster, database: database,
-                                         clients: EtcdClientFactory(spec: workload), faults: faults)
+                                         clients: DatabaseCatalog.clients(spec.database.kind, workload: workload), faults: faults)
         let store = try RunStore.create(reports: reports, test: spec.name)
         let faultNames = spec.nemesis.map { ", faults: " + $0.faults.map(\.rawValue).joined(separator: " ") } ?? ""
         let hostNames = hosts.map(\.name).joined(separator: ", ")
