@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report
 
 demo:
 	./scripts/demo.sh
@@ -31,3 +31,8 @@ bench-run:
 bench-nemesis:
 	./scripts/setup.sh
 	./scripts/bench-nemesis.sh
+
+# Release-mode figures of rendering the report of a 100,000-operation run (faults, counterexample).
+bench-report:
+	./scripts/setup.sh
+	swift run -c release faultline-report-bench 100000

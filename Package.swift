@@ -55,9 +55,12 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "Report", dependencies: ["History", "Linearizability", "Runner", "Control"]),
+        .target(name: "RunFixtures", dependencies: ["History", "Linearizability", "Runner", "HistoryGenerators"]),
+        .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "History"]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
         .target(name: "Corpus", dependencies: ["History", "Linearizability"]),
         .executableTarget(
@@ -82,7 +85,10 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
+        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control"]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
             name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),

@@ -8,8 +8,9 @@ set -euo pipefail
 # namespace, ssh-keygen, ip, unshare). iptables: partitions. etcd-server, etcd-client: the cluster
 # under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member (and raftkv server)
 # for its status with it. libfaketime, faketime: clock faults on raftkv servers (a faked clock).
+# chromium: the report tests open the HTML reports in headless Chromium (screenshots, script errors).
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
-          etcd-server etcd-client curl libfaketime faketime)
+          etcd-server etcd-client curl libfaketime faketime chromium)
 
 missing=()
 for p in "${packages[@]}"; do

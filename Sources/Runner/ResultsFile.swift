@@ -1,53 +1,167 @@
+import Control
 import Foundation
 import Linearizability
 
 /// `results.json` of a run: what was run, what was observed, and the verdict with its reasons.
-struct ResultsFile {
-    var spec: TestSpec
-    var seed: UInt64
-    var summary: RunSummary
-    var check: CheckResult
-    var versions: [String: String]
-    var hosts: [String]
-    var interrupted: Bool
-
-    var object: [String: Any] {
-        var checkObject: [String: Any] = [
-            "verdict": check.verdict.rawValue,
-            "model": check.model,
-            "operations": check.operations,
-            "partitions": check.partitions.count,
-            "decidedPartitions": check.decidedPartitions,
-            "checkMillis": check.elapsed.inMilliseconds,
-        ]
-        let undecided = check.partitions.filter { $0.verdict == .unknown }
-        if !undecided.isEmpty {
-            checkObject["undecided"] = undecided.prefix(20).map { ["key": $0.key?.description ?? "-", "reason": $0.reason ?? ""] }
-        }
-        if let cx = check.counterexample {
-            checkObject["counterexample"] = [
-                "key": cx.key?.description as Any,
-                "operations": cx.operations.map { ["process": $0.process.description, "f": $0.f, "index": $0.invokeIndex] },
-                "explanation": cx.explanation,
-            ] as [String: Any]
-        }
-        let summaryData = (try? JSONEncoder().encode(summary)) ?? Data("{}".utf8)
-        return [
-            "test": spec.name,
-            "seed": seed,
-            "valid": check.verdict == .valid ? true : check.verdict == .invalid ? false : "unknown",
-            "interrupted": interrupted,
-            "database": ["kind": spec.database.kind, "parameters": spec.database.parameters, "versions": versions] as [String: Any],
-            "workload": spec.workload.kind,
-            "hosts": hosts,
-            "timeLimitSeconds": spec.timeLimit.inMilliseconds / 1000,
-            "summary": (try? JSONSerialization.jsonObject(with: summaryData)) ?? [:],
-            "check": checkObject,
-        ]
+///
+/// Written at the end of every run and read back by the report, so a report can be rendered again
+/// from the stored files without checking the history again. Fields added after the first runs
+/// (`specFile`, and in the counterexample `shrunkFrom`, `linearization`, `blocking`, `statesMet`)
+/// are optional: older files still read, with what they have.
+public struct ResultsFile: Codable, Sendable, Equatable {
+    public struct DatabaseInfo: Codable, Sendable, Equatable {
+        public var kind: String
+        public var parameters: [String: String]
+        /// Database version per host.
+        public var versions: [String: String]
     }
 
-    func write(to store: RunStore) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try store.write("results.json", String(decoding: data, as: UTF8.self) + "\n")
+    public struct Undecided: Codable, Sendable, Equatable {
+        public var key: String
+        public var reason: String
+    }
+
+    /// An operation of the history, named by the index of its invocation event.
+    public struct OperationRef: Codable, Sendable, Equatable {
+        public var process: String
+        public var f: String
+        /// Index of the invocation event in `history.jsonl`.
+        public var index: Int
+    }
+
+    /// One step of the longest linearization found.
+    public struct Step: Codable, Sendable, Equatable {
+        /// Index of the operation's invocation event in `history.jsonl`.
+        public var index: Int
+        public var description: String
+        public var stateAfter: String
+        /// A context operation that may or may not have taken effect.
+        public var optional: Bool
+    }
+
+    public struct Blocking: Codable, Sendable, Equatable {
+        public var index: Int
+        public var description: String?
+    }
+
+    public struct StoredCounterexample: Codable, Sendable, Equatable {
+        public var key: String?
+        /// The shrunk failing operations, in history order.
+        public var operations: [OperationRef]
+        public var explanation: [String]
+        public var shrunkFrom: Int?
+        public var linearization: [Step]?
+        public var blocking: Blocking?
+        public var statesMet: [String]?
+    }
+
+    public struct Check: Codable, Sendable, Equatable {
+        public var verdict: Verdict
+        public var model: String
+        public var operations: Int
+        public var partitions: Int
+        public var decidedPartitions: Int
+        public var checkMillis: Double
+        public var undecided: [Undecided]?
+        public var counterexample: StoredCounterexample?
+    }
+
+    /// `true`, `false` or `"unknown"`, as `faultline check --json` writes it.
+    public enum Validity: Codable, Sendable, Equatable {
+        case valid, invalid, unknown
+
+        init(_ verdict: Verdict) {
+            switch verdict {
+            case .valid: self = .valid
+            case .invalid: self = .invalid
+            case .unknown: self = .unknown
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let b = try? c.decode(Bool.self) { self = b ? .valid : .invalid } else { self = .unknown }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .valid: try c.encode(true)
+            case .invalid: try c.encode(false)
+            case .unknown: try c.encode("unknown")
+            }
+        }
+    }
+
+    public var test: String
+    public var seed: UInt64
+    public var valid: Validity
+    public var interrupted: Bool
+    public var database: DatabaseInfo
+    public var workload: String
+    public var hosts: [String]
+    public var timeLimitSeconds: Double
+    /// The spec file the run was started with (for the command that reproduces it).
+    public var specFile: String?
+    public var summary: RunSummary
+    public var check: Check
+
+    public init(spec: TestSpec, seed: UInt64, summary: RunSummary, check: CheckResult,
+                versions: [String: String], hosts: [String], interrupted: Bool) {
+        test = spec.name
+        self.seed = seed
+        valid = Validity(check.verdict)
+        self.interrupted = interrupted
+        database = DatabaseInfo(kind: spec.database.kind, parameters: spec.database.parameters, versions: versions)
+        workload = spec.workload.kind
+        self.hosts = hosts
+        timeLimitSeconds = spec.timeLimit.inMilliseconds / 1000
+        specFile = spec.file
+        self.summary = summary
+        let undecided = check.partitions.filter { $0.verdict == .unknown }
+        self.check = Check(
+            verdict: check.verdict, model: check.model, operations: check.operations,
+            partitions: check.partitions.count, decidedPartitions: check.decidedPartitions,
+            checkMillis: check.elapsed.inMilliseconds,
+            undecided: undecided.isEmpty ? nil : undecided.prefix(20).map { Undecided(key: $0.key?.description ?? "-", reason: $0.reason ?? "") },
+            counterexample: check.counterexample.map(StoredCounterexample.init))
+    }
+
+    /// Writes `results.json` into the run directory.
+    public func write(to store: RunStore) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try store.write("results.json", String(decoding: try encoder.encode(self), as: UTF8.self) + "\n")
+    }
+
+    /// Reads a stored `results.json`; a file that cannot be read or decoded is an
+    /// `InputFileError` naming it and what was expected.
+    public static func read(path: String) throws -> ResultsFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputFileError(file: path, line: nil, message: "cannot read the run's results (expected a run directory with results.json)")
+        }
+        do {
+            return try JSONDecoder().decode(ResultsFile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw InputFileError(file: path, line: nil, message: "expected field `\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))`")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw InputFileError(file: path, line: nil, message: "unexpected value at `\(context.codingPath.map(\.stringValue).joined(separator: "."))`: \(context.debugDescription)")
+        } catch {
+            throw InputFileError(file: path, line: nil, message: "expected the JSON object of a run's results")
+        }
+    }
+}
+
+extension ResultsFile.StoredCounterexample {
+    init(_ cx: Counterexample) {
+        key = cx.key?.description
+        operations = cx.operations.map { .init(process: $0.process.description, f: $0.f, index: $0.invokeIndex) }
+        explanation = cx.explanation
+        shrunkFrom = cx.shrunkFrom
+        linearization = cx.linearization.map {
+            .init(index: $0.operation.invokeIndex, description: $0.description, stateAfter: $0.stateAfter, optional: $0.optional)
+        }
+        blocking = cx.blocking.map { .init(index: $0.invokeIndex, description: cx.blockingDescription) }
+        statesMet = cx.statesMet
     }
 }

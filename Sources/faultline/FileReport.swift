@@ -1,6 +1,7 @@
 import Foundation
 import History
 import Linearizability
+import Report
 
 /// The result of checking one file, rendered for the terminal or as JSON.
 struct FileReport {
@@ -63,14 +64,7 @@ struct FileReport {
         return "lines \(start)–\(end)"
     }
 
-    private func operationText(_ op: HistoryOperation) -> String {
-        let input = op.input == .null ? "" : " \(op.input)"
-        switch op.outcome {
-        case .ok: return "\(op.f)\(input) → \(op.output == .null && op.f != "read" && op.f != "get" ? "ok" : op.output.description)"
-        case .info: return "\(op.f)\(input) → unknown"
-        case .fail: return "\(op.f)\(input) → fail"
-        }
-    }
+    private func operationText(_ op: HistoryOperation) -> String { OperationText.describe(op) }
 
     /// The JSON object of this file: `file`, `valid` (true, false or "unknown"), `checkMillis`,
     /// `operations`, `partitions`, `decidedPartitions`, `model`, and `counterexample` when invalid.

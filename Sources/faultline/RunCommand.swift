@@ -4,6 +4,7 @@ import Control
 import Foundation
 import Linearizability
 import Nemesis
+import Report
 import Runner
 import Workload
 
@@ -87,9 +88,21 @@ struct RunCommand: AsyncParsableCommand {
         say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
             + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")
         for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
+        writeReport(store.directory)
         say("faultline: \(store.directory)")
         let exit = FaultlineExit.of([result.check.verdict])
         if exit != FaultlineExit.valid { throw exit }
+    }
+
+    /// The run's report.html, junit.xml and the reports index. A report that cannot be written
+    /// is said, and does not change the verdict's exit code.
+    private func writeReport(_ directory: String) {
+        do {
+            say("faultline: report \(try ReportWriter.writeRun(directory: directory))")
+            try ReportWriter.writeIndex(root: reports)
+        } catch {
+            printError("faultline: the report could not be written: \(error)")
+        }
     }
 
     /// The inventory given, or the local lab's (brought up with at least `nodes` hosts).

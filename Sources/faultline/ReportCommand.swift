@@ -1,0 +1,36 @@
+import ArgumentParser
+import Control
+import Foundation
+import History
+import Report
+
+/// `faultline report RUN_DIR`: renders a stored run's report again from its files.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render a stored run's report.html and junit.xml again, and its reports index.",
+        discussion: """
+            Reads results.json, spec.yml, history.jsonl and leaders.jsonl (when present) of the \
+            run directory; the history is not checked again. Also regenerates index.html of the \
+            reports folder the run is in (RUN_DIR/../..). Exit code: 0 when written, 254 when \
+            RUN_DIR is not a readable run (nothing is written then).
+            """)
+
+    @Argument(help: "The run directory (reports/<test>/<UTC time>/).")
+    var runDirectory: String
+
+    func run() throws {
+        let path: String
+        do {
+            path = try ReportWriter.writeRun(directory: runDirectory)
+        } catch let error as InputFileError {
+            printError("faultline: \(error)")
+            throw FaultlineExit.badInput
+        } catch let error as HistoryError {
+            printError("faultline: \(error)")
+            throw FaultlineExit.badInput
+        }
+        say("faultline: \(path)")
+        say("faultline: \(try ReportWriter.writeIndex(root: ReportWriter.reportsRoot(ofRun: runDirectory)))")
+    }
+}
