@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "History"),
@@ -41,17 +42,25 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(name: "Nemesis", dependencies: ["Cluster", "Control", "History"]),
+        .plugin(name: "FaultlineBuildInfo", capability: .buildTool()),
+        .target(
+            name: "Audit",
+            dependencies: [
+                "History", "Linearizability", "Control",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["FaultlineBuildInfo"]),
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Nemesis",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Nemesis", "Audit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
@@ -68,6 +77,9 @@ let package = Package(
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
             name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
