@@ -21,6 +21,7 @@ let package = Package(
     targets: [
         .target(name: "History"),
         .target(name: "Linearizability", dependencies: ["History"]),
+        .target(name: "Analysis", dependencies: ["History"]),
         .systemLibrary(
             name: "CLibSSH2",
             pkgConfig: "libssh2",
@@ -53,7 +54,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Nemesis", "Audit",
+                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Nemesis", "Audit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
@@ -74,6 +75,7 @@ let package = Package(
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
@@ -82,7 +84,7 @@ let package = Package(
             dependencies: ["Audit", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
+            name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
         .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),

@@ -25,6 +25,8 @@ public struct RunStore: Sendable {
     public var historyPath: String { path("history.jsonl") }
     public var specPath: String { path("spec.yml") }
     public var resultsPath: String { path("results.json") }
+    /// The observed leader over time (`LeaderSample` lines), for databases that can name it.
+    public var leadersPath: String { path("leaders.jsonl") }
 
     /// The folder for `host`'s downloaded files, made on first use.
     public func nodeDirectory(_ host: String) throws -> String {

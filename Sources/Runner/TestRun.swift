@@ -177,6 +177,12 @@ public actor TestRun {
             }
         }
         let origin = recorder.now()
+        let sampler = (environment.database as? any LeaderAware).map { db in
+            Task { [store, cluster = environment.cluster] in
+                await LeaderSampler(database: db, cluster: cluster, path: store.leadersPath, now: { recorder.now() }).run()
+            }
+        }
+        defer { sampler?.cancel() }
         async let clients: Void = pool.run(plan.generator, hardStop: plan.hardStop)
         if let injector = environment.faults?(recorder, environment.cluster) {
             // Faults stop with the load phase: what follows (quiet period, final reads) runs healed.

@@ -5,6 +5,7 @@ import History
 import LabHarness
 import Testing
 import Workload
+import Analysis
 @testable import Runner
 
 /// Whole runs against a real 3-node etcd cluster on a lab of this suite's own.
@@ -42,6 +43,9 @@ struct EtcdRunTests {
             #expect(register.check.verdict == .valid)
             #expect(register.summary.ok >= 1000, "\(register.summary.line)")
             #expect(FileManager.default.fileExists(atPath: register.store.path("nodes/n1/etcd.log")))
+            // The leader was watched: the first sample names one of the three nodes.
+            let leaders = try LeaderSample.read(path: register.store.leadersPath)
+            #expect(["n1", "n2", "n3"].contains(leaders.first?.leader ?? "none"), "\(leaders)")
 
             let set = try await Self.run("etcd-set", seconds: 3, on: lab)
             #expect(set.check.verdict == .valid)

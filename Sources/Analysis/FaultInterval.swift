@@ -1,0 +1,75 @@
+import History
+
+/// One fault of a run as its history records it: the nemesis `invoke`/`info` pair that applied
+/// it and the `heal-<kind>` pair that undid it.
+public struct FaultInterval: Sendable, Hashable, Codable {
+    /// The fault's kind as recorded (`partition-leader`, `pause`, …).
+    public var kind: String
+    /// When the nemesis began applying it (ns since the run started).
+    public var start: Int64
+    /// When it was applied and verified (the `info` event); nil if the history ends before.
+    public var effective: Int64?
+    /// When its heal completed; nil if the history ends before (the run was cut off).
+    public var end: Int64?
+    /// False when the nemesis recorded it as "not in effect".
+    public var inEffect: Bool
+    /// What the nemesis recorded as evidence (or why it was not in effect).
+    public var evidence: String
+
+    public init(kind: String, start: Int64, effective: Int64?, end: Int64?, inEffect: Bool, evidence: String) {
+        self.kind = kind
+        self.start = start
+        self.effective = effective
+        self.end = end
+        self.inEffect = inEffect
+        self.evidence = evidence
+    }
+
+    /// Whether `time` lies in the fault, from its start to its end plus `grace` (an open end
+    /// lasts forever).
+    public func covers(_ time: Int64, grace: Int64 = 0) -> Bool {
+        time >= start && time <= (end.map { $0 + grace } ?? .max)
+    }
+
+    /// The faults in `events`, in the order they began. Faults recorded only as an `info`
+    /// (left out of the schedule, not in effect) have `start == effective` and no end.
+    public static func faults(in events: [Event]) -> [FaultInterval] {
+        var faults: [FaultInterval] = []
+        var openByKind: [String: Int] = [:]     // fault applied, heal not yet completed
+        var invokedAt: [String: Int64] = [:]    // invoke seen, info not yet
+        for e in events where e.process == .nemesis {
+            let time = e.time ?? 0
+            let isHeal = e.f.hasPrefix("heal-")
+            let kind = isHeal ? String(e.f.dropFirst("heal-".count)) : e.f
+            switch (isHeal, e.type) {
+            case (false, .invoke):
+                invokedAt[kind] = time
+            case (false, _):
+                let text = e.value.text
+                let inEffect = !text.hasPrefix("not in effect")
+                let start = invokedAt.removeValue(forKey: kind) ?? time
+                faults.append(FaultInterval(kind: kind, start: start, effective: time,
+                                            end: inEffect ? nil : time, inEffect: inEffect, evidence: text))
+                if inEffect { openByKind[kind] = faults.count - 1 }
+            case (true, .invoke):
+                break
+            case (true, _):
+                if let i = openByKind.removeValue(forKey: kind) { faults[i].end = time }
+            }
+        }
+        // An invoke whose info never came: the run was cut off while applying it.
+        for (kind, start) in invokedAt {
+            faults.append(FaultInterval(kind: kind, start: start, effective: nil, end: nil, inEffect: false,
+                                        evidence: "the history ends before the fault was applied"))
+        }
+        return faults.sorted { $0.start < $1.start }
+    }
+}
+
+extension Value {
+    /// The value as plain text: a string's contents, anything else as written.
+    var text: String {
+        if case .string(let s) = self { return s }
+        return description
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The leader a run observed at one moment: one line of a run's `leaders.jsonl`.
+///
+/// The runner writes a sample when the observed leader changes (and the first one it sees), so
+/// the file is the leader's history as a step function: each sample holds until the next.
+/// `leader` is nil when the cluster had no agreed leader (an election, or nodes disagreeing,
+/// such as an isolated old leader that still believes it leads).
+public struct LeaderSample: Sendable, Hashable, Codable {
+    /// Nanoseconds since the run started, on the history's clock.
+    public var time: Int64
+    public var leader: String?
+
+    public init(time: Int64, leader: String?) {
+        self.time = time
+        self.leader = leader
+    }
+
+    /// The sample as one JSON line (without the newline); `leader` is written as `null` when nil.
+    public var jsonLine: String {
+        let name = leader.map { "\"" + Self.escaped($0) + "\"" } ?? "null"
+        return "{\"time\":\(time),\"leader\":\(name)}"
+    }
+
+    /// Reads a `leaders.jsonl` file. A missing file is an empty list (runs before leader sampling,
+    /// databases that cannot name a leader); a malformed line is an error naming file and line.
+    public static func read(path: String) throws -> [LeaderSample] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var samples: [LeaderSample] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            do {
+                samples.append(try JSONDecoder().decode(LeaderSample.self, from: Data(line.utf8)))
+            } catch {
+                throw LeaderFileError(path: path, line: n + 1)
+            }
+        }
+        return samples.sorted { $0.time < $1.time }
+    }
+
+    private static func escaped(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// A `leaders.jsonl` line that is not `{"time": <integer>, "leader": <string or null>}`.
+public struct LeaderFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var description: String {
+        "\(path):\(line): expected {\"time\": <nanoseconds>, \"leader\": <node name or null>}"
+    }
+}

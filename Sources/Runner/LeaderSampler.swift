@@ -1,0 +1,37 @@
+import Analysis
+import Cluster
+import Foundation
+
+/// Watches which node leads while a run's clients work, for the report's leader band and the
+/// leader-change metrics.
+///
+/// Contract: `run` asks the database for the agreed leader every `interval` (a slow answer, as
+/// from a paused node, just delays the next sample) until cancelled, and appends a
+/// `LeaderSample` to `leaders.jsonl` whenever the answer differs from the last one written (the
+/// first answer is always written). A failed query counts as "no agreed leader". The file is
+/// written line by line, so a crash of the controller keeps what was seen.
+struct LeaderSampler {
+    var database: any LeaderAware
+    var cluster: ClusterContext
+    var path: String
+    var interval: Duration = .milliseconds(250)
+    /// The run's clock: nanoseconds since the history started.
+    var now: @Sendable () -> Int64
+
+    func run() async {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let file = FileHandle(forWritingAtPath: path) else { return }
+        defer { try? file.close() }
+        var last: String??
+        while !Task.isCancelled {
+            let asked = now()
+            let leader = (try? await database.leader(cluster)) ?? nil
+            if Task.isCancelled { break }
+            if last == nil || last! != leader {
+                try? file.write(contentsOf: Data((LeaderSample(time: asked, leader: leader).jsonLine + "\n").utf8))
+                last = .some(leader)
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
