@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Audit",
             dependencies: [
-                "History", "Linearizability", "Control",
+                "History", "Linearizability", "Analysis", "Control",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["FaultlineBuildInfo"]),
@@ -58,10 +58,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
+        .target(
+            name: "Sweep",
+            dependencies: [
+                "Runner", "Analysis", "History", "Control",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Audit",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Audit", "Sweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
@@ -81,7 +87,10 @@ let package = Package(
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History"]),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Audit", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
+            dependencies: ["Audit", "Analysis", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
+        .testTarget(
+            name: "SweepTests",
+            dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
             name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),

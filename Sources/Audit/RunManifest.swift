@@ -1,3 +1,4 @@
+import Analysis
 import Control
 import Foundation
 
@@ -19,6 +20,9 @@ public struct RunManifest: Codable, Sendable, Equatable {
         public var commit: String
         /// Tracked files differed from `commit` when it was built.
         public var dirty: Bool
+
+        /// This Faultline binary's build.
+        public static let current = Build(version: FaultlineBuild.version, commit: FaultlineBuild.commit, dirty: FaultlineBuild.dirty)
     }
 
     public struct Host: Codable, Sendable, Equatable {
@@ -80,17 +84,18 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public var database: String
     public var parameters: [String: String]
     public var binaries: [DatabaseBinary]
-    public var faults: [FaultRecord]
+    /// Every fault, from the history's nemesis invoke/info pairs, with its evidence.
+    public var faults: [FaultInterval]
     public var check: Check
     /// SHA-256 of `transcript.jsonl` (also among the artifacts).
     public var transcriptSHA256: String?
     /// Every file of the run directory but this one, by path relative to the directory.
     public var artifacts: [String: Artifact]
 
-    public init(faultline: Build = Build(version: FaultlineBuild.version, commit: FaultlineBuild.commit, dirty: FaultlineBuild.dirty),
+    public init(faultline: Build = .current,
                 test: String, specFile: String, seed: UInt64, startedAt: Date, endedAt: Date, interrupted: Bool,
                 hosts: [Host], database: String, parameters: [String: String], binaries: [DatabaseBinary],
-                faults: [FaultRecord], check: Check, transcriptSHA256: String?, artifacts: [String: Artifact]) {
+                faults: [FaultInterval], check: Check, transcriptSHA256: String?, artifacts: [String: Artifact]) {
         self.faultline = faultline
         self.test = test
         self.specFile = specFile

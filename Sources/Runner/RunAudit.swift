@@ -1,3 +1,4 @@
+import Analysis
 import Audit
 import Cluster
 import Control
@@ -44,7 +45,7 @@ struct RunAudit {
             interrupted: interrupted,
             hosts: cluster.nodes.map { .init(name: $0.name, address: $0.address) },
             database: database, parameters: spec.database.parameters, binaries: binaries,
-            faults: FaultRecord.pairs(in: events),
+            faults: FaultInterval.faults(in: events),
             check: .init(model: plan.model.rawValue, initial: plan.initial.description,
                          timeoutSeconds: spec.checker.timeout.inMilliseconds / 1000, verdict: check.verdict.rawValue),
             transcriptSHA256: artifacts[Self.transcriptFile]?.sha256, artifacts: artifacts)

@@ -218,6 +218,7 @@ public actor TestRun {
             # seed: \(seed)
             # time-limit: \(spec.timeLimit)
             # hosts: \(environment.cluster.nodes.map(\.name).joined(separator: ", "))
+            # parameters: \(environment.cluster.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
 
             """
     }

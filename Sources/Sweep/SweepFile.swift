@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// `sweep.json`: the expanded plan of a sweep and where each of its runs stands.
@@ -41,6 +42,8 @@ public struct SweepFile: Codable, Sendable, Equatable {
         /// Wall time of the whole run, set-up to manifest, in seconds.
         public var seconds: Double?
         public var error: String?
+        /// The run's metrics (`Analysis.RunMetrics`), once finished.
+        public var metrics: RunMetrics?
     }
 
     public var plan: Plan

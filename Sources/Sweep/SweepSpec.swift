@@ -59,9 +59,8 @@ public struct SweepSpec: Sendable {
         if let d = f["derived"] {
             for (name, exprNode) in try ordered(d, "`derived`: a mapping of parameter names to expressions", yaml) {
                 guard !names.contains(name) else { throw yaml.error(exprNode, "`\(name)` is swept already; it cannot be derived too") }
-                let expression: ParameterExpression
-                do {
-                    expression = try ParameterExpression(exprNode.scalar?.string ?? "")
+                do throws(ParameterExpression.SyntaxError) {
+                    let expression = try ParameterExpression(exprNode.scalar?.string ?? "")
                     for i in cells.indices {
                         let known = test.database.parameters.merging(cells[i].parameters) { $1 }
                         cells[i].parameters[name] = try expression.evaluate(known)

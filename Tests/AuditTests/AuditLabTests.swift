@@ -43,7 +43,7 @@ struct AuditLabTests {
             let etcd = try SHA256Digest.file("/usr/bin/etcd").hex
             #expect(manifest.binaries.map(\.host) == ["n1", "n2", "n3"])
             #expect(manifest.binaries.allSatisfy { $0.path == "/usr/bin/etcd" && $0.sha256 == etcd && $0.version?.hasPrefix("3.") == true })
-            #expect(manifest.faults.contains { $0.f == "partition-leader" && $0.inEffect })
+            #expect(manifest.faults.contains { $0.kind == "partition-leader" && $0.inEffect && $0.end != nil })
             #expect(manifest.artifacts.keys.contains("nodes/n1/etcd.log"))
 
             let entries = try Transcript.read(path: dir + "/transcript.jsonl")

@@ -99,20 +99,4 @@ struct EchoDatabase: Database, BinaryLocated {
         await #expect(throws: RunVerification.BadRunDirectory.self) { _ = try await RunVerification.verify(directory: dir) }
         await #expect(throws: RunVerification.BadRunDirectory.self) { _ = try await RunVerification.verify(directory: dir + "/nope") }
     }
-
-    @Test func faultsArePairedWithTheirEvidence() {
-        let events: [Event] = [
-            Event(index: 0, type: .invoke, process: .nemesis, f: "partition-leader", value: "isolate n1", time: 10),
-            Event(index: 1, type: .invoke, process: .client(0), f: "read", time: 11),
-            Event(index: 2, type: .info, process: .nemesis, f: "partition-leader", value: "rules on n1", time: 12),
-            Event(index: 3, type: .invoke, process: .nemesis, f: "clock-bump", value: "all nodes", time: 13),
-            Event(index: 4, type: .info, process: .nemesis, f: "clock-bump", value: "not in effect: etcd ignores libfaketime", time: 14),
-            Event(index: 5, type: .invoke, process: .nemesis, f: "heal-partition-leader", value: "isolate n1", time: 15),
-        ]
-        let faults = FaultRecord.pairs(in: events)
-        #expect(faults.map(\.f) == ["partition-leader", "clock-bump", "heal-partition-leader"])
-        #expect(faults.map(\.inEffect) == [true, false, false])
-        #expect(faults[0].evidence == "rules on n1" && faults[0].infoIndex == 2 && faults[0].infoTime == 12)
-        #expect(faults[2].evidence == nil)
-    }
 }
