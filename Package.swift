@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Sweep",
             dependencies: [
-                "Runner", "Analysis", "History", "Control",
+                "Runner", "Analysis", "Audit", "History", "Control",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(

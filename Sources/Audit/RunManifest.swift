@@ -118,16 +118,11 @@ public struct RunManifest: Codable, Sendable, Equatable {
 
     /// Writes the manifest into `directory` (atomically, pretty-printed, keys sorted).
     public func write(to directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        try data.write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName), options: .atomic)
+        try JSONFile.write(self, to: (directory as NSString).appendingPathComponent(Self.fileName))
     }
 
     /// Reads `manifest.json` from `directory`.
     public static func read(from directory: String) throws -> RunManifest {
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(fileName))
-        return try JSONDecoder().decode(RunManifest.self, from: data)
+        try JSONFile.read(RunManifest.self, from: (directory as NSString).appendingPathComponent(fileName))
     }
 }

@@ -127,19 +127,15 @@ public struct ParameterExpression: Sendable, Equatable {
         var position = 0
 
         mutating func sum() throws(SyntaxError) -> Node {
-            var left = try product()
-            while position < tokens.count, case .op(let c) = tokens[position], c == "+" || c == "-" {
-                position += 1
-                left = .binary(c, left, try product())
-            }
-            return left
+            try chain("+-") { p throws(SyntaxError) in try p.chain("*/") { p throws(SyntaxError) in try p.atom() } }
         }
 
-        mutating func product() throws(SyntaxError) -> Node {
-            var left = try atom()
-            while position < tokens.count, case .op(let c) = tokens[position], c == "*" || c == "/" {
+        /// `operand (op operand)*` for the operators in `ops`, left-associative.
+        mutating func chain(_ ops: String, _ operand: (inout Parser) throws(SyntaxError) -> Node) throws(SyntaxError) -> Node {
+            var left = try operand(&self)
+            while position < tokens.count, case .op(let c) = tokens[position], ops.contains(c) {
                 position += 1
-                left = .binary(c, left, try atom())
+                left = .binary(c, left, try operand(&self))
             }
             return left
         }

@@ -1,4 +1,5 @@
 import Analysis
+import Audit
 import Foundation
 
 /// `sweep.json`: the expanded plan of a sweep and where each of its runs stands.
@@ -63,15 +64,10 @@ public struct SweepFile: Codable, Sendable, Equatable {
 
     /// Writes `sweep.json` into `directory` atomically.
     public func write(to directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        try data.write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName), options: .atomic)
+        try JSONFile.write(self, to: (directory as NSString).appendingPathComponent(Self.fileName))
     }
 
     public static func read(from directory: String) throws -> SweepFile {
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(fileName))
-        return try JSONDecoder().decode(SweepFile.self, from: data)
+        try JSONFile.read(SweepFile.self, from: (directory as NSString).appendingPathComponent(fileName))
     }
 }

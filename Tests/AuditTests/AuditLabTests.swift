@@ -27,16 +27,11 @@ struct AuditLabTests {
                 time-limit: 3s
                 """, file: "audit-lab.yml")
             let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-            let cluster = ClusterContext(inventory: try lab.inventory(), parameters: spec.database.parameters)
-            let database = EtcdDatabase()
-            let nemesis = try #require(spec.nemesis)
-            let controller = localIPv4Addresses()
-            let env = RunEnvironment(cluster: cluster, database: database, clients: EtcdClientFactory(spec: workload),
-                                     faults: { Nemesis(spec: nemesis, cluster: $1, database: database, log: $0, seed: 5, controllerAddresses: controller) })
+            let live = LiveRun(spec: spec, workload: workload, inventory: try lab.inventory(), seed: 5)
             let reports = FileManager.default.temporaryDirectory.appendingPathComponent("audit-lab-\(UUID().uuidString)").path
-            let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: 5), seed: 5,
-                                           store: try RunStore.create(reports: reports, test: spec.name)).run()
-            for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() }
+            let result = try await TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: 5),
+                                           seed: 5, store: try RunStore.create(reports: reports, test: spec.name)).run()
+            await live.close()
             let dir = result.store.directory
 
             let manifest = try RunManifest.read(from: dir)

@@ -1,22 +1,11 @@
 import Foundation
+import LabHarness
 import Testing
 
 /// `faultline verify` as a user runs it: output and exit codes.
 @Suite struct VerifyCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     static func verify(_ dir: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = root.appendingPathComponent(".build/debug/faultline")
-        p.arguments = ["verify", dir]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try FaultlineBinary.run(["verify", dir])
     }
 
     @Test func exitCodesFollowTheVerdictTheFilesAndTheInput() async throws {

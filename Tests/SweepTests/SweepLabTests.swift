@@ -7,22 +7,7 @@ import Testing
 /// this suite's own.
 @Suite("faultline sweep", .serialized, .timeLimit(.minutes(6)))
 struct SweepLabTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
     static let config = LabHarness.config("fs", octet: 98, nodes: 3)
-
-    static func faultline(_ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = root.appendingPathComponent(".build/debug/faultline")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 
     static func write(_ text: String) throws -> (spec: String, reports: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-cli-\(UUID().uuidString)").path
@@ -39,7 +24,7 @@ struct SweepLabTests {
             sweep:
               matrix: {election-timeout: 300}
             """)
-        let r = try Self.faultline(["sweep", spec, "--reports", reports])
+        let r = try FaultlineBinary.run(["sweep", spec, "--reports", reports])
         #expect(r.status == 254, "\(r.output)")
         #expect(r.output.contains("sweep.yml:5:"), "\(r.output)")
         #expect(!FileManager.default.fileExists(atPath: reports))
@@ -61,7 +46,7 @@ struct SweepLabTests {
                   matrix: {election-timeout: [300, 1000]}
                   derived: {heartbeat-interval: election-timeout / 10}
                 """)
-            let r = try Self.faultline(["sweep", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", reports])
+            let r = try FaultlineBinary.run(["sweep", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", reports])
             #expect(r.status == 0, "\(r.output)")
             #expect(r.output.contains("cell 1/2 rep 1/1  election-timeout=300 heartbeat-interval=30  valid"), "\(r.output)")
             let base = reports + "/lab-sweep"
