@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "History", targets: ["History"]),
         .library(name: "Linearizability", targets: ["Linearizability"]),
         .library(name: "Control", targets: ["Control"]),
+        .library(name: "RaftKV", targets: ["RaftKV"]),
+        .executable(name: "raftkv", targets: ["raftkv"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -16,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -80,6 +83,16 @@ let package = Package(
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
+        .target(name: "RaftKV"),
+        .executableTarget(
+            name: "raftkv",
+            dependencies: [
+                "RaftKV",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
@@ -93,9 +106,15 @@ let package = Package(
             dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis"]),
+            name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
+        .testTarget(
+            name: "RaftKVTests",
+            dependencies: [
+                "RaftKV", "raftkv", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]

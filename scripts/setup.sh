@@ -6,9 +6,10 @@ set -euo pipefail
 # make: build helpers. libssh2-1-dev, pkg-config: the CLibSSH2 target. openssh-server,
 # openssh-client, iproute2, util-linux, hostname, procps: the local lab (sshd per network
 # namespace, ssh-keygen, ip, unshare). iptables: partitions. etcd-server, etcd-client: the cluster
-# under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member for its status with it.
+# under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member (and raftkv server)
+# for its status with it. libfaketime, faketime: clock faults on raftkv servers (a faked clock).
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
-          etcd-server etcd-client curl)
+          etcd-server etcd-client curl libfaketime faketime)
 
 missing=()
 for p in "${packages[@]}"; do

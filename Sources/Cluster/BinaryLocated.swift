@@ -7,3 +7,9 @@ public protocol BinaryLocated: Database {
 extension EtcdDatabase: BinaryLocated {
     public func binaryPath(on node: ClusterNode) -> String { options.binary }
 }
+
+extension RaftKVDatabase: BinaryLocated {
+    /// The binary installed in the node's own directory (empty when the node's base directory is
+    /// unusable: the manifest then records the failed hash).
+    public func binaryPath(on node: ClusterNode) -> String { (try? layout(for: node).binary) ?? "" }
+}

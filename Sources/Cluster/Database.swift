@@ -94,3 +94,13 @@ public protocol LogFiles: Database {
     /// Paths on `node` of the files to download into the run directory.
     func logFiles(_ node: ClusterNode) -> [String]
 }
+
+/// A database whose processes run on a faked clock (libfaketime) that Faultline can move: clock
+/// faults then need neither root nor the host's real clock, and work on hosts that share the
+/// controller's clock (the local lab).
+public protocol ClockFaking: Database {
+    /// Sets the offset of `node`'s faked clock from the real one (zero: no fault) and returns the
+    /// offset then measured from the database itself (its wall clock minus the controller's).
+    /// Throws when the process does not answer or does not run on a faked clock.
+    func setClockOffset(_ offset: Duration, on node: ClusterNode, in cluster: ClusterContext) async throws -> Duration
+}

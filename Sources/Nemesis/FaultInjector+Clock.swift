@@ -6,6 +6,7 @@ extension FaultInjector {
     /// the controller's clock (the local lab) rules them out, because stepping its clock would
     /// step this machine's, and libfaketime is no way out for the database under test here.
     func clockUnavailable(on nodes: [String]) async -> String? {
+        if database is any ClockFaking { return nil }
         let sharing = await SharedClock.sharingNodes(cluster.nodes.filter { nodes.contains($0.name) })
         guard !sharing.isEmpty else { return nil }
         return "\(sharing.joined(separator: ",")) share the controller's clock (same kernel boot id), which must never be "
@@ -13,9 +14,21 @@ extension FaultInjector {
             + "the vDSO, so libfaketime has no effect)"
     }
 
-    /// Real hosts only: journals the clock undo with the running NTP daemons, stops them, steps
-    /// the clock by `spec.clockOffset` and measures the offset against the controller.
+    /// A database on a faked clock (`ClockFaking`): journals the undo and moves the faked clocks
+    /// of the targets, wherever they run; the host clocks are never touched. Otherwise, on real
+    /// hosts only: journals the clock undo with the running NTP daemons, stops them, steps the
+    /// clock by `spec.clockOffset` and measures the offset against the controller.
     func applyClock(_ plan: FaultPlan, id: String) async -> AppliedFault {
+        if let faking = database as? any ClockFaking {
+            let outcomes = await NodeOutcomes<Duration>.run(plan.kind.rawValue, plan.nodes, in: cluster) { node in
+                let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [.fakeClock])
+                _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
+                return try await faking.setClockOffset(spec.clockOffset, on: node, in: cluster)
+            }
+            return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
+                                evidence: outcomes.summary { "\(database.name)'s faked clock (libfaketime), measured offset \(Self.seconds($0))" },
+                                touched: plan.nodes)
+        }
         if let why = await clockUnavailable(on: plan.nodes) {
             return AppliedFault(plan: plan, journalID: id, inEffect: false, evidence: why, touched: [])
         }
@@ -41,7 +54,11 @@ extension FaultInjector {
             guard (try? await Task.sleep(for: spec.strobePeriod)) != nil else { return }
             let command = shifted ? ClockControl.setCommand(epochNanoseconds: ClockControl.controllerNow())
                                   : ClockControl.bumpCommand(by: spec.clockOffset)
-            _ = await NodeOutcomes<Duration>.run("strobe", fault.touched, in: cluster) { try await step($0, command) }
+            let offset = shifted ? Duration.zero : spec.clockOffset
+            _ = await NodeOutcomes<Duration>.run("strobe", fault.touched, in: cluster) { node in
+                if let faking = database as? any ClockFaking { return try await faking.setClockOffset(offset, on: node, in: cluster) }
+                return try await step(node, command)
+            }
             shifted.toggle()
         }
         try? await Task.sleep(until: end)
@@ -52,7 +69,10 @@ extension FaultInjector {
     func healClock(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
         let id = fault.journalID
         let outcomes = await NodeOutcomes<Duration>.run("heal clock", fault.touched, in: cluster) { node in
-            try await ClockReset.reset(node, journalID: id)
+            guard let faking = database as? any ClockFaking else { return try await ClockReset.reset(node, journalID: id) }
+            let offset = try await faking.setClockOffset(.zero, on: node, in: cluster)
+            _ = try await node.root(HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory))
+            return offset
         }
         return (outcomes.allSucceeded, outcomes.summary { "measured offset \(Self.seconds($0))" })
     }

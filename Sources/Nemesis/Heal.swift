@@ -10,7 +10,8 @@ public enum Heal {
     /// database is `Pausable` (safe when it is not paused). Database processes the journal says
     /// were killed are started again (`Killable.start`); clocks the journal says were stepped are
     /// set back to the controller's time with their NTP daemons restarted — never on a host that
-    /// shares the controller's clock. The journal is deleted once every step on the host
+    /// shares the controller's clock; faked clocks (`ClockFaking`) are set back to no offset. The
+    /// journal is deleted once every step on the host
     /// succeeded. Safe to run any number of times and on hosts where nothing was done.
     public static func heal(cluster: ClusterContext, database: any Database, interface: String = "eth0") async -> HealReport {
         let reports = (try? await NodeTasks.run("heal", on: cluster.nodes) { node in
@@ -47,6 +48,11 @@ public enum Heal {
         if undo.contains(.clock) {
             await attempt("clock") {
                 "clock set to the controller's, offset now \(FaultInjector.seconds(try await ClockReset.reset(node, journalID: nil)))"
+            }
+        }
+        if undo.contains(.fakeClock), let faking = database as? any ClockFaking {
+            await attempt("faked clock") {
+                "\(database.name)'s faked clock reset, offset now \(FaultInjector.seconds(try await faking.setClockOffset(.zero, on: node, in: cluster)))"
             }
         }
         if undo.contains(.start), let killable = database as? any Killable {

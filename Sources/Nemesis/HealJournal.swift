@@ -13,6 +13,8 @@ public enum UndoAction: String, Codable, Sendable, CaseIterable {
     case netem
     /// Set the host clock back to the controller's and restart the NTP daemons listed.
     case clock
+    /// Set the database's faked clock back to no offset (`ClockFaking`).
+    case fakeClock
 }
 
 /// One line of a host's heal journal: written before a fault is applied on the host, removed once

@@ -3,8 +3,8 @@ import Control
 import Nemesis
 import Workload
 
-/// A real run's environment, as `faultline run` and `faultline sweep` make it: etcd on the
-/// first `spec.database.nodes` hosts of an inventory, each reached over SSH, its clients, and the
+/// A real run's environment, as `faultline run` and `faultline sweep` make it: the spec's
+/// database (`DatabaseCatalog`) on the first `spec.database.nodes` hosts of an inventory, each reached over SSH, its clients, and the
 /// spec's nemesis (sparing the controller's own addresses).
 public struct LiveRun: Sendable {
     public let environment: RunEnvironment
@@ -14,7 +14,7 @@ public struct LiveRun: Sendable {
         hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
         let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
         let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
-        let database = EtcdDatabase()
+        let database = DatabaseCatalog.database(spec.database.kind)
         var faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)?
         if let nemesis = spec.nemesis {
             let controller = localIPv4Addresses()
@@ -24,7 +24,7 @@ public struct LiveRun: Sendable {
             }
         }
         environment = RunEnvironment(cluster: cluster, database: database,
-                                     clients: EtcdClientFactory(spec: workload), faults: faults)
+                                     clients: DatabaseCatalog.clients(spec.database.kind, workload: workload), faults: faults)
     }
 
     /// Closes the hosts' SSH sessions.

@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import Nemesis
+import Workload
 import Yams
 
 /// A test as a spec file describes it (`workloads/*.yml`), checked and with defaults filled in.
@@ -69,8 +70,9 @@ extension TestSpec {
         guard let dbNode = top["database"] else { throw yaml.error(root, "missing `database`: a mapping with `kind`") }
         let db = try yaml.mapping(dbNode, "`database`: a mapping with `kind`, optional `nodes` and `parameters`")
         try yaml.rejectUnknown(dbNode, allowed: ["kind", "nodes", "parameters"], in: "`database`")
-        let kind = try yaml.string(db["kind"], in: dbNode, "`kind`: the database (etcd)")
-        guard ["etcd"].contains(kind) else { throw yaml.error(db["kind"]!, "expected `kind` to be etcd, got `\(kind)`") }
+        let kinds = DatabaseCatalog.kinds.joined(separator: " or ")
+        let kind = try yaml.string(db["kind"], in: dbNode, "`kind`: the database (\(kinds))")
+        guard DatabaseCatalog.kinds.contains(kind) else { throw yaml.error(db["kind"]!, "expected `kind` to be \(kinds), got `\(kind)`") }
         var parameters: [String: String] = [:]
         if let p = db["parameters"] {
             for (key, value) in try yaml.mapping(p, "`parameters`: a mapping of flag names to values") {
@@ -89,6 +91,9 @@ extension TestSpec {
         let workload = WorkloadSection(
             kind: try yaml.string(w["kind"], in: wNode, "`kind`: the workload (register, set or lock)"),
             node: wNode, reader: yaml)
+        if let k = WorkloadSpec.Kind(rawValue: workload.kind), !DatabaseCatalog.workloads(of: kind).contains(k) {
+            throw yaml.error(w["kind"]!, "expected a workload \(kind) can run (\(DatabaseCatalog.workloads(of: kind).map(\.rawValue).sorted().joined(separator: ", "))), got `\(workload.kind)`")
+        }
 
         var seed: UInt64?
         if let s = top["seed"] {

@@ -3,6 +3,7 @@ import Cluster
 import Control
 import Foundation
 import Nemesis
+import Runner
 
 /// `faultline heal`: undoes every fault Faultline may have left on the hosts (after a crash of the
 /// controller, or to be sure). Safe to run any number of times.
@@ -19,7 +20,14 @@ struct HealCommand: AsyncParsableCommand {
     @Option(help: "Inventory of the hosts (YAML). Default: the local lab.")
     var hosts: String?
 
+    @Option(help: "The database whose processes to continue and start again: etcd or raftkv.")
+    var database = "etcd"
+
     func run() async throws {
+        guard DatabaseCatalog.kinds.contains(database) else {
+            printError("faultline: --database: expected \(DatabaseCatalog.kinds.joined(separator: " or ")), got `\(database)`")
+            throw FaultlineExit.badInput
+        }
         let inventory: Inventory
         do {
             if let hosts {
@@ -32,7 +40,7 @@ struct HealCommand: AsyncParsableCommand {
             throw FaultlineExit.badInput
         }
         let cluster = ClusterContext(inventory: inventory)
-        let report = await Heal.heal(cluster: cluster, database: EtcdDatabase())
+        let report = await Heal.heal(cluster: cluster, database: DatabaseCatalog.database(database))
         for node in cluster.nodes { await (node.remote as? SSHRemote)?.close() }
         say(report.description)
         if !report.succeeded { throw ExitCode(1) }

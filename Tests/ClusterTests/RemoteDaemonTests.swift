@@ -93,6 +93,19 @@ struct RemoteDaemonTests {
         await cleanUp()
     }
 
+    @Test("the daemon gets its environment; a preload library that is missing is left out")
+    func environment() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var daemon = self.daemon
+        daemon.environment = ["FAULTLINE_TEST": "a b'c", "LD_PRELOAD": "\(directory)/missing.so"]
+        let pid = try await daemon.start(["-f", "/dev/null", "\(directory)/marker"], on: remote, freshLog: true)
+        let environ = try String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8).split(separator: "\0").map(String.init)
+        #expect(environ.contains("FAULTLINE_TEST=a b'c"))
+        #expect(!environ.contains { $0.hasPrefix("LD_PRELOAD=") })
+        try? await daemon.stop(on: remote, grace: .seconds(1))
+    }
+
     @Test("a daemon that exits at once fails its start, with its log")
     func exitsAtOnce() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 import Control
 import Nemesis
+import Foundation
 import Testing
 @testable import Runner
 
@@ -49,6 +50,23 @@ import Testing
         #expect(n.interval == .seconds(3) && n.jitter == .zero && n.duration == .seconds(4))
     }
 
+    /// Every spec shipped in `workloads/` reads, with its workload, and names a known database.
+    @Test func shippedSpecsRead() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("workloads")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yml") }
+        #expect(files.contains("raftkv-register-chaos.yml") && files.contains("etcd-register.yml"))
+        for file in files {
+            // Sweep specs (`*-tuning.yml`) are test specs with a `sweep` section the Sweep target reads.
+            let path = dir.appendingPathComponent(file).path
+            let spec = try TestSpec.parse(try String(contentsOfFile: path, encoding: .utf8), file: path,
+                                          extraFields: file.hasSuffix("-tuning.yml") ? ["sweep"] : [])
+            _ = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+            #expect(DatabaseCatalog.kinds.contains(spec.database.kind))
+            #expect(spec.name + ".yml" == file, "a spec's name is its file's")
+        }
+    }
+
     @Test func defaults() throws {
         let spec = try TestSpec.parse("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\n", file: "w.yml")
         #expect(spec.timeLimit == .seconds(60))
@@ -67,6 +85,7 @@ import Testing
         ("name: [t\n", 1, "not valid YAML"),
         ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nnemesis:\n  faults: [kill, meteor]\n", 5, "unknown fault `meteor`"),
         ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nnemesis:\n  faults: [kill]\n  loss: 2\n", 6, "`loss`"),
+        ("name: t\ndatabase: {kind: raftkv}\nworkload:\n  kind: lock\n", 4, "raftkv can run (register, set)"),
     ])
     func badSpecsNameTheLine(text: String, line: Int, words: String) {
         do {

@@ -80,9 +80,10 @@ import Testing
         #expect(throws: InputFileError.self) { _ = try SweepSpec.parse(Self.base, file: "t.yml") }
     }
 
-    @Test func shippedTuningSpecHasThreeCellsWithATenthHeartbeat() throws {
+    @Test(arguments: ["etcd-tuning.yml", "raftkv-tuning.yml"])
+    func shippedTuningSpecHasThreeCellsWithATenthHeartbeat(_ file: String) throws {
         let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
-        let spec = try SweepSpec.load(path: "/" + root + "/workloads/etcd-tuning.yml")
+        let spec = try SweepSpec.load(path: "/" + root + "/workloads/" + file)
         #expect(spec.repetitions == 3)
         #expect(spec.cells.map(\.parameters) == [
             ["election-timeout": "300", "heartbeat-interval": "30"],

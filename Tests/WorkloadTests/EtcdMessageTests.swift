@@ -13,8 +13,8 @@ import Testing
         try JSONSerialization.jsonObject(with: Data(text.utf8)) as! NSDictionary
     }
 
-    private func decode<R: Decodable>(_ text: String, as: R.Type, status: UInt = 200) throws(EtcdCallError) -> R {
-        try EtcdGateway.decode(status: status, body: Data(text.utf8), as: R.self)
+    private func decode<R: Decodable>(_ text: String, as: R.Type, status: UInt = 200) throws(CallError) -> R {
+        try JSONGateway.decode(status: status, body: Data(text.utf8), as: R.self, rejection: GatewayErrorBody.rejection)
     }
 
     @Test func requestsEncodeAsTheGatewayExpects() throws {
@@ -64,30 +64,30 @@ import Testing
     }
 
     @Test func gatewayErrorsAreSortedByEffect() {
-        let cases: [(UInt, String, EtcdCallError, Bool)] = [
+        let cases: [(UInt, String, CallError, Bool)] = [
             (
                 400, #"{"error":"etcdserver: key is not provided","message":"etcdserver: key is not provided","code":3}"#,
-                .rejected(code: 3, message: "etcdserver: key is not provided"), true
+                .rejected(message: "etcd error 3: etcdserver: key is not provided", definite: true), true
             ),
             (
                 404, #"{"error":"etcdserver: requested lease not found","message":"etcdserver: requested lease not found","code":5}"#,
-                .rejected(code: 5, message: "etcdserver: requested lease not found"), true
+                .rejected(message: "etcd error 5: etcdserver: requested lease not found", definite: true), true
             ),
             (
                 500, #"{"error":"etcdserver: requested lease not found","message":"etcdserver: requested lease not found","code":2}"#,
-                .rejected(code: 2, message: "etcdserver: requested lease not found"), true
+                .rejected(message: "etcd error 2: etcdserver: requested lease not found", definite: true), true
             ),
             (
                 503, #"{"error":"etcdserver: request timed out","message":"etcdserver: request timed out","code":14}"#,
-                .rejected(code: 14, message: "etcdserver: request timed out"), false
+                .rejected(message: "etcd error 14: etcdserver: request timed out", definite: false), false
             ),
             (
                 503, #"{"error":"etcdserver: leader changed","message":"etcdserver: leader changed","code":14}"#,
-                .rejected(code: 14, message: "etcdserver: leader changed"), false
+                .rejected(message: "etcd error 14: etcdserver: leader changed", definite: false), false
             ),
             (
                 429, #"{"error":"etcdserver: too many requests","message":"etcdserver: too many requests","code":8}"#,
-                .rejected(code: 8, message: "etcdserver: too many requests"), true
+                .rejected(message: "etcd error 8: etcdserver: too many requests", definite: true), true
             ),
             (502, "Bad Gateway", .unknown("HTTP status 502: Bad Gateway"), false),
         ]
@@ -95,27 +95,27 @@ import Testing
             #expect(throws: expected) { try decode(body, as: IgnoredResponse.self, status: status) }
             #expect(expected.certainlyWithoutEffect == definite, "\(body)")
         }
-        #expect(throws: EtcdCallError.unknown("unreadable answer: {\"kvs\":3}")) {
+        #expect(throws: CallError.unknown("unreadable answer: {\"kvs\":3}")) {
             try decode(#"{"kvs":3}"#, as: RangeResponse.self)
         }
-        #expect(EtcdCallError.notSent("refused").certainlyWithoutEffect)
-        #expect(!EtcdCallError.unknown("deadline").certainlyWithoutEffect)
+        #expect(CallError.notSent("refused").certainlyWithoutEffect)
+        #expect(!CallError.unknown("deadline").certainlyWithoutEffect)
     }
 
     @Test func keyLayoutAndValues() {
-        let layout = EtcdKeyLayout()
+        let layout = KeyLayout()
         #expect(layout.register(.int(3)) == "faultline/register/3")
         #expect(layout.set(.int(0)) == "faultline/set/0/")
         #expect(layout.element(.int(42), of: .int(0)) == "faultline/set/0/42")
         #expect(layout.lock(.int(1)) == "faultline/lock/1")
-        #expect(EtcdKeyLayout.base64("r/1") == "ci8x")
-        #expect(EtcdKeyLayout.text(fromBase64: "Mw==") == "3")
-        #expect(EtcdKeyLayout.text(fromBase64: "not base64!") == nil)
-        #expect(EtcdKeyLayout.value(fromText: "-12") == .int(-12))
-        #expect(EtcdKeyLayout.value(fromText: "x") == .string("x"))
-        #expect(EtcdKeyLayout.text(.int(7)) == "7")
+        #expect(KeyLayout.base64("r/1") == "ci8x")
+        #expect(KeyLayout.text(fromBase64: "Mw==") == "3")
+        #expect(KeyLayout.text(fromBase64: "not base64!") == nil)
+        #expect(KeyLayout.value(fromText: "-12") == .int(-12))
+        #expect(KeyLayout.value(fromText: "x") == .string("x"))
+        #expect(KeyLayout.text(.int(7)) == "7")
         // "foo" ends at "fop"; the set prefix "…/0/" ends at "…/00".
-        #expect(EtcdKeyLayout.rangeEnd(ofPrefix: "foo") == EtcdKeyLayout.base64("fop"))
-        #expect(EtcdKeyLayout.rangeEnd(ofPrefix: "faultline/set/0/") == EtcdKeyLayout.base64("faultline/set/00"))
+        #expect(KeyLayout.rangeEnd(ofPrefix: "foo") == KeyLayout.base64("fop"))
+        #expect(KeyLayout.rangeEnd(ofPrefix: "faultline/set/0/") == KeyLayout.base64("faultline/set/00"))
     }
 }

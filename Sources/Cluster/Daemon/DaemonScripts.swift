@@ -49,7 +49,8 @@ enum DaemonScripts {
         mkdir -p \(ShellQuote.join(directories)) || exit 1
         \(freshLog ? ": > \(q(daemon.logFile))" : ":")
         rm -f "$pidfile"
-        setsid sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$bin" \(ShellQuote.join(arguments)) </dev/null >>\(q(daemon.logFile)) 2>&1 &
+        \(environment(daemon))
+        setsid env "$@" sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$bin" \(ShellQuote.join(arguments)) </dev/null >>\(q(daemon.logFile)) 2>&1 &
         n=\(ticks(wait))
         until p=$(ourpid); do
           q=$(cat "$pidfile" 2>/dev/null)
@@ -61,6 +62,17 @@ enum DaemonScripts {
         done
         echo "$p"
         """
+    }
+
+    /// Sets the positional parameters to the daemon's `NAME=value` environment words (for `env`),
+    /// leaving out an `LD_PRELOAD` whose library cannot be read.
+    private static func environment(_ daemon: RemoteDaemon) -> String {
+        var lines = ["set --"]
+        for (name, value) in daemon.environment.sorted(by: { $0.key < $1.key }) {
+            let word = q("\(name)=\(value)")
+            lines.append(name == "LD_PRELOAD" ? "[ -r \(q(value)) ] && set -- \"$@\" \(word)" : "set -- \"$@\" \(word)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Stops our daemon if it runs — SIGCONT first (a stopped process would not act on SIGTERM),

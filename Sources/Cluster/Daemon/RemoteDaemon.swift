@@ -21,16 +21,20 @@ public struct RemoteDaemon: Sendable, Equatable {
     public var logFile: String
     /// Further directories to create before starting (the pid and log files' folders always are).
     public var directories: [String]
+    /// Variables added to the daemon's environment. `LD_PRELOAD` is left out when the library it
+    /// names cannot be read on the host (a missing preload would only print an error).
+    public var environment: [String: String]
     /// How long a command on the host may take before it counts as failed (outcome unknown).
     public var commandTimeout: Duration
 
     public init(binary: String, marker: String, pidFile: String, logFile: String, directories: [String] = [],
-                commandTimeout: Duration = .seconds(30)) {
+                environment: [String: String] = [:], commandTimeout: Duration = .seconds(30)) {
         self.binary = binary
         self.marker = marker
         self.pidFile = pidFile
         self.logFile = logFile
         self.directories = directories
+        self.environment = environment
         self.commandTimeout = commandTimeout
     }
 

@@ -11,7 +11,10 @@ import Foundation
 // - this target needs no HTTP stack (FoundationNetworking on Linux, or NIO).
 // It costs one command per member per round over the host's kept SSH session (a few ms).
 
-extension EtcdDatabase: LeaderAware {
+/// What asking one node's etcd member for its status found.
+public typealias EtcdProbe = DaemonProbe<EtcdMemberStatus>
+
+extension EtcdDatabase: LeaderAware, ProbedMembers {
     /// The node every member that answers names as leader, when those are a majority of the
     /// cluster and all name the same one (`EtcdLeaderAgreement`); nil otherwise. Members that do
     /// not answer (killed, paused, unreachable) are left out.
@@ -27,26 +30,17 @@ extension EtcdDatabase: LeaderAware {
         return nil
     }
 
-    /// Asks every node's member for its status, all at once; by node name. Never throws: a node
-    /// that cannot be asked is `.unreachable`.
-    public func probes(_ cluster: ClusterContext) async -> [String: EtcdProbe] {
-        (try? await NodeTasks.run("etcd status", on: cluster.nodes) { node in await probe(node) }) ?? [:]
-    }
-
     /// Asks `node`'s member for its status; when it does not answer, says whether its process runs.
     public func probe(_ node: ClusterNode) async -> EtcdProbe {
-        do {
-            let daemon = try daemon(for: node)
-            let body = """
-            out=$(\(curl(node, "/v3/maintenance/status")) 2>&1)
-            if [ $? -eq 0 ]; then printf 'answered %s\\n' "$out"
-            elif p=$(ourpid); then printf 'silent %s %s\\n' "$p" "$out"
-            else printf 'absent %s\\n' "$out"; fi
-            """
-            return EtcdProbe.parse(try await daemon.run("status", daemon.script(body), on: node.remote))
-        } catch {
-            return .unreachable(reason: "\(error)")
-        }
+        guard let daemon = try? daemon(for: node) else { return .unreachable(reason: "unusable base directory") }
+        return await daemon.probe(curl(node, "/v3/maintenance/status"), on: node.remote, decode: { try EtcdMemberStatus.decode($0) })
+    }
+
+    /// The node every answering member names as leader, when they are a majority.
+    public func agreedLeader(_ probes: [String: EtcdProbe], in cluster: ClusterContext) -> String? {
+        let statuses = cluster.nodes.compactMap { probes[$0.name]?.status }
+        guard let id = EtcdLeaderAgreement.leader(of: statuses, clusterSize: cluster.nodes.count) else { return nil }
+        return Self.memberNames(probes)[id]
     }
 
     /// Member ids and names as `node`'s member lists them.

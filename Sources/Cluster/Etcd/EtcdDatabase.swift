@@ -58,6 +58,8 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
     }
 
     public var name: String { "etcd" }
+    public var readyTimeout: Duration { options.readyTimeout }
+    public var pollInterval: Duration { options.pollInterval }
 
     /// Checks the binary (and curl) on every node, stops and wipes whatever an earlier set-up of
     /// ours left there, starts every member on an empty data directory with an emptied log, and

@@ -80,3 +80,14 @@ struct EtcdMemberList: Decodable {
         try JSONDecoder().decode(EtcdMemberList.self, from: Data(json.utf8))
     }
 }
+
+extension EtcdMemberStatus: CustomStringConvertible {
+    public var description: String {
+        leaderID == 0 ? "sees no leader" : "sees leader \(leaderID) in term \(raftTerm)"
+    }
+}
+
+extension DaemonProbe where Status == EtcdMemberStatus {
+    /// Reads the output of an etcd status probe.
+    static func parse(_ output: String) -> EtcdProbe { parse(output, decode: { try EtcdMemberStatus.decode($0) }) }
+}

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import History
 import NIOCore
 
-/// A client of one etcd node through its v3 JSON gateway, for one workload (`EtcdKeyLayout` says
+/// A client of one etcd node through its v3 JSON gateway, for one workload (`KeyLayout` says
 /// where each workload's data lives).
 ///
 /// Operations: register `read` (range), `write v` (put), `cas [e n]` (txn: value equals e, then
@@ -11,7 +11,7 @@ import NIOCore
 /// with the lock TTL, then lock; waits while another holds it) and `release` (unlock, then revoke
 /// the lease in the background).
 ///
-/// Completions: a definite refusal (`EtcdCallError.certainlyWithoutEffect`) is `fail`, any other
+/// Completions: a definite refusal (`CallError.certainlyWithoutEffect`) is `fail`, any other
 /// error `info` — except for reads, which change nothing and so `fail` on any error, as
 /// Jepsen's etcd client does. A lock acquire whose outcome is unknown has its lease revoked in the
 /// background (which frees the lock if it was taken, and removes a waiter); a release of a lock
@@ -23,9 +23,9 @@ public actor EtcdClient: Client {
         var key: String
     }
 
-    private let gateway: EtcdGateway
+    private let gateway: JSONGateway
     private let kind: WorkloadSpec.Kind
-    private let layout: EtcdKeyLayout
+    private let layout: KeyLayout
     private let leaseSeconds: Int64
     private var held: [Value: HeldLock] = [:]
     /// Lease revokes still under way; each waits for the one before.
@@ -35,11 +35,12 @@ public actor EtcdClient: Client {
     /// A client of the node at `url` (e.g. `http://127.0.0.1:2379`). No connection is made
     /// until the first operation.
     public init(
-        url: String, kind: WorkloadSpec.Kind, layout: EtcdKeyLayout = EtcdKeyLayout(),
+        url: String, kind: WorkloadSpec.Kind, layout: KeyLayout = KeyLayout(),
         lockLease: Duration = .seconds(10), connectTimeout: Duration = .seconds(5)
     ) {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        self.gateway = EtcdGateway(http: EtcdGateway.makeHTTPClient(connectTimeout: connectTimeout), baseURL: base)
+        self.gateway = JSONGateway(http: JSONGateway.makeHTTPClient(connectTimeout: connectTimeout), baseURL: base,
+                                   rejection: GatewayErrorBody.rejection)
         self.kind = kind
         self.layout = layout
         self.leaseSeconds = max(1, lockLease.components.seconds)
@@ -77,7 +78,7 @@ public actor EtcdClient: Client {
     // MARK: registers
 
     private func readRegister(_ request: OperationRequest, _ deadline: NIODeadline) async -> Completion {
-        let key = EtcdKeyLayout.base64(layout.register(request.key))
+        let key = KeyLayout.base64(layout.register(request.key))
         do {
             let response = try await gateway.post(
                 "/v3/kv/range", RangeRequest(key: key), as: RangeResponse.self, deadline: deadline)
@@ -90,9 +91,9 @@ public actor EtcdClient: Client {
 
     private func write(_ request: OperationRequest, _ deadline: NIODeadline) async -> Completion {
         let put = PutRequest(
-            key: EtcdKeyLayout.base64(layout.register(request.key)),
-            value: EtcdKeyLayout.base64(EtcdKeyLayout.text(request.value)))
-        return await change(request) { () async throws(EtcdCallError) in
+            key: KeyLayout.base64(layout.register(request.key)),
+            value: KeyLayout.base64(KeyLayout.text(request.value)))
+        return await change(request) { () async throws(CallError) in
             _ = try await gateway.post("/v3/kv/put", put, as: IgnoredResponse.self, deadline: deadline)
             return .ok(request.value)
         }
@@ -102,15 +103,15 @@ public actor EtcdClient: Client {
         guard case .array(let pair) = request.value, pair.count == 2 else {
             return .fail(error: "cas expects [expected new], got \(request.value)")
         }
-        let key = EtcdKeyLayout.base64(layout.register(request.key))
+        let key = KeyLayout.base64(layout.register(request.key))
         let compare =
             pair[0] == .null
             ? Compare.missing(key: key)
-            : Compare.valueEquals(key: key, value: EtcdKeyLayout.base64(EtcdKeyLayout.text(pair[0])))
+            : Compare.valueEquals(key: key, value: KeyLayout.base64(KeyLayout.text(pair[0])))
         let txn = TxnRequest(
             compare: [compare],
-            success: [RequestOp(requestPut: PutRequest(key: key, value: EtcdKeyLayout.base64(EtcdKeyLayout.text(pair[1]))))])
-        return await change(request) { () async throws(EtcdCallError) in
+            success: [RequestOp(requestPut: PutRequest(key: key, value: KeyLayout.base64(KeyLayout.text(pair[1]))))])
+        return await change(request) { () async throws(CallError) in
             let response = try await gateway.post("/v3/kv/txn", txn, as: TxnResponse.self, deadline: deadline)
             return response.succeeded == true ? .ok(request.value) : .fail(error: "compare failed")
         }
@@ -120,9 +121,9 @@ public actor EtcdClient: Client {
 
     private func add(_ request: OperationRequest, _ deadline: NIODeadline) async -> Completion {
         let put = PutRequest(
-            key: EtcdKeyLayout.base64(layout.element(request.value, of: request.key)),
-            value: EtcdKeyLayout.base64(EtcdKeyLayout.text(request.value)))
-        return await change(request) { () async throws(EtcdCallError) in
+            key: KeyLayout.base64(layout.element(request.value, of: request.key)),
+            value: KeyLayout.base64(KeyLayout.text(request.value)))
+        return await change(request) { () async throws(CallError) in
             _ = try await gateway.post("/v3/kv/put", put, as: IgnoredResponse.self, deadline: deadline)
             return .ok(request.value)
         }
@@ -130,11 +131,11 @@ public actor EtcdClient: Client {
 
     private func readSet(_ request: OperationRequest, _ deadline: NIODeadline) async -> Completion {
         let prefix = layout.set(request.key)
-        let range = RangeRequest(key: EtcdKeyLayout.base64(prefix), rangeEnd: EtcdKeyLayout.rangeEnd(ofPrefix: prefix))
+        let range = RangeRequest(key: KeyLayout.base64(prefix), rangeEnd: KeyLayout.rangeEnd(ofPrefix: prefix))
         do {
             let response = try await gateway.post("/v3/kv/range", range, as: RangeResponse.self, deadline: deadline)
             let elements = (response.kvs ?? []).map { Self.decodedValue($0.value) }
-            return .ok(.array(elements.sorted(by: Self.elementOrder)))
+            return .ok(.array(elements.sorted(by: KeyLayout.elementOrder)))
         } catch {
             return .fail(error: error.message)
         }
@@ -155,7 +156,7 @@ public actor EtcdClient: Client {
             // Without a lease no lock was asked for: the acquire certainly did not happen.
             return .fail(error: "lease grant: \(error.message)")
         }
-        let lock = LockRequest(name: EtcdKeyLayout.base64(layout.lock(request.key)), lease: lease)
+        let lock = LockRequest(name: KeyLayout.base64(layout.lock(request.key)), lease: lease)
         do {
             let response = try await gateway.post("/v3/lock/lock", lock, as: LockResponse.self, deadline: deadline)
             held[key] = HeldLock(lease: lease, key: response.key)
@@ -199,7 +200,7 @@ public actor EtcdClient: Client {
 
     /// Runs a request that changes data: a definite refusal is `fail`, any other error `info`.
     private func change(
-        _ request: OperationRequest, _ call: () async throws(EtcdCallError) -> Completion
+        _ request: OperationRequest, _ call: () async throws(CallError) -> Completion
     ) async -> Completion {
         do {
             return try await call()
@@ -209,14 +210,7 @@ public actor EtcdClient: Client {
     }
 
     private static func decodedValue(_ base64: String?) -> Value {
-        guard let base64 else { return EtcdKeyLayout.value(fromText: "") }
-        return EtcdKeyLayout.text(fromBase64: base64).map(EtcdKeyLayout.value(fromText:)) ?? .string(base64)
-    }
-
-    private static func elementOrder(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.int(let x), .int(let y)): return x < y
-        default: return a.description < b.description
-        }
+        guard let base64 else { return KeyLayout.value(fromText: "") }
+        return KeyLayout.text(fromBase64: base64).map(KeyLayout.value(fromText:)) ?? .string(base64)
     }
 }

@@ -1,12 +1,12 @@
 /// Opens `EtcdClient`s for one workload: one client, and so one HTTP connection, per process.
 public struct EtcdClientFactory: ClientFactory {
     public var kind: WorkloadSpec.Kind
-    public var layout: EtcdKeyLayout
+    public var layout: KeyLayout
     public var lockLease: Duration
     public var connectTimeout: Duration
 
     public init(
-        kind: WorkloadSpec.Kind, layout: EtcdKeyLayout = EtcdKeyLayout(), lockLease: Duration = .seconds(10),
+        kind: WorkloadSpec.Kind, layout: KeyLayout = KeyLayout(), lockLease: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(5)
     ) {
         self.kind = kind
@@ -16,7 +16,7 @@ public struct EtcdClientFactory: ClientFactory {
     }
 
     /// A factory for the workload and lock lease of `spec`.
-    public init(spec: WorkloadSpec, layout: EtcdKeyLayout = EtcdKeyLayout()) {
+    public init(spec: WorkloadSpec, layout: KeyLayout = KeyLayout()) {
         self.init(kind: spec.kind, layout: layout, lockLease: spec.lockLease)
     }
 

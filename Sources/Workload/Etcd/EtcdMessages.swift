@@ -1,3 +1,4 @@
+import Foundation
 /// The JSON bodies of etcd 3.4's v3 gateway (`/v3/...`) that the etcd client uses, as the gateway
 /// writes them: proto field names (`range_end`, `create_revision`, `request_put`, `TTL`, `ID`),
 /// `bytes` fields (keys, values, lock names) in base64, 64-bit integers as decimal strings, and
@@ -117,4 +118,23 @@ struct GatewayErrorBody: Decodable, Equatable {
     var error: String?
     var message: String?
     var code: Int?
+}
+
+extension GatewayErrorBody {
+    /// gRPC codes etcd returns only for requests it did not apply (bad arguments, missing lease,
+    /// too many requests before proposing, …). Unavailable, DeadlineExceeded, Unknown, Internal
+    /// and the rest (timeouts, leader changes, lost leaders) may follow a proposal that commits.
+    static let definiteCodes: Set<Int> = [3, 5, 6, 7, 8, 9, 11, 12, 16]
+
+    /// What an etcd gateway answer other than 200 means: `rejected` when etcd says why it refused
+    /// (definite for `definiteCodes` and a lease that does not exist), `unknown` otherwise.
+    @Sendable static func rejection(status: UInt, body: Data) -> CallError {
+        let error = try? JSONDecoder().decode(GatewayErrorBody.self, from: body)
+        guard let code = error?.code else {
+            return .unknown("HTTP status \(status): \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+        let message = error?.message ?? error?.error ?? ""
+        return .rejected(message: "etcd error \(code): \(message)",
+                         definite: definiteCodes.contains(code) || message.contains("requested lease not found"))
+    }
 }

@@ -1,14 +1,15 @@
 import Foundation
 import History
 
-/// Where each workload keeps its data in etcd, and how values are written there.
+/// Where each workload keeps its data in a key-value store (etcd, raftkv), and how values are
+/// written there.
 ///
 /// Under `prefix` (default `faultline/`): a register is the key `register/<key>` holding its
 /// value; a set is one key per element, `set/<key>/<element>` holding the element, so adds never
 /// conflict and a final read is one range over `set/<key>/`; a lock is the lock name
 /// `lock/<key>` (etcd's lock API adds `/<lease id>` for each holder or waiter). Keys and values
 /// are text: integers in decimal, strings as they are.
-public struct EtcdKeyLayout: Sendable, Hashable {
+public struct KeyLayout: Sendable, Hashable {
     public var prefix: String
 
     public init(prefix: String = "faultline/") {
@@ -32,6 +33,14 @@ public struct EtcdKeyLayout: Sendable, Hashable {
     }
 
     /// A stored text back as a value: an integer if it reads as one, else a string.
+    /// The order of a set read's elements: integers by value, anything else by its text.
+    static func elementOrder(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y
+        default: return a.description < b.description
+        }
+    }
+
     static func value(fromText text: String) -> Value {
         Int(text).map(Value.int) ?? .string(text)
     }

@@ -6,28 +6,24 @@ import NIOPosix
     import Glibc
 #endif
 
-/// Why a call to etcd's gateway did not succeed, sorted by what it says about the request's effect.
-enum EtcdCallError: Error, Sendable, Equatable {
+/// Why a call to a node's HTTP API did not succeed, sorted by what it says about the request's
+/// effect.
+enum CallError: Error, Sendable, Equatable {
     /// The request never left: no connection could be made (refused, connect timeout) or the
     /// deadline had passed before it could be sent.
     case notSent(String)
-    /// etcd answered with an error; `code` is the gRPC status code.
-    case rejected(code: Int, message: String)
+    /// The node answered with an error; `definite` when the API guarantees that such a refusal
+    /// comes only for requests it did not apply.
+    case rejected(message: String, definite: Bool)
     /// No telling: the deadline passed after the request may have been sent, the connection was
     /// lost, or the answer could not be read.
     case unknown(String)
-
-    /// gRPC codes etcd returns only for requests it did not apply (bad arguments, missing lease,
-    /// too many requests before proposing, …). Unavailable, DeadlineExceeded, Unknown, Internal
-    /// and the rest (timeouts, leader changes, lost leaders) may follow a proposal that commits.
-    static let definiteCodes: Set<Int> = [3, 5, 6, 7, 8, 9, 11, 12, 16]
 
     /// True when the request certainly did not take effect.
     var certainlyWithoutEffect: Bool {
         switch self {
         case .notSent: return true
-        case .rejected(let code, let message):
-            return Self.definiteCodes.contains(code) || message.contains("requested lease not found")
+        case .rejected(_, let definite): return definite
         case .unknown: return false
         }
     }
@@ -36,7 +32,7 @@ enum EtcdCallError: Error, Sendable, Equatable {
     var message: String {
         switch self {
         case .notSent(let why): return "not sent: \(why)"
-        case .rejected(let code, let message): return "etcd error \(code): \(message)"
+        case .rejected(let message, _): return message
         case .unknown(let why): return why
         }
     }

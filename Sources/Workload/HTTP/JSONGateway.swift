@@ -2,16 +2,21 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// Calls of etcd's v3 JSON gateway at one node over one HTTP/1.1 connection (kept open between
-/// calls, made again when lost). Each call has a deadline; its outcome is sorted into what it
-/// says about the request's effect (`EtcdCallError`).
-struct EtcdGateway: Sendable {
+/// JSON calls to one node's HTTP API (etcd's v3 JSON gateway, raftkv's API) over one HTTP/1.1
+/// connection (kept open between calls, made again when lost). Each call has a deadline; its
+/// outcome is sorted into what it says about the request's effect (`CallError`).
+struct JSONGateway: Sendable {
+    /// Turns an answer with a status other than 200 into the error it means for the request's
+    /// effect; each API says differently which refusals are definite.
+    typealias Rejection = @Sendable (_ status: UInt, _ body: Data) -> CallError
+
     /// The most a response body may hold (a final read of a large set).
     static let maxResponseBytes = 64 << 20
 
     let http: HTTPClient
     /// E.g. `http://10.77.0.2:2379`, without a trailing slash.
     let baseURL: String
+    let rejection: Rejection
 
     /// An HTTP client that keeps at most one connection, never retries a failed connect (so a
     /// refused request fails at once, and a failed request was never sent), never follows
@@ -29,7 +34,7 @@ struct EtcdGateway: Sendable {
     /// POSTs `body` as JSON to `path` (e.g. `/v3/kv/put`) and decodes the answer.
     func post<Body: Encodable, Response: Decodable>(
         _ path: String, _ body: Body, as: Response.Type, deadline: NIODeadline
-    ) async throws(EtcdCallError) -> Response {
+    ) async throws(CallError) -> Response {
         guard deadline > .now() else { throw .notSent("the operation's deadline passed before this call") }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
@@ -46,23 +51,16 @@ struct EtcdGateway: Sendable {
             status = response.status.code
             bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
         } catch {
-            throw EtcdCallError(transport: error)
+            throw CallError(transport: error)
         }
-        return try Self.decode(status: status, body: Data(bytes.readableBytesView), as: Response.self)
+        return try Self.decode(status: status, body: Data(bytes.readableBytesView), as: Response.self, rejection: rejection)
     }
 
-    /// Reads a gateway answer: the response on status 200, a `rejected` error when etcd says why
-    /// it refused, `unknown` for anything else.
-    static func decode<Response: Decodable>(status: UInt, body: Data, as: Response.Type) throws(EtcdCallError)
-        -> Response
+    /// Reads an answer: the response on status 200, else what `rejection` makes of it.
+    static func decode<Response: Decodable>(status: UInt, body: Data, as: Response.Type, rejection: Rejection)
+        throws(CallError) -> Response
     {
-        guard status == 200 else {
-            let error = try? JSONDecoder().decode(GatewayErrorBody.self, from: body)
-            guard let code = error?.code else {
-                throw .unknown("HTTP status \(status): \(String(decoding: body.prefix(200), as: UTF8.self))")
-            }
-            throw .rejected(code: code, message: error?.message ?? error?.error ?? "")
-        }
+        guard status == 200 else { throw rejection(status, body) }
         do {
             return try JSONDecoder().decode(Response.self, from: body)
         } catch {

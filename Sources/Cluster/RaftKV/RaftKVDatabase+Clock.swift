@@ -1,0 +1,33 @@
+import Control
+import Foundation
+
+extension RaftKVDatabase: ClockFaking {
+    /// Writes the offset into the node's libfaketime file (re-read by the server on every clock
+    /// read), then asks the server for its wall clock and compares it with the controller's.
+    /// Throws when the measured offset is more than 250 ms from the one asked for (libfaketime is
+    /// missing on the host, or the server was started without it).
+    public func setClockOffset(_ offset: Duration, on node: ClusterNode, in cluster: ClusterContext) async throws -> Duration {
+        let layout = try layout(for: node)
+        let seconds = offset / .seconds(1)
+        let text = String(format: "%+.6f", seconds)
+        _ = try await NodeTasks.run("set faked clock", on: [node]) { node in
+            let write = "echo \(ShellQuote.quote(text)) > \(ShellQuote.quote(layout.fakeTimeFile)).tmp && mv -f "
+                + "\(ShellQuote.quote(layout.fakeTimeFile)).tmp \(ShellQuote.quote(layout.fakeTimeFile))"
+            let result = try await node.remote.exec(write, timeout: options.commandTimeout)
+            guard result.status.isSuccess else {
+                throw NodeFailure(node: node.name, reason: "cannot write \(layout.fakeTimeFile): \(result.stderrText.trimmingWhitespace)")
+            }
+        }
+        let sent = Date().timeIntervalSince1970
+        guard let wall = await probe(node).status?.wallClockMillis else {
+            throw NodeFailure(node: node.name, reason: "raftkv does not answer its status endpoint; its clock cannot be measured")
+        }
+        let received = Date().timeIntervalSince1970
+        let measured = Double(wall) / 1000 - (sent + received) / 2
+        guard abs(measured - seconds) < 0.25 else {
+            throw NodeFailure(node: node.name, reason: String(format: "raftkv's clock is off by %+.3f s, not %+.3f s: it does not run on a faked clock (libfaketime missing at %@?)",
+                                                             measured, seconds, options.fakeTimeLibrary))
+        }
+        return .milliseconds(Int64((measured * 1000).rounded()))
+    }
+}

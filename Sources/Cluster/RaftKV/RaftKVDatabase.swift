@@ -1,0 +1,134 @@
+import Control
+import Foundation
+
+/// raftkv, Faultline's own Raft key-value server (the `raftkv` executable of this package), as
+/// the database under test: uploaded to every node over its `Remote`, one server per node.
+///
+/// Per node, under `<base directory>/raftkv` (`RaftKVNodeLayout`): the binary, the data
+/// directory, the log and the pid file. One port (`options.port`, default 7379) on the node's own
+/// address serves peers and clients. The server runs under libfaketime when the host has it, with
+/// an offset file left at `+0` except during a clock fault (`ClockFaking`), so clock faults work on
+/// hosts that share the controller's clock (the lab) without touching the real clock.
+///
+/// Status, readiness and leader discovery run `curl` on each node's own host (as for etcd).
+public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers {
+    public struct Options: Sendable, Equatable {
+        /// The server binary on the controller, uploaded at set-up. Default: `FAULTLINE_RAFTKV`, or
+        /// `raftkv` beside the running executable.
+        public var localBinary: String
+        public var port: Int
+        /// libfaketime on the hosts; not used where it is missing.
+        public var fakeTimeLibrary: String
+        public var readyTimeout: Duration
+        public var stopGrace: Duration
+        public var commandTimeout: Duration
+        public var statusTimeout: Duration
+        public var pollInterval: Duration
+
+        public init(localBinary: String = RaftKVDatabase.defaultLocalBinary(), port: Int = 7379,
+                    fakeTimeLibrary: String = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                    readyTimeout: Duration = .seconds(30), stopGrace: Duration = .seconds(2),
+                    commandTimeout: Duration = .seconds(30), statusTimeout: Duration = .seconds(1),
+                    pollInterval: Duration = .milliseconds(100)) {
+            self.localBinary = localBinary
+            self.port = port
+            self.fakeTimeLibrary = fakeTimeLibrary
+            self.readyTimeout = readyTimeout
+            self.stopGrace = stopGrace
+            self.commandTimeout = commandTimeout
+            self.statusTimeout = statusTimeout
+            self.pollInterval = pollInterval
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public var name: String { "raftkv" }
+    public var readyTimeout: Duration { options.readyTimeout }
+    public var pollInterval: Duration { options.pollInterval }
+
+    /// `FAULTLINE_RAFTKV` if set, else `raftkv` in the directory of the running executable (the
+    /// build folder holding `faultline` and the test bundle).
+    public static func defaultLocalBinary() -> String {
+        if let path = ProcessInfo.processInfo.environment["FAULTLINE_RAFTKV"], !path.isEmpty { return path }
+        let exe = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        var dir = (exe as NSString).deletingLastPathComponent
+        // A test bundle's executable sits in `<build>/X.xctest/…` on some platforms.
+        while dir.hasSuffix(".xctest") || dir.contains(".xctest/") { dir = (dir as NSString).deletingLastPathComponent }
+        return (dir as NSString).appendingPathComponent("raftkv")
+    }
+
+    /// Uploads the binary, stops and wipes whatever an earlier set-up left, starts every server on
+    /// an empty data directory with an emptied log and a `+0` clock offset, and returns once all
+    /// answer and agree on one leader (within `options.readyTimeout`).
+    public func setUp(_ cluster: ClusterContext) async throws {
+        guard FileManager.default.isExecutableFile(atPath: options.localBinary) else {
+            throw ClusterError.invalidConfiguration("raftkv binary \(options.localBinary) is missing or not executable "
+                + "(build it with `swift build --product raftkv`, or set FAULTLINE_RAFTKV)")
+        }
+        let commandLines = try Dictionary(uniqueKeysWithValues: cluster.nodes.map {
+            ($0.name, try arguments(for: $0, in: cluster))
+        })
+        _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
+            let layout = try layout(for: node)
+            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace, removing: [layout.dataDirectory])
+            try await install(on: node)
+        }
+        _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
+            try await startServer(node, arguments: commandLines[node.name]!, freshLog: true)
+        }
+        _ = try await waitForLeader(cluster)
+    }
+
+    /// Stops every server (SIGCONT, SIGTERM, SIGKILL after `options.stopGrace`), removes its data;
+    /// keeps the log and binary. Succeeds where nothing runs.
+    public func tearDown(_ cluster: ClusterContext) async throws {
+        _ = try await NodeTasks.run("raftkv tear-down", on: cluster.nodes) { node in
+            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace,
+                                             removing: [try layout(for: node).dataDirectory])
+        }
+    }
+
+    public func clientURL(for node: ClusterNode) -> String { "http://\(node.address):\(options.port)" }
+
+    public func logFiles(_ node: ClusterNode) -> [String] {
+        (try? layout(for: node)).map { [$0.logFile] } ?? []
+    }
+
+    public func layout(for node: ClusterNode) throws -> RaftKVNodeLayout {
+        try RaftKVNodeLayout(baseDirectory: node.baseDirectory)
+    }
+
+    /// The server process of `node`, recognised by its `--data-dir` argument.
+    public func daemon(for node: ClusterNode) throws -> RemoteDaemon {
+        let layout = try layout(for: node)
+        return RemoteDaemon(binary: layout.binary, marker: layout.dataDirectory, pidFile: layout.pidFile,
+                            logFile: layout.logFile, directories: [layout.directory],
+                            environment: fakeTimeEnvironment(layout), commandTimeout: options.commandTimeout)
+    }
+
+    /// The command line (without the binary) of `node`'s server.
+    public func arguments(for node: ClusterNode, in cluster: ClusterContext) throws -> [String] {
+        try RaftKVFlags.arguments(for: node, in: cluster, layout: layout(for: node), port: options.port)
+    }
+
+    /// libfaketime's settings: the offset comes from the layout's file, re-read on every call;
+    /// only the wall clock is faked (Raft's timers run on the monotonic clock). The library is
+    /// preloaded only where it exists (`RemoteDaemon` checks).
+    func fakeTimeEnvironment(_ layout: RaftKVNodeLayout) -> [String: String] {
+        ["LD_PRELOAD": options.fakeTimeLibrary, "FAKETIME_TIMESTAMP_FILE": layout.fakeTimeFile,
+         "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1"]
+    }
+
+    /// Starts `node`'s server with its clock offset reset to `+0`.
+    func startServer(_ node: ClusterNode, arguments: [String], freshLog: Bool) async throws {
+        let layout = try layout(for: node)
+        _ = try await node.remote.exec("mkdir -p \(ShellQuote.quote(layout.directory)) && echo +0 > \(ShellQuote.quote(layout.fakeTimeFile))",
+                                       timeout: options.commandTimeout)
+        try await daemon(for: node).start(arguments, on: node.remote, freshLog: freshLog)
+    }
+}

@@ -1,0 +1,35 @@
+/// The command line of one raftkv server: membership from the cluster, tuning and bug switches
+/// from the run's parameters.
+///
+/// Parameters: `election-timeout` and `heartbeat-interval` (integer milliseconds), `bug` (one
+/// bug switch or several, comma-separated: `commit-old-term`, `vote-any-log`, `stale-reads`,
+/// `no-fsync`), and any other name becomes `--name value`.
+public enum RaftKVFlags {
+    public static let bugs: Set<String> = ["commit-old-term", "vote-any-log", "stale-reads", "no-fsync"]
+
+    public static func arguments(for node: ClusterNode, in cluster: ClusterContext, layout: RaftKVNodeLayout,
+                                 port: Int) throws -> [String] {
+        let peers = cluster.nodes.map { "\($0.name)=\($0.address):\(port)" }.joined(separator: ",")
+        var args = ["--id", node.name, "--listen", "\(node.address):\(port)", "--peers", peers,
+                    "--data-dir", layout.dataDirectory]
+        for (name, value) in cluster.parameters.sorted(by: { $0.key < $1.key }) {
+            switch name {
+            case "election-timeout", "heartbeat-interval":
+                guard let ms = Int(value), ms > 0 else {
+                    throw ClusterError.invalidConfiguration("raftkv parameter `\(name)`: expected milliseconds (a positive integer), got `\(value)`")
+                }
+                args += ["--\(name)", String(ms)]
+            case "bug":
+                for bug in value.split(separator: ",").map({ $0.trimmingWhitespace }) where !bug.isEmpty {
+                    guard bugs.contains(bug) else {
+                        throw ClusterError.invalidConfiguration("raftkv parameter `bug`: expected one of \(bugs.sorted().joined(separator: ", ")), got `\(bug)`")
+                    }
+                    args += ["--bug", bug]
+                }
+            default:
+                args += ["--\(name)", value]
+            }
+        }
+        return args
+    }
+}
