@@ -5,6 +5,11 @@ import Foundation
 public struct RunStore: Sendable {
     public var directory: String
 
+    /// The store of an existing run directory.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
     /// Makes a new run directory under `reports` for `test`; never reuses an existing one.
     public static func create(reports: String, test: String, at date: Date = Date()) throws -> RunStore {
         let formatter = DateFormatter()

@@ -5,6 +5,7 @@ import Foundation
 import Linearizability
 import Nemesis
 import Runner
+import RunIndex
 import Workload
 
 /// `faultline run SPEC`: one chaos run of a test spec against a real cluster.
@@ -76,6 +77,7 @@ struct RunCommand: AsyncParsableCommand {
             + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")
         for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
         say("faultline: \(store.directory)")
+        indexRuns([store.directory], reports: reports)
         let exit = FaultlineExit.of([result.check.verdict])
         if exit != FaultlineExit.valid { throw exit }
     }
