@@ -8,8 +8,10 @@ set -euo pipefail
 # namespace, ssh-keygen, ip, unshare). iptables: partitions. etcd-server, etcd-client: the cluster
 # under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member (and raftkv server)
 # for its status with it. libfaketime, faketime: clock faults on raftkv servers (a faked clock).
+# libsqlite3-dev: GRDB's SQLite (the nightly run index). git, coreutils: the build's embedded
+# commit (scripts/build-info.sh) and `sha256sum` of database binaries on the hosts.
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
-          etcd-server etcd-client curl libfaketime faketime)
+          etcd-server etcd-client curl libfaketime faketime libsqlite3-dev git coreutils)
 
 missing=()
 for p in "${packages[@]}"; do
