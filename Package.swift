@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "History"),
@@ -67,10 +68,16 @@ let package = Package(
                 "Runner", "Analysis", "Audit", "History", "Control",
                 .product(name: "Yams", package: "Yams"),
             ]),
+        .target(
+            name: "RunIndex",
+            dependencies: [
+                "Runner", "Analysis", "Audit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Audit", "Sweep",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "Report", dependencies: ["History", "Linearizability", "Runner", "Control"]),
@@ -106,7 +113,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Audit", "Analysis", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
+            dependencies: ["Audit", "Analysis", "RunIndex", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(
             name: "SweepTests",
             dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),

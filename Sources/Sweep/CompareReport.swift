@@ -1,13 +1,14 @@
 import Analysis
 import Foundation
+import Runner
 
 /// `compare.html` of a sweep: per cell, the distribution over repetitions of each metric
 /// (min / median / max, every repetition a dot on an axis shared by all cells), the verdicts,
 /// the differences of the medians between cells, and the recommended cell. Self-contained: inline
 /// CSS and SVG, no scripts, no external addresses.
 ///
-/// (The run report of issue 7 had not landed when this was written: this file keeps its own
-/// small escaping helper; fold it into the Report target's when both are on main.)
+/// (The run report of issue 7 had not landed when this was written: escaping comes from
+/// `Runner.HTMLText`; fold both into the Report target's helpers when it is on main.)
 public struct CompareReport {
     /// One compared figure of a run.
     struct Metric: Sendable {
@@ -151,10 +152,7 @@ public struct CompareReport {
 
     private func sign(_ d: Double) -> String { d >= 0 ? "+" + fmt(d) : "−" + fmt(-d) }
 
-    private func h(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private func h(_ s: String) -> String { HTMLText.escape(s) }
 
     /// Writes `compare.html` into `directory` (atomically).
     public func write(to directory: String) throws {

@@ -73,7 +73,7 @@ public actor SweepRunner {
                 file.runs[index].seconds = seconds
                 file.runs[index].verdict = result.check.verdict.rawValue
                 file.runs[index].state = result.interrupted ? .interrupted : .finished
-                file.runs[index].metrics = Self.metrics(of: result.store)
+                file.runs[index].metrics = result.store.metrics()
                 if !result.interrupted { finishedHere.append(seconds) }
             } catch {
                 file.runs[index].seconds = (ContinuousClock.now - start).inMilliseconds / 1000
@@ -115,15 +115,6 @@ public actor SweepRunner {
         progress("cell \(run.cell)/\(plan.cells.count) rep \(run.repetition)/\(plan.repetitions)  "
             + "\(plan.cells[run.cell - 1].label(plan.parameterNames))  \(outcome) in \(Int(run.seconds ?? 0)) s  "
             + "elapsed \(Self.clock((ContinuousClock.now - started).inMilliseconds / 1000)), \(estimate)")
-    }
-
-    /// The run's metrics from its stored history and leader samples; nil when they cannot be
-    /// read (the run's verdict still counts).
-    static func metrics(of store: RunStore) -> RunMetrics? {
-        guard let history = try? JSONLHistory.read(path: store.historyPath),
-              let operations = try? history.operations(),
-              let leaders = try? LeaderSample.read(path: store.leadersPath) else { return nil }
-        return RunMetrics.measure(events: history.events, operations: operations, leaders: leaders)
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -6,6 +6,7 @@ import Linearizability
 import Nemesis
 import Report
 import Runner
+import RunIndex
 import Workload
 
 /// `faultline run SPEC`: one chaos run of a test spec against a real cluster.
@@ -78,6 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
         writeReport(store.directory)
         say("faultline: \(store.directory)")
+        indexRuns([store.directory], reports: reports)
         let exit = FaultlineExit.of([result.check.verdict])
         if exit != FaultlineExit.valid { throw exit }
     }

@@ -23,18 +23,18 @@ struct EchoDatabase: Database, BinaryLocated {
 
 /// Runs through the whole `TestRun` against the in-memory store, then audits the run directory.
 @Suite struct RunManifestTests {
-    static func run(operations: Int = 500) async throws -> (RunResult, String) {
+    static func run(operations: Int = 500, reports: String? = nil, parameters: String = "{}") async throws -> (RunResult, String) {
         let spec = try TestSpec.parse("""
             name: audited
-            database: {kind: etcd}
+            database: {kind: etcd, parameters: \(parameters)}
             workload: {kind: register, concurrency: 4, quiet-period: 100ms, operation-limit: \(operations)}
             time-limit: 60s
             """, file: "audited.yml")
-        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+        let reports = reports ?? FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
         let store = try RunStore.create(reports: reports, test: spec.name)
         let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
         let nodes = (1...3).map { ClusterNode(name: "n\($0)", address: "10.0.0.\($0)", remote: LocalRemote(), baseDirectory: "/tmp") }
-        let env = RunEnvironment(cluster: ClusterContext(nodes: nodes), database: EchoDatabase(),
+        let env = RunEnvironment(cluster: ClusterContext(nodes: nodes, parameters: spec.database.parameters), database: EchoDatabase(),
                                  clients: InMemoryClientFactory(kind: workload.kind, faults: InMemoryFaults()))
         let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: 11), seed: 11,
                                        store: store).run()
