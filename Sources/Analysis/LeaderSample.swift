@@ -4,8 +4,8 @@ import Foundation
 ///
 /// The runner writes a sample when the observed leader changes (and the first one it sees), so
 /// the file is the leader's history as a step function: each sample holds until the next.
-/// `leader` is nil when the cluster had no agreed leader (an election, or nodes disagreeing,
-/// such as an isolated old leader that still believes it leads).
+/// `leader` is nil when no node was named leader by a majority of the cluster (an election under
+/// way, or a majority cut off from each other).
 public struct LeaderSample: Sendable, Hashable, Codable {
     /// Nanoseconds since the run started, on the history's clock.
     public var time: Int64

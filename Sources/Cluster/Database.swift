@@ -84,8 +84,9 @@ public protocol Pausable: Database {
 
 /// A database that can say which node leads.
 public protocol LeaderAware: Database {
-    /// The name of the node the cluster agrees is leader, or nil when there is none (or the
-    /// nodes disagree).
+    /// The name of the node a majority of the cluster names as leader, or nil when there is none
+    /// (an election under way, no majority reachable). An isolated old leader that still claims
+    /// leadership is outvoted by the majority following its successor.
     func leader(_ cluster: ClusterContext) async throws -> String?
 }
 

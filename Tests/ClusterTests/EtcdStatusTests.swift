@@ -37,7 +37,7 @@ struct EtcdStatusTests {
         guard case .unreachable = EtcdProbe.parse("") else { Issue.record("empty output accepted"); return }
     }
 
-    @Test("a leader needs a majority of the cluster answering, all naming the same non-zero member")
+    @Test("a leader is the non-zero member a majority of the cluster names; an isolated old leader's claim is outvoted")
     func agreement() {
         func member(_ id: UInt64, leader: UInt64) -> EtcdMemberStatus {
             EtcdMemberStatus(memberID: id, leaderID: leader, raftTerm: 3, version: "3.4.23")
@@ -49,6 +49,8 @@ struct EtcdStatusTests {
         #expect(EtcdLeaderAgreement.leader(of: [member(1, leader: 2)], clusterSize: 3) == nil)
         #expect(EtcdLeaderAgreement.leader(of: [member(1, leader: 2), member(2, leader: 2)], clusterSize: 4) == nil)
         #expect(EtcdLeaderAgreement.leader(of: [member(1, leader: 1), member(2, leader: 3), member(3, leader: 3)],
+                                           clusterSize: 3) == 3)
+        #expect(EtcdLeaderAgreement.leader(of: [member(1, leader: 1), member(2, leader: 3), member(3, leader: 0)],
                                            clusterSize: 3) == nil)
         #expect(EtcdLeaderAgreement.leader(of: [member(1, leader: 0), member(2, leader: 0)], clusterSize: 3) == nil)
         #expect(EtcdLeaderAgreement.leader(of: [], clusterSize: 0) == nil)

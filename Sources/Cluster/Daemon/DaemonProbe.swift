@@ -73,13 +73,13 @@ extension RemoteDaemon {
 
 /// Which node leads, by agreement.
 public enum LeaderAgreement {
-    /// The leader every claim names, when the claims come from a majority of a cluster of
-    /// `clusterSize` and all name the same one; otherwise nil (a nil claim: sees no leader). An
-    /// isolated old leader that still claims leadership while the others follow a new one is
-    /// disagreement.
+    /// The leader named by a majority of a cluster of `clusterSize` among `claims` (one claim per
+    /// member that answered; nil: sees no leader); otherwise nil. A majority is what a leader
+    /// needs to commit anything, so this is the leader that counts: an isolated old leader that
+    /// still claims leadership, a minority, does not hide the new one the others follow.
     public static func agreed<Leader: Hashable>(_ claims: [Leader?], clusterSize: Int) -> Leader? {
-        guard claims.count * 2 > clusterSize, let first = claims.first ?? nil,
-              claims.allSatisfy({ $0 == first }) else { return nil }
-        return first
+        var counts: [Leader: Int] = [:]
+        for case let claim? in claims { counts[claim, default: 0] += 1 }
+        return counts.first { $0.value * 2 > clusterSize }?.key
     }
 }

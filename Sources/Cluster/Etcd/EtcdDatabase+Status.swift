@@ -16,7 +16,7 @@ public typealias EtcdProbe = DaemonProbe<EtcdMemberStatus>
 
 extension EtcdDatabase: LeaderAware, ProbedMembers {
     /// The node every member that answers names as leader, when those are a majority of the
-    /// cluster and all name the same one (`EtcdLeaderAgreement`); nil otherwise. Members that do
+    /// cluster (`EtcdLeaderAgreement`); nil otherwise. Members that do
     /// not answer (killed, paused, unreachable) are left out.
     public func leader(_ cluster: ClusterContext) async throws -> String? {
         let probes = await probes(cluster)
