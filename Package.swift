@@ -55,10 +55,10 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "Report", dependencies: ["History", "Linearizability", "Runner", "Control"]),
+        .target(name: "Report", dependencies: ["History", "Linearizability", "Analysis", "Runner", "Control"]),
         .target(name: "RunFixtures", dependencies: ["History", "Linearizability", "Runner", "HistoryGenerators"]),
         .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "History"]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
@@ -87,7 +87,7 @@ let package = Package(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control"]),
         .testTarget(
-            name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability"],
+            name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
