@@ -60,7 +60,7 @@ let package = Package(
             ]),
         .target(name: "Report", dependencies: ["History", "Linearizability", "Analysis", "Runner", "Control"]),
         .target(name: "RunFixtures", dependencies: ["History", "Linearizability", "Runner", "HistoryGenerators"]),
-        .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "History"]),
+        .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "Runner", "History"]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
         .target(name: "Corpus", dependencies: ["History", "Linearizability"]),
         .executableTarget(
