@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "History"),
@@ -45,17 +47,37 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(name: "Nemesis", dependencies: ["Cluster", "Control", "History"]),
+        .plugin(name: "FaultlineBuildInfo", capability: .buildTool()),
+        .target(
+            name: "Audit",
+            dependencies: [
+                "History", "Linearizability", "Analysis", "Control",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["FaultlineBuildInfo"]),
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Nemesis",
+                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Nemesis", "Audit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
+        .target(
+            name: "Sweep",
+            dependencies: [
+                "Runner", "Analysis", "Audit", "History", "Control",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(
+            name: "RunIndex",
+            dependencies: [
+                "Runner", "Analysis", "Audit",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Analysis",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "Report", dependencies: ["History", "Linearizability", "Analysis", "Runner", "Control"]),
@@ -89,6 +111,12 @@ let package = Package(
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "Analysis", "RunIndex", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
+        .testTarget(
+            name: "SweepTests",
+            dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
             name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),

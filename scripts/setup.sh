@@ -9,8 +9,10 @@ set -euo pipefail
 # under test (/usr/bin/etcd, etcdctl). curl: Faultline asks each etcd member (and raftkv server)
 # for its status with it. libfaketime, faketime: clock faults on raftkv servers (a faked clock).
 # chromium: the report tests open the HTML reports in headless Chromium (screenshots, script errors).
+# libsqlite3-dev: GRDB's SQLite (the nightly run index). git, coreutils: the build's embedded
+# commit (scripts/build-info.sh) and `sha256sum` of database binaries on the hosts.
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
-          etcd-server etcd-client curl libfaketime faketime chromium)
+          etcd-server etcd-client curl libfaketime faketime chromium libsqlite3-dev git coreutils)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,4 +1,6 @@
+import Audit
 import Cluster
+import Control
 import Foundation
 import History
 import Linearizability
@@ -44,11 +46,12 @@ public struct RunEnvironment: Sendable {
     public var cluster: ClusterContext
     public var database: any Database
     public var clients: any ClientFactory
-    /// Made once the history's recorder exists (the injector records into it); nil: no faults.
-    public var faults: (@Sendable (Recorder) -> any FaultSchedule)?
+    /// Made once the history's recorder exists (the injector records into it), with the cluster
+    /// as the run sees it (its remotes transcribed); nil: no faults.
+    public var faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)?
 
     public init(cluster: ClusterContext, database: any Database, clients: any ClientFactory,
-                faults: (@Sendable (Recorder) -> any FaultSchedule)? = nil) {
+                faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)? = nil) {
         self.cluster = cluster
         self.database = database
         self.clients = clients
@@ -67,7 +70,10 @@ public struct RunResult: Sendable {
 }
 
 /// One run of a test: set up, drive the clients, tear down (also when interrupted), collect the
-/// logs, check the history, store everything.
+/// logs, check the history, store everything, and write `manifest.json` last.
+///
+/// Every command the run sends to a host goes through a `TranscribingRemote` into the run
+/// directory's `transcript.jsonl`.
 ///
 /// Contract: whatever happens after the database's set-up has begun, `tearDown` is called once,
 /// outside the run's cancellation, and the history recorded so far stays on disk. Cancelling the
@@ -82,11 +88,13 @@ public actor TestRun {
     private let seed: UInt64
     private let store: RunStore
     private let progress: (@Sendable (String) -> Void)?
+    private let transcript: Transcript
 
     public init(spec: TestSpec, environment: RunEnvironment, plan: RunPlan, seed: UInt64, store: RunStore,
                 progress: (@Sendable (String) -> Void)? = nil) {
         self.spec = spec
-        self.environment = environment
+        transcript = Transcript(path: store.path(RunAudit.transcriptFile))
+        self.environment = environment.transcribed(by: transcript)
         self.plan = plan
         self.seed = seed
         self.store = store
@@ -94,17 +102,21 @@ public actor TestRun {
     }
 
     public func run() async throws -> RunResult {
+        let startedAt = Date()
+        defer { transcript.close() }
         try store.write("spec.yml", resolvedSpec())
         let recorder = try Recorder(path: store.historyPath)
         let db = environment.database
         let cluster = environment.cluster
         var setUpError: Error?
         var versions: [String: String] = [:]
+        var binaries: [RunManifest.DatabaseBinary] = []
         do {
             phase = .settingUp
             say("setting up \(db.name) on \(cluster.nodes.map(\.name).joined(separator: ", "))")
             try await db.setUp(cluster)
             if let v = db as? any Versioned { versions = (try? await v.versions(cluster)) ?? [:] }
+            binaries = await RunAudit.binaries(db, cluster, versions: versions)
             try Task.checkCancellation()
             phase = .running
             await runClients(recorder)
@@ -134,6 +146,10 @@ public actor TestRun {
         let summary = RunSummary(operations, events: events)
         try ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
                         hosts: cluster.nodes.map(\.name), interrupted: interrupted).write(to: store)
+        transcript.close()
+        try RunAudit(spec: spec, seed: seed, startedAt: startedAt, interrupted: interrupted, cluster: cluster,
+                     database: db.name, binaries: binaries, events: events, plan: plan, check: check)
+            .writeManifest(to: store)
         phase = .finished
         return RunResult(store: store, seed: seed, summary: summary, check: check, interrupted: interrupted)
     }
@@ -168,7 +184,7 @@ public actor TestRun {
         }
         defer { sampler?.cancel() }
         async let clients: Void = pool.run(plan.generator, hardStop: plan.hardStop)
-        if let injector = environment.faults?(recorder) {
+        if let injector = environment.faults?(recorder, environment.cluster) {
             // Faults stop with the load phase: what follows (quiet period, final reads) runs healed.
             await injector.run(until: spec.timeLimit, clock: { .nanoseconds(recorder.now() - origin) })
         }
@@ -202,6 +218,7 @@ public actor TestRun {
             # seed: \(seed)
             # time-limit: \(spec.timeLimit)
             # hosts: \(environment.cluster.nodes.map(\.name).joined(separator: ", "))
+            # parameters: \(environment.cluster.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
 
             """
     }

@@ -54,12 +54,13 @@ extension TestSpec {
 
     static let topFields: Set<String> = ["name", "database", "workload", "nemesis", "time-limit", "seed", "checker"]
 
-    /// Reads and checks spec text.
-    public static func parse(_ text: String, file: String) throws -> TestSpec {
+    /// Reads and checks spec text. `extraFields` are top-level fields a larger format built on
+    /// the spec reads itself (a sweep's `sweep`); they are allowed here and otherwise ignored.
+    public static func parse(_ text: String, file: String, extraFields: Set<String> = []) throws -> TestSpec {
         let yaml = YAMLReader(file: file, directory: (file as NSString).deletingLastPathComponent)
         let root = try yaml.root(text, expected: "a mapping with `name`, `database` and `workload`")
         let top = try yaml.mapping(root, "the spec: a mapping with `name`, `database` and `workload`")
-        try yaml.rejectUnknown(root, allowed: topFields, in: "the spec")
+        try yaml.rejectUnknown(root, allowed: topFields.union(extraFields), in: "the spec")
 
         let name = try yaml.string(top["name"], in: root, "`name`: the test's name")
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {

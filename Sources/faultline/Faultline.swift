@@ -9,7 +9,8 @@ struct Faultline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faultline",
         abstract: "Jepsen-style chaos tests for Raft clusters, with a linearizability checker.",
-        subcommands: [RunCommand.self, CheckCommand.self, ReportCommand.self, HealCommand.self, LabCommand.self, ExecCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, ReportCommand.self, VerifyCommand.self, SweepCommand.self,
+                      HealCommand.self, LabCommand.self, ExecCommand.self])
 
     /// Runs the command, mapping usage errors to 254 (ArgumentParser's own code is 64).
     static func main() async {

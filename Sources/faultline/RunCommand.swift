@@ -6,6 +6,7 @@ import Linearizability
 import Nemesis
 import Report
 import Runner
+import RunIndex
 import Workload
 
 /// `faultline run SPEC`: one chaos run of a test spec against a real cluster.
@@ -40,27 +41,15 @@ struct RunCommand: AsyncParsableCommand {
             var spec = try TestSpec.load(path: self.spec)
             if let timeLimit { spec.timeLimit = timeLimit.duration }
             let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-            loaded = (spec, workload, try await inventory(nodes: spec.database.nodes))
+            loaded = (spec, workload, try await inventoryOrLab(hosts, nodes: spec.database.nodes))
         } catch let error as InputFileError {
             printError("faultline: \(error)")
             throw FaultlineExit.badInput
         }
         let (spec, workload, inventory) = loaded
         let seed = self.seed ?? spec.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
-        let hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
-        let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
-        let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
-        let database = DatabaseCatalog.database(spec.database.kind)
-        var faults: (@Sendable (Recorder) -> any FaultSchedule)?
-        if let nemesis = spec.nemesis {
-            let controller = localIPv4Addresses()
-            faults = { recorder in
-                Nemesis(spec: nemesis, cluster: cluster, database: database, log: recorder, seed: seed,
-                        controllerAddresses: controller)
-            }
-        }
-        let environment = RunEnvironment(cluster: cluster, database: database,
-                                         clients: DatabaseCatalog.clients(spec.database.kind, workload: workload), faults: faults)
+        let live = LiveRun(spec: spec, workload: workload, inventory: inventory, seed: seed)
+        let hosts = live.hosts
         let store = try RunStore.create(reports: reports, test: spec.name)
         let faultNames = spec.nemesis.map { ", faults: " + $0.faults.map(\.rawValue).joined(separator: " ") } ?? ""
         let hostNames = hosts.map(\.name).joined(separator: ", ")
@@ -68,13 +57,13 @@ struct RunCommand: AsyncParsableCommand {
         say("faultline: storing the run in \(store.directory)")
         say("faultline: reproduce with: faultline run \(self.spec)\(self.hosts.map { " --hosts \($0)" } ?? "") --seed \(seed) --time-limit \(Int(spec.timeLimit.inMilliseconds / 1000))s")
 
-        let testRun = TestRun(spec: spec, environment: environment, plan: try RunPlan(workload, seed: seed),
+        let testRun = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: seed),
                               seed: seed, store: store, progress: { printError("  \($0)") })
         let task = Task { try await testRun.run() }
         let trap = InterruptTrap { _ in task.cancel() }
         let outcome = await task.result
         _ = trap
-        for node in nodes { await (node.remote as? SSHRemote)?.close() }
+        await live.close()
         let result: RunResult
         switch outcome {
         case .success(let r): result = r
@@ -90,6 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
         writeReport(store.directory)
         say("faultline: \(store.directory)")
+        indexRuns([store.directory], reports: reports)
         let exit = FaultlineExit.of([result.check.verdict])
         if exit != FaultlineExit.valid { throw exit }
     }
@@ -105,11 +95,4 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The inventory given, or the local lab's (brought up with at least `nodes` hosts).
-    private func inventory(nodes: Int?) async throws -> Inventory {
-        if let hosts { return try Inventory.load(path: hosts) }
-        let lab = Lab(config: LabConfig.fromEnvironment(nodes: max(nodes ?? 5, 5)))
-        let up = try await lab.up { printError("  lab: \($0)") }
-        return try Inventory.load(path: up.inventoryPath)
-    }
 }

@@ -31,7 +31,7 @@ struct EtcdChaosTests {
             let nemesis = try #require(spec.nemesis)
             let controller = localIPv4Addresses()
             let env = RunEnvironment(cluster: cluster, database: database, clients: EtcdClientFactory(spec: workload),
-                                     faults: { Nemesis(spec: nemesis, cluster: cluster, database: database, log: $0, seed: 3, controllerAddresses: controller) })
+                                     faults: { Nemesis(spec: nemesis, cluster: $1, database: database, log: $0, seed: 3, controllerAddresses: controller) })
             let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: 3), seed: 3,
                                            store: try RunStore.create(reports: EtcdRunTests.temp(), test: spec.name)).run()
             for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() }

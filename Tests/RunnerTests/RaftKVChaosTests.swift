@@ -30,7 +30,7 @@ struct RaftKVChaosTests {
         let controller = localIPv4Addresses()
         let env = RunEnvironment(cluster: cluster, database: database,
                                  clients: DatabaseCatalog.clients(spec.database.kind, workload: workload),
-                                 faults: { Nemesis(spec: nemesis, cluster: cluster, database: database, log: $0, seed: seed,
+                                 faults: { Nemesis(spec: nemesis, cluster: $1, database: database, log: $0, seed: seed,
                                                    controllerAddresses: controller) })
         return try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: seed), seed: seed,
                                  store: try RunStore.create(reports: EtcdRunTests.temp(), test: spec.name)).run()

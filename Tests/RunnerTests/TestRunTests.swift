@@ -53,7 +53,7 @@ struct FakeInjector: FaultSchedule {
     }
 
     static func run(_ spec: TestSpec, database: FakeDatabase, faults: InMemoryFaults = InMemoryFaults(),
-                    injector: (@Sendable (Recorder) -> any FaultSchedule)? = nil,
+                    injector: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)? = nil,
                     cancelAfter: Duration? = nil) async throws -> (RunResult, RunStore) {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
         let store = try RunStore.create(reports: reports, test: spec.name)
@@ -123,7 +123,7 @@ struct FakeInjector: FaultSchedule {
 
     @Test func faultsAreRecordedAsNemesisEventsAndEndWithTheLoadPhase() async throws {
         let (result, store) = try await Self.run(try Self.spec("register"), database: FakeDatabase(),
-                                                 injector: { FakeInjector(recorder: $0) })
+                                                 injector: { recorder, _ in FakeInjector(recorder: recorder) })
         #expect(result.check.verdict == .valid)
         let events = try JSONLHistory.read(path: store.historyPath).events
         let nemesis = events.filter { $0.process == .nemesis }

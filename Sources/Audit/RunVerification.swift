@@ -1,0 +1,76 @@
+import Foundation
+import History
+import Linearizability
+
+/// What `faultline verify` finds in a run directory: the artifacts against the manifest's
+/// hashes, and the history checked again with the manifest's model.
+public struct RunVerification: Sendable {
+    /// Files the manifest lists that are not there, files there that it does not list, and files
+    /// whose hash or size differs; relative paths, sorted.
+    public var missing: [String]
+    public var extra: [String]
+    public var changed: [String]
+    /// The verdict the manifest stores.
+    public var storedVerdict: String
+    /// The verdict of checking `history.jsonl` again; nil when it could not be read (see
+    /// `recheckError`).
+    public var recheckedVerdict: Verdict?
+    public var recheckError: String?
+
+    /// Every artifact is there, unchanged, and nothing was added.
+    public var artifactsMatch: Bool { missing.isEmpty && extra.isEmpty && changed.isEmpty }
+    /// The artifacts match and the history, checked again, gives the stored verdict.
+    public var verdictStands: Bool { artifactsMatch && recheckedVerdict?.rawValue == storedVerdict }
+
+    /// A run directory (or its manifest) that cannot be verified at all.
+    public struct BadRunDirectory: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Verifies the run directory `directory`. Throws `BadRunDirectory` when it is not a
+    /// directory, has no readable `manifest.json`, or the manifest names a model Faultline does
+    /// not have; everything else is a finding.
+    public static func verify(directory: String) async throws(BadRunDirectory) -> RunVerification {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BadRunDirectory(description: "\(directory): not a directory")
+        }
+        let manifest: RunManifest
+        do {
+            manifest = try RunManifest.read(from: directory)
+        } catch {
+            throw BadRunDirectory(description: "\(directory)/\(RunManifest.fileName): cannot be read as a run manifest: \(error)")
+        }
+        guard let model = BuiltInModel(rawValue: manifest.check.model) else {
+            throw BadRunDirectory(description: "\(directory)/\(RunManifest.fileName): unknown model `\(manifest.check.model)`")
+        }
+        let found: [String: RunManifest.Artifact]
+        do {
+            found = try ArtifactHashes.of(directory: directory)
+        } catch {
+            throw BadRunDirectory(description: "\(directory): cannot read its files: \(error)")
+        }
+        let listed = manifest.artifacts
+        var result = RunVerification(
+            missing: listed.keys.filter { found[$0] == nil }.sorted(),
+            extra: found.keys.filter { listed[$0] == nil }.sorted(),
+            changed: listed.keys.filter { found[$0] != nil && found[$0] != listed[$0] }.sorted(),
+            storedVerdict: manifest.check.verdict)
+        do {
+            let operations = try JSONLHistory.read(path: (directory as NSString).appendingPathComponent("history.jsonl")).operations()
+            var options = CheckOptions()
+            options.timeout = .milliseconds(Int64(manifest.check.timeoutSeconds * 1000))
+            result.recheckedVerdict = try await model.check(operations, initial: Value(literal: manifest.check.initial), options: options).verdict
+        } catch {
+            result.recheckError = "\(error)"
+        }
+        return result
+    }
+
+    private init(missing: [String], extra: [String], changed: [String], storedVerdict: String) {
+        self.missing = missing
+        self.extra = extra
+        self.changed = changed
+        self.storedVerdict = storedVerdict
+    }
+}

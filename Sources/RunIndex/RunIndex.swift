@@ -1,0 +1,85 @@
+import Analysis
+import Audit
+import Foundation
+import GRDB
+import Runner
+
+/// One run as the index keeps it: what ran, when, its verdict and tuning, and its main metrics.
+public struct IndexedRun: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "run"
+
+    /// The run directory (absolute): the key.
+    public var directory: String
+    public var test: String
+    /// UTC, ISO 8601 (from the manifest).
+    public var startedAt: String
+    public var verdict: String
+    public var seed: String
+    public var database: String
+    /// The database parameters, `name=value` joined by `, `, sorted.
+    public var parameters: String
+    public var failoverSeconds: Double?
+    public var unavailableSeconds: Double?
+    public var leaderChanges: Int?
+    public var spuriousElections: Int?
+    public var okPerSecond: Double?
+    public var latencyQuietP99: Double?
+    public var latencyFaultyP99: Double?
+}
+
+/// `reports/faultline.sqlite`: every run stored under a reports folder, for trends across nights.
+///
+/// Contract: `add` reads a finished run directory (its `manifest.json`, history and leader
+/// samples) and inserts or replaces its row, so indexing a run twice keeps one row.
+public struct RunIndex: Sendable {
+    public static let fileName = "faultline.sqlite"
+    private let queue: DatabaseQueue
+
+    /// Opens (creating and migrating) the index at `path`.
+    public init(path: String) throws {
+        queue = try DatabaseQueue(path: path)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("runs") { db in
+            try db.create(table: IndexedRun.databaseTableName) { t in
+                t.primaryKey("directory", .text)
+                t.column("test", .text).notNull().indexed()
+                t.column("startedAt", .text).notNull()
+                t.column("verdict", .text).notNull()
+                t.column("seed", .text).notNull()
+                t.column("database", .text).notNull()
+                t.column("parameters", .text).notNull()
+                t.column("failoverSeconds", .double)
+                t.column("unavailableSeconds", .double)
+                t.column("leaderChanges", .integer)
+                t.column("spuriousElections", .integer)
+                t.column("okPerSecond", .double)
+                t.column("latencyQuietP99", .double)
+                t.column("latencyFaultyP99", .double)
+            }
+        }
+        try migrator.migrate(queue)
+    }
+
+    /// Indexes the finished run in `directory`.
+    @discardableResult
+    public func add(runDirectory directory: String) throws -> IndexedRun {
+        let manifest = try RunManifest.read(from: directory)
+        let metrics = RunStore(directory: directory).metrics()
+        let run = IndexedRun(
+            directory: URL(fileURLWithPath: directory).standardizedFileURL.path, test: manifest.test,
+            startedAt: manifest.startedAt, verdict: manifest.check.verdict, seed: String(manifest.seed),
+            database: manifest.database,
+            parameters: manifest.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
+            failoverSeconds: metrics?.medianFailoverSeconds, unavailableSeconds: metrics?.unavailableSeconds,
+            leaderChanges: metrics?.leaderChanges, spuriousElections: metrics?.spuriousElections,
+            okPerSecond: metrics?.okPerSecond, latencyQuietP99: metrics?.latencyQuiet.p99,
+            latencyFaultyP99: metrics?.latencyFaulty.p99)
+        try queue.write { db in try run.upsert(db) }
+        return run
+    }
+
+    /// Every indexed run, oldest first.
+    public func runs() throws -> [IndexedRun] {
+        try queue.read { db in try IndexedRun.order(Column("startedAt"), Column("directory")).fetchAll(db) }
+    }
+}

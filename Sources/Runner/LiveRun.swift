@@ -1,0 +1,34 @@
+import Cluster
+import Control
+import Nemesis
+import Workload
+
+/// A real run's environment, as `faultline run` and `faultline sweep` make it: the spec's
+/// database (`DatabaseCatalog`) on the first `spec.database.nodes` hosts of an inventory, each reached over SSH, its clients, and the
+/// spec's nemesis (sparing the controller's own addresses).
+public struct LiveRun: Sendable {
+    public let environment: RunEnvironment
+    public let hosts: [InventoryHost]
+
+    public init(spec: TestSpec, workload: WorkloadSpec, inventory: Inventory, seed: UInt64) {
+        hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
+        let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
+        let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
+        let database = DatabaseCatalog.database(spec.database.kind)
+        var faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)?
+        if let nemesis = spec.nemesis {
+            let controller = localIPv4Addresses()
+            faults = { recorder, cluster in
+                Nemesis(spec: nemesis, cluster: cluster, database: database, log: recorder, seed: seed,
+                        controllerAddresses: controller)
+            }
+        }
+        environment = RunEnvironment(cluster: cluster, database: database,
+                                     clients: DatabaseCatalog.clients(spec.database.kind, workload: workload), faults: faults)
+    }
+
+    /// Closes the hosts' SSH sessions.
+    public func close() async {
+        for node in environment.cluster.nodes { await (node.remote as? SSHRemote)?.close() }
+    }
+}
