@@ -77,12 +77,12 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Audit", "Sweep", "RunIndex",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "Report", dependencies: ["History", "Linearizability", "Runner", "Control"]),
+        .target(name: "Report", dependencies: ["History", "Linearizability", "Analysis", "Runner", "Control"]),
         .target(name: "RunFixtures", dependencies: ["History", "Linearizability", "Runner", "HistoryGenerators"]),
-        .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "History"]),
+        .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "Runner", "History"]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
         .target(name: "Corpus", dependencies: ["History", "Linearizability"]),
         .executableTarget(
@@ -109,7 +109,7 @@ let package = Package(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control"]),
         .testTarget(
-            name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability"],
+            name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AuditTests",

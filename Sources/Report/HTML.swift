@@ -1,21 +1,10 @@
+import Runner
+
 /// Escaping for text placed into the report's HTML, and for data placed into its scripts.
 enum HTML {
-    /// `text` safe inside an element or a double-quoted attribute: `& < > " '` become entities.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// `text` safe inside an element or a quoted attribute (`Runner.HTMLText`, shared with the
+    /// sweep's and the index's pages).
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A JSON string literal (with quotes) for `text`, safe inside a `<script>` element: besides
     /// JSON's own escapes, `<`, `>` and `&` are written as `\u003c` etc., so no `</script>` or

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import History
 import Linearizability
@@ -29,15 +30,17 @@ public struct JUnitFile {
             + (check.undecided?.first.map { "; key \($0.key): \($0.reason)" } ?? "")
         }
         cases.append(Case(name: "linearizability (\(check.model))", failure: linear, seconds: check.checkMillis / 1000))
-        let nemesis = run.history.events.filter { $0.process == .nemesis && $0.type == .info }
-        let applied = nemesis.filter { !$0.f.hasPrefix("heal") }
-        if !applied.isEmpty {
-            let notInEffect = applied.filter { $0.value.string?.hasPrefix("not in effect") == true }
+        let faults = FaultInterval.faults(in: run.history.events)
+        if !faults.isEmpty {
+            let notInEffect = faults.filter { !$0.inEffect }
             cases.append(Case(
-                name: "faults in effect (\(applied.count - notInEffect.count) of \(applied.count))",
-                failure: notInEffect.isEmpty ? nil : notInEffect.map { "\($0.f): \($0.value.string ?? "")" }.joined(separator: "; "),
+                name: "faults in effect (\(faults.count - notInEffect.count) of \(faults.count))",
+                failure: notInEffect.isEmpty ? nil : notInEffect.map { "\($0.kind): \($0.evidence)" }.joined(separator: "; "),
                 seconds: 0))
-            let unhealed = nemesis.filter { $0.f.hasPrefix("heal") && $0.value.string?.hasPrefix("not healed") == true }
+            // A heal that could not be verified says so in its info (`not healed: …`).
+            let unhealed = run.history.events.filter {
+                $0.process == .nemesis && $0.type == .info && $0.f.hasPrefix("heal") && $0.value.string?.hasPrefix("not healed") == true
+            }
             cases.append(Case(
                 name: "cluster healed",
                 failure: unhealed.isEmpty ? nil : unhealed.map { "\($0.f): \($0.value.string ?? "")" }.joined(separator: "; "),

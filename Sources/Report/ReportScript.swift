@@ -71,11 +71,11 @@ enum ReportAssets {
         D.faults.forEach(function (f) {
           var x0 = Math.max(xOf(f[0], c.w), LEFT), x1 = Math.min(xOf(f[1], c.w), c.w - RIGHT);
           if (x1 <= x0) return;
-          ctx.fillStyle = f[3] ? 'rgba(215,38,61,0.13)' : 'rgba(120,120,120,0.12)';
+          ctx.fillStyle = f[3] ? (labels ? 'rgba(215,38,61,0.35)' : 'rgba(215,38,61,0.16)') : 'rgba(120,120,120,0.16)';
           ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
           if (labels && x1 - x0 > 40) {
-            ctx.fillStyle = '#a3162a'; ctx.font = '11px sans-serif'; ctx.textAlign = 'left';
-            ctx.fillText(f[2] + (f[3] ? '' : ' (not in effect)'), x0 + 3, y0 + 11, x1 - x0 - 6);
+            ctx.fillStyle = '#7a0f1f'; ctx.font = '10px sans-serif'; ctx.textAlign = 'left';
+            ctx.fillText(f[2] + (f[3] ? '' : ' (not in effect)'), x0 + 3, y0 + 9, x1 - x0 - 6);
           }
         });
       }
@@ -91,7 +91,6 @@ enum ReportAssets {
       function drawTimeline() {
         var c = setup(timeline), ctx = c.ctx, lh = laneHeight(c), gap = lh > 6 ? 2 : 0;
         axis(c, TOP, c.h - BOTTOM);
-        shadeFaults(c, TOP, c.h - BOTTOM, true);
         ctx.font = '10px sans-serif'; ctx.textAlign = 'right'; ctx.fillStyle = '#6b7482';
         if (lh >= 9) for (var l = 0; l < D.lanes; l++) ctx.fillText('w' + l, LEFT - 6, TOP + l * lh + lh / 2 + 3);
         var minW = 1;
@@ -117,6 +116,11 @@ enum ReportAssets {
           ctx.strokeRect(x0, y, Math.max(x1 - x0, 3), h);
         });
         ctx.lineWidth = 1;
+        /* Faults over the bars (translucent), named in their own strip under the leader band. */
+        shadeFaults(c, TOP, c.h - BOTTOM, false);
+        shadeFaults(c, 20, 32, true);
+        ctx.fillStyle = '#6b7482'; ctx.font = '10px sans-serif'; ctx.textAlign = 'right';
+        ctx.fillText('faults', LEFT - 6, 30);
         drawLeaders(c);
         document.getElementById('view-range').textContent = fmtSeconds(view.a, 1e3) + ' – ' + fmtSeconds(view.b, 1e3);
       }

@@ -1,3 +1,4 @@
+import Analysis
 import Control
 import Foundation
 import History
@@ -9,15 +10,13 @@ import Runner
 public struct RunReportPage {
     public var run: StoredRun
     var timeline: TimelineData
-    var faults: [FaultBand]
-    var availability: AvailabilityFigures?
+    /// Faults, availability and leader figures, measured by Analysis.
+    public var metrics: RunMetrics
 
     public init(run: StoredRun) {
         self.run = run
         timeline = TimelineData(operations: run.operations, events: run.history.events)
-        let measured = RunFigures(run: run)
-        faults = measured.faults
-        availability = measured.availability
+        metrics = RunMetrics.measure(events: run.history.events, operations: run.operations, leaders: run.leaders)
     }
 
     /// The whole page.
@@ -28,7 +27,7 @@ public struct RunReportPage {
         page += "<style>\(ReportAssets.css)</style></head><body>"
         page += "<div id=\"script-errors\" hidden></div>"
         page += banner + runSection + operationsSection + timelineSection + chartsSection
-        page += AvailabilitySection(figures: availability, faults: faults, timeline: timeline, leaders: run.leaders).html
+        page += AvailabilitySection(metrics: metrics, timeline: timeline, leaders: run.leaders).html
         if let cx = run.results.check.counterexample {
             page += CounterexampleSection(counterexample: cx, run: run).html
         }
@@ -163,8 +162,8 @@ public struct RunReportPage {
         let position = Dictionary(run.operations.enumerated().map { ($1.invokeIndex, $0) }, uniquingKeysWith: { a, _ in a })
         let named = (cx?.operations.compactMap { position[$0.index] } ?? []).map(String.init).joined(separator: ",")
         let blocking = cx?.blocking.flatMap { position[$0.index] }.map(String.init) ?? "null"
-        let faultItems = faults.map { f in
-            "[\(timeline.micros(f.start)),\(f.end.map { timeline.micros($0) } ?? timeline.end),\(HTML.jsonString(f.label)),\(f.inEffect)]"
+        let faultItems = metrics.faults.map(\.fault).map { f in
+            "[\(timeline.micros(f.start)),\(f.end.map { timeline.micros($0) } ?? timeline.end),\(HTML.jsonString(f.kind)),\(f.inEffect)]"
         }.joined(separator: ",")
         let leaderItems = run.leaders.map { "[\(timeline.micros($0.time)),\($0.leader.map(HTML.jsonString) ?? "null")]" }.joined(separator: ",")
         return "{\(timeline.jsonMembers),\"counterexample\":[\(named)],\"blocking\":\(blocking),"

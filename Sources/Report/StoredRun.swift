@@ -1,3 +1,4 @@
+import Analysis
 import Control
 import Foundation
 import History
@@ -16,8 +17,9 @@ public struct StoredRun: Sendable {
     /// Node log files, relative to the run directory (`nodes/n1/etcd.log`), sorted.
     public var nodeLogs: [String]
 
-    /// Reads the run stored in `directory`. Throws `InputFileError` or `HistoryError` (both name
-    /// the file, and the line where there is one) when a file is missing or malformed.
+    /// Reads the run stored in `directory`. Throws `InputFileError`, `HistoryError` or
+    /// `LeaderFileError` (each names the file, and the line where there is one) when a file is
+    /// missing or malformed.
     public static func load(directory: String) throws -> StoredRun {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -32,7 +34,7 @@ public struct StoredRun: Sendable {
         return StoredRun(
             directory: directory, results: results, specText: String(decoding: spec, as: UTF8.self),
             history: history, operations: try history.operations(),
-            leaders: try LeaderSample.read(path: store.path("leaders.jsonl")),
+            leaders: try LeaderSample.read(path: store.leadersPath),
             nodeLogs: logFiles(in: store))
     }
 

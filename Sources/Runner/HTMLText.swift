@@ -1,5 +1,5 @@
-/// Text made safe to put in HTML (element content and double-quoted attributes), for the pages
-/// the runner's tools write (`compare.html`, `trends.html`).
+/// Text made safe to put in HTML (element content and quoted attributes), for every page
+/// Faultline writes (`report.html`, `index.html`, `compare.html`, `trends.html`).
 public enum HTMLText {
     public static func escape(_ s: String) -> String {
         var out = ""
@@ -10,6 +10,7 @@ public enum HTMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            case "'": out += "&#39;"
             default: out.append(c)
             }
         }

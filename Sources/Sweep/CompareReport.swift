@@ -6,9 +6,7 @@ import Runner
 /// (min / median / max, every repetition a dot on an axis shared by all cells), the verdicts,
 /// the differences of the medians between cells, and the recommended cell. Self-contained: inline
 /// CSS and SVG, no scripts, no external addresses.
-///
-/// (The run report of issue 7 had not landed when this was written: escaping comes from
-/// `Runner.HTMLText`; fold both into the Report target's helpers when it is on main.)
+/// Escaping is `Runner.HTMLText`, which the run report shares.
 public struct CompareReport {
     /// One compared figure of a run.
     struct Metric: Sendable {

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Control
 import Foundation
@@ -27,6 +28,9 @@ struct ReportCommand: ParsableCommand {
             printError("faultline: \(error)")
             throw FaultlineExit.badInput
         } catch let error as HistoryError {
+            printError("faultline: \(error)")
+            throw FaultlineExit.badInput
+        } catch let error as LeaderFileError {
             printError("faultline: \(error)")
             throw FaultlineExit.badInput
         }

@@ -51,5 +51,13 @@ import Testing
         #expect(bad.status == 254)
         #expect(bad.stderr.contains("history.jsonl:1"))
         #expect(!FileManager.default.fileExists(atPath: other.path("report.html")))
+
+        // A malformed leaders.jsonl: file and line named.
+        let third = try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "cli-badleaders"),
+                                          events: RunFixtures.registerEvents(operations: 50), leaders: "{\"time\":0,\"leader\":\"n1\"}\n{\"time\":\n")
+        let leaders = try CheckCommandTests.faultline(["report", third.directory])
+        #expect(leaders.status == 254)
+        #expect(leaders.stderr.contains("leaders.jsonl:2:"))
+        #expect(!FileManager.default.fileExists(atPath: third.path("report.html")))
     }
 }

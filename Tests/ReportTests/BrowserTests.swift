@@ -6,7 +6,7 @@ import Testing
 
 /// Opens reports in headless Chromium (Debian `chromium`): the page's script must run to its end
 /// without an error, and a screenshot of each is kept in `.build/test-artifacts/`.
-@Suite(.serialized) struct BrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct BrowserTests {
     typealias S = ReportTestSupport
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

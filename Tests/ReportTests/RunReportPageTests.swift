@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import History
 @testable import Report
@@ -32,6 +33,15 @@ import Testing
         #expect(S.elementText(id: "count-fail", in: html) == String(ops.filter { $0.outcome == .fail }.count))
         #expect(S.elementText(id: "count-info", in: html) == String(ops.filter { $0.outcome == .info }.count))
         #expect(ops.count == 2_000)
+
+        // Faults and availability as Analysis measures them, as a table and as shading data.
+        let events = try JSONLHistory.read(path: store.historyPath).events
+        let metrics = RunMetrics.measure(events: events, operations: ops, leaders: try LeaderSample.read(path: store.leadersPath))
+        #expect(metrics.faults.count == 2)
+        #expect(S.count("<tr class=\"fault", in: html) == metrics.faults.count)
+        #expect(html.contains("\"faults\":[[\(metrics.faults[0].fault.start / 1000),"))
+        #expect(html.contains("id=\"availability-figures\""))
+        #expect(html.contains("Leader changes</th><td>\(metrics.leaderChanges), "))
 
         #expect(html.contains("faultline run workloads/fixture.yml --seed 42 --time-limit 60s"))
         #expect(html.contains("<a href=\"nodes/n1/etcd.log\">etcd.log</a>"))
