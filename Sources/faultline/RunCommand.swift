@@ -77,22 +77,10 @@ struct RunCommand: AsyncParsableCommand {
         say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
             + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")
         for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
-        writeReport(store.directory)
+        writeReports([store.directory], reports: reports)
         say("faultline: \(store.directory)")
         indexRuns([store.directory], reports: reports)
         let exit = FaultlineExit.of([result.check.verdict])
         if exit != FaultlineExit.valid { throw exit }
     }
-
-    /// The run's report.html, junit.xml and the reports index. A report that cannot be written
-    /// is said, and does not change the verdict's exit code.
-    private func writeReport(_ directory: String) {
-        do {
-            say("faultline: report \(try ReportWriter.writeRun(directory: directory))")
-            try ReportWriter.writeIndex(root: reports)
-        } catch {
-            printError("faultline: the report could not be written: \(error)")
-        }
-    }
-
 }

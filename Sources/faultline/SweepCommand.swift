@@ -72,8 +72,9 @@ struct SweepCommand: AsyncParsableCommand {
         var final = await runner.file
         if case .success(let file) = outcome { final = file }
         try CompareReport(file: final).write(to: directory)
-        indexRuns(final.runs.filter { $0.state == .finished }.compactMap { $0.runDirectory.map { directory + "/" + $0 } },
-                  reports: reports)
+        let finished = final.runs.filter { $0.state == .finished }.compactMap { $0.runDirectory.map { directory + "/" + $0 } }
+        writeReports(finished, reports: reports)
+        indexRuns(finished, reports: reports)
         say("faultline: \(directory)/compare.html")
         if let best = CompareReport(file: final).recommendedCell {
             say("faultline: recommended cell \(best): \(final.plan.cells[best - 1].label(final.plan.parameterNames))")
