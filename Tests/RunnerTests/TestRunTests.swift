@@ -127,7 +127,8 @@ struct FakeInjector: FaultSchedule {
         #expect(result.check.verdict == .valid)
         let events = try JSONLHistory.read(path: store.historyPath).events
         let nemesis = events.filter { $0.process == .nemesis }
-        #expect(nemesis.filter { $0.f == "pause" }.count >= 4)
+        // At least the first fault (applied at once); how many more fit in 1 s depends on the machine.
+        #expect(nemesis.filter { $0.f == "pause" }.count >= 2)
         #expect(nemesis.last?.f == "heal")
         // The last heal comes after the 1 s load phase and before the run's end.
         #expect((nemesis.last?.time ?? 0) >= 1_000_000_000)
