@@ -22,7 +22,7 @@ final class PeerTransport: Sendable {
     init(options: ServerOptions, group: any EventLoopGroup) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(500), read: .seconds(6))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         addresses = Dictionary(uniqueKeysWithValues: options.peers.map { ($0.id, "http://\($0.host):\($0.port)") })
     }
