@@ -6,12 +6,7 @@ public struct RaftKVNodeLayout: Sendable, Equatable {
     /// The layout under `baseDirectory`, which must be an absolute path other than `/` (a data
     /// directory derived from it is removed at tear-down).
     public init(baseDirectory: String) throws {
-        var base = baseDirectory
-        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-        guard base.hasPrefix("/"), base != "/" else {
-            throw ClusterError.invalidConfiguration("base directory `\(baseDirectory)`: expected an absolute path other than /")
-        }
-        directory = base + "/raftkv"
+        directory = try NodeDirectory.under(baseDirectory, named: "raftkv")
     }
 
     /// The uploaded server binary.
