@@ -146,7 +146,9 @@ public struct RaftNode: Sendable {
             }
             broadcastPending = true
         }
-        if broadcastPending { broadcastAppends() }
+        // Only a leader sends AppendEntries: a batch may have made this node step down since.
+        if broadcastPending && role == .leader { broadcastAppends() }
+        broadcastPending = false
         var ready = Ready()
         if hardStateDirty { ready.hardState = hardState }
         if let from = unstableFrom {
@@ -196,6 +198,7 @@ public struct RaftNode: Sendable {
         if role != .follower { resetElectionTimer() }
         role = .follower
         leader = newLeader
+        broadcastPending = false
         failPendingReads()
     }
 

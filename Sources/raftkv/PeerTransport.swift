@@ -44,7 +44,7 @@ final class PeerTransport: Sendable {
                 let changed = unreachable.withLockedValue { set in
                     failed == nil ? set.remove(peer) != nil : set.insert(peer).inserted
                 }
-                if changed { logLine(failed.map { "error: cannot reach \(peer): \($0)" } ?? "\(peer) reachable again") }
+                if changed { logLine(failed.map { "error: cannot reach peer \(peer): \($0)" } ?? "peer \(peer) reachable again") }
             }
         }
     }

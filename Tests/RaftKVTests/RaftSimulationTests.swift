@@ -77,7 +77,7 @@ import RaftKV
         sim.run(for: 100)
         for id in sim.ids {
             #expect(sim.node(id).commitIndex >= index)
-            #expect(sim.members[id]!.store.data == ["a": "1"])
+            #expect(sim.members[id]!.store.data["a"] == "1")
         }
         let follower = sim.ids.first { $0 != leader }!
         #expect(sim.propose(.put(key: "b", value: "2"), at: follower) == nil)

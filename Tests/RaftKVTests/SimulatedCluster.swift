@@ -177,16 +177,30 @@ final class SimulatedCluster {
         queue.append((now + delay, seq, envelope))
     }
 
+    /// Delivers the messages due now. Like the server, which steps every input already queued
+    /// before carrying out one `Ready`, a node may take several messages (and a proposal) in one
+    /// batch: that is when a `Ready` can reflect a role the node has already left.
     private func deliverDue() {
         let due = queue.filter { $0.at <= now }.sorted { ($0.at, $0.seq) < ($1.at, $1.seq) }
         queue.removeAll { $0.at <= now }
-        for item in due { deliver(item.envelope) }
+        var touched: [NodeID] = []
+        for item in due {
+            let batch = rng.next() % 2 == 0
+            if batch {
+                touched.append(item.envelope.to)
+                if rng.next() % 20 == 0, members[item.envelope.to]?.node?.role == .leader {
+                    _ = members[item.envelope.to]!.node!.propose(.put(key: "batched", value: "\(now)"))
+                }
+            }
+            deliver(item.envelope, process: !batch)
+        }
+        for id in touched { process(id) }
     }
 
-    private func deliver(_ envelope: Envelope) {
+    private func deliver(_ envelope: Envelope, process andProcess: Bool = true) {
         guard members[envelope.to]?.node != nil, !cut.contains([envelope.from, envelope.to]) else { return }
         members[envelope.to]!.node!.step(envelope)
-        process(envelope.to)
+        if andProcess { process(envelope.to) }
     }
 
     // MARK: Manual mode
