@@ -113,10 +113,10 @@ struct FakeInjector: FaultSchedule {
     @Test func cancellingTearsDownAndKeepsTheHistory() async throws {
         let db = FakeDatabase()
         let (result, store) = try await Self.run(try Self.spec("register", seconds: 30), database: db,
-                                                 cancelAfter: .milliseconds(500))
+                                                 cancelAfter: .seconds(2))
         #expect(result.interrupted)
         #expect(await db.calls == ["setUp", "tearDown"])
-        #expect(result.summary.seconds < 5)
+        #expect(result.summary.seconds < 15)
         #expect(try JSONLHistory.read(path: store.historyPath).events.count > 0)
         #expect(result.check.verdict == .valid)
     }

@@ -60,7 +60,8 @@ struct EtcdClientTests {
                 Issue.record("a second acquire of a held lock should time out as info")
                 return
             }
-            #expect(clock.now - start < .seconds(2))
+            // Bounded by its timeout, with room for a machine busy with other suites' clusters.
+            #expect(clock.now - start < .seconds(4))
             // Another lock name is free.
             #expect(await c.invoke(OperationRequest(f: "acquire", key: 1), timeout: t) == .ok(.null))
             #expect(await c.invoke(OperationRequest(f: "release", key: 1), timeout: t) == .ok(.null))
@@ -88,7 +89,7 @@ struct EtcdClientTests {
                 Issue.record("expected info from a paused node, got \(write)")
                 return
             }
-            #expect(took >= .seconds(1) && took < .seconds(2), "\(took)")
+            #expect(took >= .seconds(1) && took < .seconds(4), "\(took)")
             // A new client connects (the kernel accepts for the stopped process) and sends: info too.
             let fresh = EtcdClient(url: etcd.clientURL, kind: .register)
             guard case .info = await fresh.invoke(OperationRequest(f: "cas", key: 1, value: [1, 3]), timeout: .seconds(1)) else {
@@ -102,7 +103,7 @@ struct EtcdClientTests {
                 Issue.record("a read that was not answered changed nothing: expected fail, got \(read)")
                 return
             }
-            #expect(took < .milliseconds(1500), "\(took)")
+            #expect(took < .milliseconds(3500), "\(took)")
             etcd.resume()
             // The same client works again once the node runs (on a new connection).
             #expect(await c.invoke(OperationRequest(f: "write", key: 1, value: 5), timeout: t) == .ok(5))
