@@ -14,13 +14,15 @@ else
   echo "test: no ../shared/testdata (or FAULTLINE_TESTDATA): the conformance test will not run"
 fi
 swift build --build-tests
-# Two passes: everything but the chaos runs, then the chaos runs alone (they drive a 5-node
-# etcd under faults and are the most sensitive to a machine crowded by the other suites' labs).
+# Two passes: the unit tests and light suites in parallel, then the suites that run whole
+# clusters on labs of their own (etcd, raftkv, chaos runs, sweeps, audits, reports of real runs)
+# one at a time: run side by side on two cores they starve each other's clients and timers.
 # Each pass is bounded, so a hang fails CI instead of running it over time.
+heavy="EtcdChaosTests|RaftKVChaosTests|EtcdRunTests|RaftKVLabTests|EtcdLabTests|NemesisLabTests|AuditLabTests|SweepLabTests|RunReportLabTests"
 set +e
-timeout 1800 swift test --skip-build --skip "EtcdChaosTests|RaftKVChaosTests" 2>&1 | tee .build/test-output.txt
+timeout 1800 swift test --skip-build --skip "$heavy" 2>&1 | tee .build/test-output.txt
 first=${PIPESTATUS[0]}
-timeout 900 swift test --skip-build --filter "EtcdChaosTests|RaftKVChaosTests" 2>&1 | tee -a .build/test-output.txt
+timeout 1800 swift test --skip-build --no-parallel --filter "$heavy" 2>&1 | tee -a .build/test-output.txt
 second=${PIPESTATUS[0]}
 set -e
 [ "$first" -eq 0 ] && [ "$second" -eq 0 ]
