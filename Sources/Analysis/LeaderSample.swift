@@ -18,8 +18,16 @@ public struct LeaderSample: Sendable, Hashable, Codable {
 
     /// The sample as one JSON line (without the newline); `leader` is written as `null` when nil.
     public var jsonLine: String {
-        let name = leader.map { "\"" + Self.escaped($0) + "\"" } ?? "null"
-        return "{\"time\":\(time),\"leader\":\(name)}"
+        String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    private enum CodingKeys: String, CodingKey { case time, leader }
+
+    /// Writes `leader` even when nil (as `null`): the file's lines always have both fields.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encode(leader, forKey: .leader)
     }
 
     /// Reads a `leaders.jsonl` file. A missing file is an empty list (runs before leader sampling,
@@ -36,19 +44,6 @@ public struct LeaderSample: Sendable, Hashable, Codable {
             }
         }
         return samples.sorted { $0.time < $1.time }
-    }
-
-    private static func escaped(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 }
 

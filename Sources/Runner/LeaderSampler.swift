@@ -22,14 +22,13 @@ struct LeaderSampler {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let file = FileHandle(forWritingAtPath: path) else { return }
         defer { try? file.close() }
-        var last: String??
+        var last: LeaderSample?
         while !Task.isCancelled {
-            let asked = now()
-            let leader = (try? await database.leader(cluster)) ?? nil
+            let sample = LeaderSample(time: now(), leader: (try? await database.leader(cluster)) ?? nil)
             if Task.isCancelled { break }
-            if last == nil || last! != leader {
-                try? file.write(contentsOf: Data((LeaderSample(time: asked, leader: leader).jsonLine + "\n").utf8))
-                last = .some(leader)
+            if last == nil || last?.leader != sample.leader {
+                try? file.write(contentsOf: Data((sample.jsonLine + "\n").utf8))
+                last = sample
             }
             try? await Task.sleep(for: interval)
         }

@@ -36,8 +36,7 @@ struct EtcdChaosTests {
                                            store: try RunStore.create(reports: EtcdRunTests.temp(), test: spec.name)).run()
             for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() }
             #expect(result.check.verdict == .valid)
-            let events = try JSONLHistory.read(path: result.store.historyPath).events.filter { $0.process == .nemesis }
-            let inEffect = Set(events.filter { $0.type == .info && !$0.f.hasPrefix("heal") && !($0.value.string ?? "").contains("not in effect") }.map(\.f))
+            let inEffect = try RaftKVChaosTests.faultsInEffect(result)
             #expect(inEffect.count >= 3, "faults in effect: \(inEffect)")
         }
     }

@@ -1,3 +1,4 @@
+import Analysis
 import Cluster
 import Control
 import Foundation
@@ -38,8 +39,7 @@ struct RaftKVChaosTests {
 
     /// The kinds of fault the run's history shows in effect.
     static func faultsInEffect(_ result: RunResult) throws -> Set<String> {
-        let events = try JSONLHistory.read(path: result.store.historyPath).events.filter { $0.process == .nemesis }
-        return Set(events.filter { $0.type == .info && !$0.f.hasPrefix("heal") && !($0.value.string ?? "").contains("not in effect") }.map(\.f))
+        Set(FaultInterval.faults(in: try JSONLHistory.read(path: result.store.historyPath).events).filter(\.inEffect).map(\.kind))
     }
 
     @Test("raftkv-register-chaos (no bug) is valid; partitions, kills, pauses and faked clock bumps took effect")
