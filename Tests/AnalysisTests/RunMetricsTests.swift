@@ -67,6 +67,7 @@ private struct HistoryBuilder {
         h.op(2, "read", 5_100, 9_000)
         let leaders = [LeaderSample(time: 0, leader: "n1"), LeaderSample(time: 1_200_000_000, leader: nil),
                        LeaderSample(time: 2_800_000_000, leader: "n2"),
+                       LeaderSample(time: 6_500_000_000, leader: "n1"),   // after the heal, within its grace
                        LeaderSample(time: 20_000_000_000, leader: "n3")]  // long after the heal + grace
         let m = RunMetrics.measure(events: h.sortedEvents, operations: try h.operations(), leaders: leaders)
         #expect(m.faults.count == 1)
@@ -75,7 +76,7 @@ private struct HistoryBuilder {
         #expect(r.firstOkWriteSeconds.map { abs($0 - 2.0) < 1e-9 } == true)
         #expect(r.newLeaderSeconds.map { abs($0 - 1.75) < 1e-9 } == true)
         #expect(m.medianFailoverSeconds.map { abs($0 - 2.0) < 1e-9 } == true)
-        #expect(m.leaderChanges == 2)
+        #expect(m.leaderChanges == 3)
         #expect(m.spuriousElections == 1)
         #expect(abs(m.leaderlessSeconds - 1.6) < 1e-9)
         #expect(m.ok == 5 && m.fail == 0 && m.info == 0)
