@@ -33,6 +33,20 @@ do {
     exit(255)
 }
 
+// SIGTERM / SIGINT: write out what is buffered and exit at once. Set up before the port opens,
+// so a caller that sees the port open can rely on a clean exit from SIGTERM.
+var signalSources: [DispatchSourceSignal] = []
+for sig in [SIGTERM, SIGINT] {
+    signal(sig, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+    source.setEventHandler {
+        logLine("\(options.id) stopping on signal \(sig)")
+        server.shutdown()
+        exit(0)
+    }
+    source.resume()
+    signalSources.append(source)
+}
 let bootstrap = ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 256)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -52,17 +66,4 @@ do {
 logLine("\(options.id) listening on \(options.listenHost):\(options.listenPort) bugs=\(options.bugs.sorted().map(\.rawValue))")
 server.start()
 
-// SIGTERM / SIGINT: write out what is buffered and exit at once.
-var signalSources: [DispatchSourceSignal] = []
-for sig in [SIGTERM, SIGINT] {
-    signal(sig, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
-    source.setEventHandler {
-        logLine("\(options.id) stopping on signal \(sig)")
-        server.shutdown()
-        exit(0)
-    }
-    source.resume()
-    signalSources.append(source)
-}
 dispatchMain()

@@ -89,7 +89,9 @@ struct EtcdClientTests {
                 Issue.record("expected info from a paused node, got \(write)")
                 return
             }
-            #expect(took >= .seconds(1) && took < .seconds(4), "\(took)")
+            // The upper bounds only rule out hangs: other suites busy on the cooperative pool can hold a
+            // finished call back for seconds (CI once saw a 200 ms timeout reported after 4.9 s).
+            #expect(took >= .seconds(1) && took < .seconds(20), "\(took)")
             // A new client connects (the kernel accepts for the stopped process) and sends: info too.
             let fresh = EtcdClient(url: etcd.clientURL, kind: .register)
             guard case .info = await fresh.invoke(OperationRequest(f: "cas", key: 1, value: [1, 3]), timeout: .seconds(1)) else {
@@ -103,7 +105,7 @@ struct EtcdClientTests {
                 Issue.record("a read that was not answered changed nothing: expected fail, got \(read)")
                 return
             }
-            #expect(took < .milliseconds(3500), "\(took)")
+            #expect(took < .seconds(20), "\(took)")
             etcd.resume()
             // The same client works again once the node runs (on a new connection).
             #expect(await c.invoke(OperationRequest(f: "write", key: 1, value: 5), timeout: t) == .ok(5))
