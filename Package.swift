@@ -119,7 +119,7 @@ let package = Package(
             dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Runner", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),
+            name: "RunnerTests", dependencies: ["Runner", "Audit", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
         .testTarget(

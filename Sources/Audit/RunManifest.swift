@@ -87,6 +87,12 @@ public struct RunManifest: Codable, Sendable, Equatable {
     /// Every fault, from the history's nemesis invoke/info pairs, with its evidence.
     public var faults: [FaultInterval]
     public var check: Check
+    /// Why the run could not be carried out (its set-up failed); nil for a run that ran. The
+    /// verdict of a failed run is `unknown`: there is nothing to check.
+    public var failure: String?
+
+    /// How the run ended in one word: its verdict, or `failed` when it could not be carried out.
+    public var outcome: String { failure == nil ? check.verdict : "failed" }
     /// SHA-256 of `transcript.jsonl` (also among the artifacts).
     public var transcriptSHA256: String?
     /// Every file of the run directory but this one, by path relative to the directory.
@@ -95,7 +101,8 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public init(faultline: Build = .current,
                 test: String, specFile: String, seed: UInt64, startedAt: Date, endedAt: Date, interrupted: Bool,
                 hosts: [Host], database: String, parameters: [String: String], binaries: [DatabaseBinary],
-                faults: [FaultInterval], check: Check, transcriptSHA256: String?, artifacts: [String: Artifact]) {
+                faults: [FaultInterval], check: Check, failure: String? = nil, transcriptSHA256: String?,
+                artifacts: [String: Artifact]) {
         self.faultline = faultline
         self.test = test
         self.specFile = specFile
@@ -109,6 +116,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
         self.binaries = binaries
         self.faults = faults
         self.check = check
+        self.failure = failure
         self.transcriptSHA256 = transcriptSHA256
         self.artifacts = artifacts
     }

@@ -16,6 +16,9 @@ public struct RunVerification: Sendable {
     /// `recheckError`).
     public var recheckedVerdict: Verdict?
     public var recheckError: String?
+    /// The manifest's record that the run could not be carried out. Such a run has no verdict
+    /// (`unknown`), and its history is not checked again: there is nothing it could decide.
+    public var failure: String?
 
     /// Every artifact is there, unchanged, and nothing was added.
     public var artifactsMatch: Bool { missing.isEmpty && extra.isEmpty && changed.isEmpty }
@@ -56,6 +59,11 @@ public struct RunVerification: Sendable {
             extra: found.keys.filter { listed[$0] == nil }.sorted(),
             changed: listed.keys.filter { found[$0] != nil && found[$0] != listed[$0] }.sorted(),
             storedVerdict: manifest.check.verdict)
+        result.failure = manifest.failure
+        if manifest.failure != nil {
+            result.recheckedVerdict = .unknown
+            return result
+        }
         do {
             let operations = try JSONLHistory.read(path: (directory as NSString).appendingPathComponent("history.jsonl")).operations()
             var options = CheckOptions()

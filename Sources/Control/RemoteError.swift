@@ -39,8 +39,18 @@ public struct RemoteError: Error, Sendable, CustomStringConvertible, Equatable {
         self.reason = reason
     }
 
+    /// The host, the command's first line (when it matters) and the reason. A command is left out
+    /// when the failure came before it could run (the host out of reach, its key or ours refused):
+    /// the host and the reason are what a person needs then. `command` keeps it whole.
     public var description: String {
-        if let command { return "\(host): `\(command)`: \(reason)" }
-        return "\(host): \(reason)"
+        switch kind {
+        case .unreachable, .hostKeyRefused, .authenticationFailed:
+            return "\(host): \(reason)"
+        default:
+            guard let command else { return "\(host): \(reason)" }
+            let lines = command.split(separator: "\n", omittingEmptySubsequences: false)
+            let shown = lines.count > 1 ? lines[0] + " …" : command[...]
+            return "\(host): `\(shown)`: \(reason)"
+        }
     }
 }

@@ -48,7 +48,7 @@ public struct IndexPage {
         s += "<header class=\"banner index\"><div><h1>Faultline runs</h1><p class=\"reason\">\(entries.count) stored runs, newest first.</p></div></header>"
         s += "<section><table class=\"grid\" id=\"runs\"><tr><th>Started (UTC)</th><th>Test</th><th>Verdict</th><th>Duration</th><th>Operations</th><th>ok / fail / info</th><th>Faults</th><th>Report</th></tr>"
         for e in entries {
-            let r = e.results, verdict = r.check.verdict.rawValue
+            let r = e.results, verdict = r.outcome
             let link = HTML.linkPath([e.test, e.timestamp, "report.html"])
             s += "<tr class=\"run\"><td>\(HTML.escape(e.timestamp))</td><td>\(HTML.escape(e.test))</td>"
             s += "<td><span class=\"pill \(verdict)\">\(verdict)\(r.interrupted ? " (interrupted)" : "")</span></td>"
@@ -63,7 +63,7 @@ public struct IndexPage {
     static let css = """
     header.banner.index{background:linear-gradient(90deg,#1d2430,#3a4556)}
     .pill{display:inline-block;padding:1px 10px;border-radius:10px;color:#fff;font-weight:600;font-size:12px}
-    .pill.valid{background:#2f9e5b}.pill.invalid{background:#d7263d}.pill.unknown{background:#d39b2a}
+    .pill.valid{background:#2f9e5b}.pill.invalid{background:#d7263d}.pill.unknown{background:#d39b2a}.pill.failed{background:#6b7280}
     """
 
     /// Writes `index.html` into the root folder.

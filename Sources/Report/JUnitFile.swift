@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import History
 import Linearizability
+import Runner
 
 /// `junit.xml` of a run, for CI systems: one test case per check the run knows (linearizability,
 /// faults in effect, cluster healed, run completed); a failed check carries its reason.
@@ -23,12 +24,7 @@ public struct JUnitFile {
         timestamp = run.timestamp
         var cases: [Case] = []
         let check = r.check
-        let linear: String? = switch check.verdict {
-        case .valid: nil
-        case .invalid: (check.counterexample?.explanation ?? ["no linearization"]).joined(separator: " ")
-        case .unknown: "unknown: \(check.decidedPartitions) of \(check.partitions) keys decided"
-            + (check.undecided?.first.map { "; key \($0.key): \($0.reason)" } ?? "")
-        }
+        let linear = r.failure.map { "not checked: \($0)" } ?? Self.linearizabilityFailure(check)
         cases.append(Case(name: "linearizability (\(check.model))", failure: linear, seconds: check.checkMillis / 1000))
         let faults = FaultInterval.faults(in: run.history.events)
         if !faults.isEmpty {
@@ -47,12 +43,23 @@ public struct JUnitFile {
                 seconds: 0))
         }
         cases.append(Case(
-            name: "run completed", failure: r.interrupted ? "the run was interrupted; the history is what was recorded until then" : nil,
+            name: "run completed",
+            failure: r.failure ?? (r.interrupted ? "the run was interrupted; the history is what was recorded until then" : nil),
             seconds: r.summary.seconds))
         cases.append(Case(
             name: "clients succeeded", failure: r.summary.ok > 0 ? nil : "no operation succeeded in the whole run",
             seconds: 0))
         self.cases = cases
+    }
+
+    /// Why the linearizability case failed; nil when it passed.
+    private static func linearizabilityFailure(_ check: ResultsFile.Check) -> String? {
+        switch check.verdict {
+        case .valid: nil
+        case .invalid: (check.counterexample?.explanation ?? ["no linearization"]).joined(separator: " ")
+        case .unknown: "unknown: \(check.decidedPartitions) of \(check.partitions) keys decided"
+            + (check.undecided?.first.map { "; key \($0.key): \($0.reason)" } ?? "")
+        }
     }
 
     public var xml: String {

@@ -8,6 +8,7 @@ extension ReportAssets {
     header.banner.valid{background:linear-gradient(90deg,#1f7a45,#2f9e5b)}
     header.banner.invalid{background:linear-gradient(90deg,#a3162a,#d7263d)}
     header.banner.unknown{background:linear-gradient(90deg,#9a6a10,#d39b2a)}
+    header.banner.failed{background:linear-gradient(90deg,#3b3f46,#6b7280)}
     .verdict{font-size:30px;font-weight:800;letter-spacing:.06em;padding:6px 16px;border:3px solid rgba(255,255,255,.85);border-radius:8px}
     header h1{margin:0;font-size:22px}header .muted{color:rgba(255,255,255,.8);font-weight:400}
     .reason{margin:4px 0 0;max-width:1100px}

@@ -23,7 +23,7 @@ public struct RunReportPage {
     public var html: String {
         var page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        page += "<title>\(HTML.escape(run.results.test)) \(HTML.escape(run.timestamp)): \(run.results.check.verdict.rawValue)</title>"
+        page += "<title>\(HTML.escape(run.results.test)) \(HTML.escape(run.timestamp)): \(run.results.outcome)</title>"
         page += "<style>\(ReportAssets.css)</style></head><body>"
         page += "<div id=\"script-errors\" hidden></div>"
         page += banner + runSection + operationsSection + timelineSection + chartsSection
@@ -43,6 +43,9 @@ public struct RunReportPage {
     /// The verdict and, in one sentence, why.
     var reason: String {
         let c = run.results.check
+        if let failure = run.results.failure {
+            return "The run could not be carried out: \(failure). No client ran, so nothing was checked."
+        }
         switch c.verdict {
         case .valid:
             return "Every one of the \(c.partitions) keys has a linearization of its \(c.operations) operations under the \(c.model) model."
@@ -56,7 +59,7 @@ public struct RunReportPage {
 
     private var banner: String {
         let r = run.results
-        let verdict = r.check.verdict.rawValue
+        let verdict = r.outcome
         var s = "<header class=\"banner \(verdict)\"><div class=\"verdict\" id=\"verdict\">\(verdict.uppercased())</div>"
         s += "<div><h1>\(HTML.escape(r.test)) <span class=\"muted\">\(HTML.escape(run.timestamp))</span></h1>"
         s += "<p class=\"reason\">\(HTML.escape(reason))</p>"

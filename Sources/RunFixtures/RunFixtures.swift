@@ -93,7 +93,8 @@ public enum RunFixtures {
     public static func store(
         reports: String, specText: String, events: [Event], leaders: String? = nil,
         logs: [String: String] = ["n1": "etcd started\n", "n2": "etcd started\n"],
-        versions: [String: String] = ["n1": "3.4.23", "n2": "3.4.23", "n3": "3.4.23", "n4": "3.4.23", "n5": "3.4.23"]
+        versions: [String: String] = ["n1": "3.4.23", "n2": "3.4.23", "n3": "3.4.23", "n4": "3.4.23", "n5": "3.4.23"],
+        failure: String? = nil
     ) throws -> RunStore {
         let spec = try TestSpec.parse(specText, file: "workloads/fixture.yml")
         let store = try RunStore.create(reports: reports, test: spec.name)
@@ -110,7 +111,7 @@ public enum RunFixtures {
         let check = try BuiltInModel.casRegister.check(operations)
         let summary = RunSummary(operations, events: events)
         try ResultsFile(spec: spec, seed: 42, summary: summary, check: check, versions: versions,
-                        hosts: ["n1", "n2", "n3", "n4", "n5"], interrupted: false).write(to: store)
+                        hosts: ["n1", "n2", "n3", "n4", "n5"], interrupted: false, failure: failure).write(to: store)
         return store
     }
 }

@@ -67,7 +67,7 @@ public struct RunIndex: Sendable {
         let metrics = RunStore(directory: directory).metrics()
         let run = IndexedRun(
             directory: URL(fileURLWithPath: directory).standardizedFileURL.path, test: manifest.test,
-            startedAt: manifest.startedAt, verdict: manifest.check.verdict, seed: String(manifest.seed),
+            startedAt: manifest.startedAt, verdict: manifest.outcome, seed: String(manifest.seed),
             database: manifest.database,
             parameters: manifest.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
             failoverSeconds: metrics?.medianFailoverSeconds, unavailableSeconds: metrics?.unavailableSeconds,

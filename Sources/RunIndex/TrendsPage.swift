@@ -16,7 +16,7 @@ public struct TrendsPage {
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Faultline trends</title>
             <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
             table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-            td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}.invalid,.unknown{color:#b00;font-weight:bold}
+            td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}.invalid,.unknown,.failed{color:#b00;font-weight:bold}
             svg circle.u{fill:#b50}svg circle.f{fill:#357}svg line{stroke:#999}</style></head><body>
             <h1>Faultline trends: \(runs.count) runs of \(tests.count) tests</h1>
 

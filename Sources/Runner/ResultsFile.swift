@@ -105,13 +105,23 @@ public struct ResultsFile: Codable, Sendable, Equatable {
     public var specFile: String?
     public var summary: RunSummary
     public var check: Check
+    /// Why the run could not be carried out (its set-up failed: a host out of reach, a database
+    /// that did not start); nil for a run that ran. A failed run has no verdict: it is stored as
+    /// `unknown`, so nightly indexes, junit.xml and reports show the night that did not happen.
+    public var failure: String?
 
+    /// How the run ended in one word: its verdict, or `failed` when it could not be carried out.
+    public var outcome: String { failure == nil ? check.verdict.rawValue : "failed" }
+
+    /// `failure`: see the property; when given, the verdict is `unknown` whatever `check` says.
     public init(spec: TestSpec, seed: UInt64, summary: RunSummary, check: CheckResult,
-                versions: [String: String], hosts: [String], interrupted: Bool) {
+                versions: [String: String], hosts: [String], interrupted: Bool, failure: String? = nil) {
         test = spec.name
         self.seed = seed
-        valid = Validity(check.verdict)
+        let verdict: Verdict = failure == nil ? check.verdict : .unknown
+        valid = Validity(verdict)
         self.interrupted = interrupted
+        self.failure = failure
         database = DatabaseInfo(kind: spec.database.kind, parameters: spec.database.parameters, versions: versions)
         workload = spec.workload.kind
         self.hosts = hosts
@@ -120,7 +130,7 @@ public struct ResultsFile: Codable, Sendable, Equatable {
         self.summary = summary
         let undecided = check.partitions.filter { $0.verdict == .unknown }
         self.check = Check(
-            verdict: check.verdict, model: check.model, operations: check.operations,
+            verdict: verdict, model: check.model, operations: check.operations,
             partitions: check.partitions.count, decidedPartitions: check.decidedPartitions,
             checkMillis: check.elapsed.inMilliseconds,
             undecided: undecided.isEmpty ? nil : undecided.prefix(20).map { Undecided(key: $0.key?.description ?? "-", reason: $0.reason ?? "") },

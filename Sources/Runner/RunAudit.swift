@@ -35,6 +35,8 @@ struct RunAudit {
     var events: [Event]
     var plan: RunPlan
     var check: CheckResult
+    /// Why the run could not be carried out; its verdict is then recorded as `unknown`.
+    var failure: String?
 
     /// Writes `manifest.json` into `store`: call it last, once every other file of the run is
     /// written and the transcript is closed.
@@ -47,8 +49,9 @@ struct RunAudit {
             database: database, parameters: spec.database.parameters, binaries: binaries,
             faults: FaultInterval.faults(in: events),
             check: .init(model: plan.model.rawValue, initial: plan.initial.description,
-                         timeoutSeconds: spec.checker.timeout.inMilliseconds / 1000, verdict: check.verdict.rawValue),
-            transcriptSHA256: artifacts[Self.transcriptFile]?.sha256, artifacts: artifacts)
+                         timeoutSeconds: spec.checker.timeout.inMilliseconds / 1000,
+                         verdict: failure == nil ? check.verdict.rawValue : Verdict.unknown.rawValue),
+            failure: failure, transcriptSHA256: artifacts[Self.transcriptFile]?.sha256, artifacts: artifacts)
         try manifest.write(to: store.directory)
     }
 }

@@ -77,7 +77,8 @@ public struct RunResult: Sendable {
 ///
 /// Contract: whatever happens after the database's set-up has begun, `tearDown` is called once,
 /// outside the run's cancellation, and the history recorded so far stays on disk. Cancelling the
-/// task that runs `run()` stops the clients and goes on to tear down and check.
+/// task that runs `run()` stops the clients and goes on to tear down and check. A set-up that
+/// fails is thrown, after the run directory is completed as a failed run (`ResultsFile.failure`).
 public actor TestRun {
     public enum Phase: Sendable, Equatable { case idle, settingUp, running, tearingDown, collecting, checking, finished }
 
@@ -134,21 +135,36 @@ public actor TestRun {
         }.value
         phase = .collecting
         await Task.detached { [store] in await Self.collectLogs(db, cluster, into: store) }.value
-        if let setUpError, !(setUpError is CancellationError) { throw setUpError }
         if let tearDownError { say("tear-down failed: \(tearDownError)") }
+        // A set-up that failed is still recorded (results, manifest) before its error is thrown, so a
+        // nightly index and junit.xml show the run that could not be carried out.
+        let failure = setUpError.flatMap { $0 is CancellationError ? nil : "set-up failed: \($0)" }
+        if let setUpError, let failure {
+            _ = try? await record(recorder.events, startedAt: startedAt, interrupted: interrupted, versions: versions,
+                                  binaries: binaries, failure: failure)
+            throw setUpError
+        }
+        return try await record(recorder.events, startedAt: startedAt, interrupted: interrupted, versions: versions,
+                                binaries: binaries, failure: nil)
+    }
 
+    /// Checks the history and writes `results.json`, then `manifest.json` last.
+    private func record(_ events: [Event], startedAt: Date, interrupted: Bool, versions: [String: String],
+                        binaries: [RunManifest.DatabaseBinary], failure: String?) async throws -> RunResult {
+        let cluster = environment.cluster
         phase = .checking
-        let events = recorder.events
         let operations = try History(events: events, source: store.historyPath).operations()
         var options = CheckOptions()
         options.timeout = spec.checker.timeout
         let check = try await plan.model.check(operations, initial: plan.initial, options: options)
         let summary = RunSummary(operations, events: events)
-        try ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
-                        hosts: cluster.nodes.map(\.name), interrupted: interrupted).write(to: store)
+        let results = ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
+                                  hosts: cluster.nodes.map(\.name), interrupted: interrupted, failure: failure)
+        try results.write(to: store)
         transcript.close()
         try RunAudit(spec: spec, seed: seed, startedAt: startedAt, interrupted: interrupted, cluster: cluster,
-                     database: db.name, binaries: binaries, events: events, plan: plan, check: check)
+                     database: environment.database.name, binaries: binaries, events: events, plan: plan, check: check,
+                     failure: failure)
             .writeManifest(to: store)
         phase = .finished
         return RunResult(store: store, seed: seed, summary: summary, check: check, interrupted: interrupted)

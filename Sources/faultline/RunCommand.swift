@@ -71,6 +71,11 @@ struct RunCommand: AsyncParsableCommand {
             // Not a verdict: a host that cannot be reached, a database that does not start, …
             printError("faultline: the run failed: \(error)")
             printError("faultline: what was recorded is in \(store.directory)")
+            // A failed run that was recorded as one still gets its report, junit.xml and index row.
+            if FileManager.default.fileExists(atPath: store.path("results.json")) {
+                writeReports([store.directory], reports: reports)
+                indexRuns([store.directory], reports: reports)
+            }
             throw FaultlineExit.crash
         }
         say("faultline: \(result.summary.line)")

@@ -72,9 +72,12 @@ struct SweepCommand: AsyncParsableCommand {
         var final = await runner.file
         if case .success(let file) = outcome { final = file }
         try CompareReport(file: final).write(to: directory)
-        let finished = final.runs.filter { $0.state == .finished }.compactMap { $0.runDirectory.map { directory + "/" + $0 } }
-        writeReports(finished, reports: reports)
-        indexRuns(finished, reports: reports)
+        // Finished runs, and failed ones that were recorded as such (their set-up failed).
+        let recorded = final.runs.filter { $0.state == .finished || $0.state == .failed }
+            .compactMap { $0.runDirectory.map { directory + "/" + $0 } }
+            .filter { FileManager.default.fileExists(atPath: $0 + "/results.json") }
+        writeReports(recorded, reports: reports)
+        indexRuns(recorded, reports: reports)
         say("faultline: \(directory)/compare.html")
         if let best = CompareReport(file: final).recommendedCell {
             say("faultline: recommended cell \(best): \(final.plan.cells[best - 1].label(final.plan.parameterNames))")

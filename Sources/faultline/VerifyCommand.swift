@@ -14,7 +14,7 @@ struct VerifyCommand: AsyncParsableCommand {
             names. Exit code: when every file matches and the re-check gives the stored verdict, \
             the verdict's code as `check` (0 valid, 1 invalid, 2 unknown); 1 when a file is \
             missing, added or changed, or the verdict differs (the stored verdict does not \
-            stand); 254 when RUN_DIR is not a run directory or its manifest cannot be read.
+            stand); 254 when RUN_DIR is not a run directory or its manifest cannot be read. A run             whose set-up failed has no verdict: only its files are verified (2 when they match).
             """)
 
     @Argument(help: "A run directory (reports/<test>/<UTC time>/).")
@@ -32,6 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for path in v.extra { say("extra: \(path) (not in the manifest)") }
         for path in v.changed { say("changed: \(path) (hash or size differs from the manifest)") }
         if v.artifactsMatch { say("artifacts: every file matches the manifest") }
+        if let failure = v.failure { say("the run could not be carried out (\(failure)): it has no verdict to check again") }
         let rechecked = v.recheckedVerdict?.rawValue ?? "could not be checked (\(v.recheckError ?? "?"))"
         say("verdict: stored \(v.storedVerdict), re-checked \(rechecked)")
         guard v.verdictStands, let verdict = v.recheckedVerdict else {

@@ -33,6 +33,16 @@ import Testing
         let reports = (inventory as NSString).deletingLastPathComponent + "/reports"
         let r = try CheckCommandTests.faultline(["run", "workloads/etcd-register.yml", "--hosts", inventory, "--reports", reports])
         #expect(r.status == 255)
-        #expect(r.stderr.contains("ghost (127.0.0.1:1)"))
+        #expect(r.stderr.contains("ghost (127.0.0.1:1): connect"))
+        // The failed run is still stored as one, for a nightly job to show: report, junit.xml, index row.
+        let runs = try FileManager.default.contentsOfDirectory(atPath: reports + "/etcd-register")
+        let run = reports + "/etcd-register/" + (try #require(runs.first))
+        let junit = try String(contentsOfFile: run + "/junit.xml", encoding: .utf8)
+        #expect(junit.contains("name=\"run completed\"") && junit.contains("ghost (127.0.0.1:1): connect"))
+        #expect(FileManager.default.fileExists(atPath: run + "/report.html"))
+        #expect(try String(contentsOfFile: reports + "/index.html", encoding: .utf8).contains("<span class=\"pill failed\">failed</span>"))
+        let verify = try CheckCommandTests.faultline(["verify", run])
+        #expect(verify.status == 2, "\(verify.stdout)")
+        #expect(verify.stdout.contains("it has no verdict to check again"))
     }
 }

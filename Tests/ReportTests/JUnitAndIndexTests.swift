@@ -48,6 +48,24 @@ import Testing
         #expect(junit.cases.first { $0.name == "cluster healed" }?.failure?.contains("still drops 10.77.0.2") == true)
     }
 
+    @Test func aRunWhoseSetUpFailedShowsAsFailedInJUnitTheIndexAndItsReport() throws {
+        let reports = try S.temporaryReports()
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        let failure = "set-up failed: n2 (10.77.0.3:22): connection refused"
+        let store = try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "fixture-failed"), events: [],
+                                          logs: [:], versions: [:], failure: failure)
+        try ReportWriter.writeRun(directory: store.directory)
+        let xml = try S.read(store.path("junit.xml"))
+        _ = try XMLDocument(xmlString: xml)
+        #expect(xml.contains("<failure message=\"not checked: \(HTML.escape(failure))\""))
+        #expect(xml.contains("<testcase classname=\"faultline.fixture-failed\" name=\"run completed\" time=\"0.000\">\n      <failure message=\"\(HTML.escape(failure))\""))
+        let page = try S.read(store.path("report.html"))
+        #expect(page.contains("<header class=\"banner failed\"><div class=\"verdict\" id=\"verdict\">FAILED</div>"))
+        #expect(page.contains("The run could not be carried out: \(HTML.escape(failure))"))
+        let index = try S.read(try ReportWriter.writeIndex(root: reports))
+        #expect(index.contains("<span class=\"pill failed\">failed</span>"))
+    }
+
     @Test func indexListsEveryRunNewestFirstWithItsVerdict() throws {
         let reports = try S.temporaryReports()
         defer { try? FileManager.default.removeItem(atPath: reports) }

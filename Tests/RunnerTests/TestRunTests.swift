@@ -1,3 +1,4 @@
+import Audit
 import Cluster
 import Control
 import Foundation
@@ -54,9 +55,9 @@ struct FakeInjector: FaultSchedule {
 
     static func run(_ spec: TestSpec, database: FakeDatabase, faults: InMemoryFaults = InMemoryFaults(),
                     injector: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)? = nil,
-                    cancelAfter: Duration? = nil) async throws -> (RunResult, RunStore) {
+                    cancelAfter: Duration? = nil, store given: RunStore? = nil) async throws -> (RunResult, RunStore) {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
-        let store = try RunStore.create(reports: reports, test: spec.name)
+        let store = try given ?? RunStore.create(reports: reports, test: spec.name)
         let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
         let nodes = (1...3).map { ClusterNode(name: "n\($0)", address: "n\($0)", remote: LocalRemote(), baseDirectory: "/tmp") }
         let env = RunEnvironment(cluster: ClusterContext(nodes: nodes), database: database,
@@ -134,9 +135,23 @@ struct FakeInjector: FaultSchedule {
         #expect((nemesis.last?.time ?? 0) >= 1_000_000_000)
     }
 
-    @Test func failedSetUpStillTearsDown() async throws {
+    @Test func failedSetUpStillTearsDownAndIsRecordedAsAFailedRun() async throws {
         let db = FakeDatabase(failSetUp: true)
-        await #expect(throws: ClusterError.self) { _ = try await Self.run(try Self.spec("register"), database: db) }
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        let store = try RunStore.create(reports: reports, test: "fake-register")
+        await #expect(throws: ClusterError.self) { _ = try await Self.run(try Self.spec("register"), database: db, store: store) }
         #expect(await db.calls == ["setUp", "tearDown"])
+        // The run directory is complete, as a run without a verdict: the set-up's error is its reason.
+        let results = try ResultsFile.read(path: store.path("results.json"))
+        #expect(results.failure?.hasPrefix("set-up failed: ") == true && results.failure?.contains("refused on purpose") == true)
+        #expect(results.outcome == "failed" && results.valid == .unknown && results.check.verdict == .unknown)
+        #expect(results.summary.operations == 0)
+        let manifest = try RunManifest.read(from: store.directory)
+        #expect(manifest.failure == results.failure && manifest.outcome == "failed" && manifest.check.verdict == "unknown")
+        #expect(manifest.artifacts["results.json"] != nil && manifest.artifacts["history.jsonl"] != nil)
+        // verify: the files stand, and there is no verdict to check again.
+        let verification = try await RunVerification.verify(directory: store.directory)
+        #expect(verification.artifactsMatch && verification.verdictStands && verification.failure == results.failure)
     }
 }
