@@ -134,14 +134,4 @@ struct EtcdLabTests {
         if case .running(let pid, _) = try await database.daemon(for: node).state(on: node.remote) { return pid }
         return nil
     }
-
-    /// Retries `condition` every 100 ms for up to 10 s (errors count as "not yet").
-    private func eventually(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("condition not met within 10 s")
-    }
 }

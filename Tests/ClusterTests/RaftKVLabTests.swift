@@ -27,21 +27,21 @@ struct RaftKVLabTests {
             #expect(try await RaftKVLab.kv(#"{"op":"put","key":"k","value":"before"}"#, via: follower, database).contains(#""ok":true"#))
             try await database.kill(leader, in: cluster)
             #expect(try await database.daemon(for: leader).state(on: leader.remote) == .notRunning)
-            try await RaftKVLab.eventually {
+            try await eventually {
                 let now = try await database.leader(cluster)
                 return now != nil && now != leaderName
             }
             #expect(try await RaftKVLab.kv(#"{"op":"put","key":"k","value":"during"}"#, via: follower, database).contains(#""ok":true"#))
             try await database.start(leader, in: cluster)
             // Restarted on its data: it catches up and serves the latest value.
-            try await RaftKVLab.eventually {
+            try await eventually {
                 try await RaftKVLab.kv(#"{"op":"get","key":"k"}"#, via: leader, database).contains(#""value":"during""#)
             }
 
             try await database.pause(follower, in: cluster)
             guard case .silent = await database.probe(follower) else { Issue.record("a paused server answered"); return }
             try await database.resume(follower, in: cluster)
-            try await RaftKVLab.eventually { await database.probe(follower).status != nil }
+            try await eventually { await database.probe(follower).status != nil }
 
             // The faked clock moves by what is asked, and back; the host's clock does not.
             let before = Date()
@@ -90,14 +90,5 @@ enum RaftKVLab {
             database.clientURL(for: node) + "/kv",
         ], timeout: .seconds(10)))
         return result.stdoutText
-    }
-
-    static func eventually(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(15))
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("condition not met within 15 s")
     }
 }
