@@ -78,6 +78,11 @@ import Testing
         try open(name: "invalid", S.invalidRun)
     }
 
+    /// An empty history (the run's set-up failed) leaves every chart empty: the script still ends.
+    @Test func failedRunReportRunsItsScriptWithoutErrors() throws {
+        try open(name: "failed", S.failedRun)
+    }
+
     /// The check itself must be able to fail: a page whose script throws is caught.
     @Test func aScriptErrorIsCaught() throws {
         let reports = try S.temporaryReports()

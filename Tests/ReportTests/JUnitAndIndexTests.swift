@@ -51,9 +51,8 @@ import Testing
     @Test func aRunWhoseSetUpFailedShowsAsFailedInJUnitTheIndexAndItsReport() throws {
         let reports = try S.temporaryReports()
         defer { try? FileManager.default.removeItem(atPath: reports) }
-        let failure = "set-up failed: n2 (10.77.0.3:22): connection refused"
-        let store = try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "fixture-failed"), events: [],
-                                          logs: [:], versions: [:], failure: failure)
+        let failure = S.setUpFailure
+        let store = try S.failedRun(reports: reports)
         try ReportWriter.writeRun(directory: store.directory)
         let xml = try S.read(store.path("junit.xml"))
         _ = try XMLDocument(xmlString: xml)

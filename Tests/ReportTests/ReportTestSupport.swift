@@ -28,6 +28,14 @@ enum ReportTestSupport {
                                      leaders: RunFixtures.leaderLines(events: events))
     }
 
+    static let setUpFailure = "set-up failed: n2 (10.77.0.3:22): connection refused"
+
+    /// A run whose set-up failed: no operations, no leader samples, no node logs.
+    static func failedRun(reports: String) throws -> RunStore {
+        try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "fixture-failed"), events: [],
+                              logs: [:], versions: [:], failure: setUpFailure)
+    }
+
     static func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
     /// How many times `needle` occurs in `text`.
