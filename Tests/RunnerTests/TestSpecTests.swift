@@ -57,10 +57,10 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yml") }
         #expect(files.contains("raftkv-register-chaos.yml") && files.contains("etcd-register.yml"))
         for file in files {
-            // Sweep specs (`*-tuning.yml`) are test specs with a `sweep` section the Sweep target reads.
+            // Sweep specs are test specs with a `sweep` section the Sweep target reads.
             let path = dir.appendingPathComponent(file).path
-            let spec = try TestSpec.parse(try String(contentsOfFile: path, encoding: .utf8), file: path,
-                                          extraFields: file.hasSuffix("-tuning.yml") ? ["sweep"] : [])
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let spec = try TestSpec.parse(text, file: path, extraFields: text.contains("\nsweep:") ? ["sweep"] : [])
             _ = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
             #expect(DatabaseCatalog.kinds.contains(spec.database.kind))
             #expect(spec.name + ".yml" == file, "a spec's name is its file's")

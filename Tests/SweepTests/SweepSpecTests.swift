@@ -92,4 +92,14 @@ import Testing
         ])
         #expect(spec.test.nemesis?.faults == [.partitionLeader])
     }
+
+    @Test func shippedPreVoteSpecTurnsPreVoteOffAndOn() throws {
+        let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let spec = try SweepSpec.load(path: "/" + root + "/workloads/etcd-prevote.yml")
+        #expect(spec.cells.map(\.parameters) == [
+            ["election-timeout": "1000", "pre-vote": "false", "heartbeat-interval": "100"],
+            ["election-timeout": "1000", "pre-vote": "true", "heartbeat-interval": "100"],
+        ])
+        #expect(spec.test.nemesis?.faults == [.partitionLeader])
+    }
 }
