@@ -19,7 +19,7 @@ let rounds = 9
 let clock = ContinuousClock()
 try await LabHarness.withLab(LabHarness.config("fb", octet: 94, nodes: 5)) { lab in
     let cluster = ClusterContext(inventory: try lab.inventory(), parameters: ["election-timeout": "500", "heartbeat-interval": "50"])
-    let database = EtcdDatabase(options: .init(readyTimeout: .seconds(15)))
+    let database = EtcdDatabase(options: .init(timings: .init(readyTimeout: .seconds(15))))
     defer { for node in cluster.nodes { Task { await (node.remote as? SSHRemote)?.close() } } }
     try await database.setUp(cluster)
     let names = cluster.nodes.map(\.name)

@@ -18,7 +18,7 @@ enum EtcdLab {
                             _ body: (EtcdDatabase, ClusterContext) async throws -> Void) async throws {
         let lab = try #require(current, "the suite needs the .etcdLab trait")
         let cluster = ClusterContext(inventory: try lab.inventory(), parameters: parameters)
-        let database = EtcdDatabase(options: .init(readyTimeout: .seconds(15)))
+        let database = EtcdDatabase(options: .init(timings: .init(readyTimeout: .seconds(15))))
         var failure: (any Error)?
         do { try await body(database, cluster) } catch { failure = error }
         do { try await database.tearDown(cluster) } catch { failure = failure ?? error }

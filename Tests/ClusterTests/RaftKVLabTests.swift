@@ -69,7 +69,7 @@ enum RaftKVLab {
         try await LabHarness.withLab(config) { lab in
             let cluster = ClusterContext(inventory: try lab.inventory(),
                                          parameters: ["election-timeout": "500", "heartbeat-interval": "50"])
-            let database = RaftKVDatabase(options: .init(readyTimeout: .seconds(20)))
+            let database = RaftKVDatabase(options: .init(timings: .init(readyTimeout: .seconds(20))))
             var failure: (any Error)?
             do { try await body(database, cluster) } catch { failure = error }
             do { try await database.tearDown(cluster) } catch { failure = failure ?? error }

@@ -18,7 +18,7 @@ enum NemesisLab {
         let lab = try #require(current, "the suite needs the .nemesisLab trait")
         let cluster = ClusterContext(inventory: try lab.inventory(),
                                      parameters: ["election-timeout": "500", "heartbeat-interval": "50"])
-        let database = EtcdDatabase(options: .init(readyTimeout: .seconds(15)))
+        let database = EtcdDatabase(options: .init(timings: .init(readyTimeout: .seconds(15))))
         var failure: (any Error)?
         do {
             try await database.setUp(cluster)

@@ -10,7 +10,7 @@ extension EtcdDatabase: Killable, Pausable {
 
     /// Starts the node's member again on its data directory (`--initial-cluster-state=existing`,
     /// log appended) unless it runs, and returns once it answers its status endpoint (within
-    /// `options.readyTimeout`). Whether it has a leader is not waited for: with a majority down
+    /// `options.timings.readyTimeout`). Whether it has a leader is not waited for: with a majority down
     /// there is none.
     public func start(_ node: ClusterNode, in cluster: ClusterContext) async throws {
         let arguments = try arguments(for: node, in: cluster, state: .existing)

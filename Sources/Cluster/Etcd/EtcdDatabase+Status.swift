@@ -56,9 +56,9 @@ extension EtcdDatabase: LeaderAware, ProbedMembers {
     }
 
     /// A curl command line that POSTs `{}` to `path` on `node`'s client URL, failing on HTTP errors
-    /// and after `options.statusTimeout`.
+    /// and after `options.timings.statusTimeout`.
     private func curl(_ node: ClusterNode, _ path: String) -> String {
-        ShellQuote.join(["curl", "-sS", "-f", "--max-time", String(format: "%.3f", options.statusTimeout / .seconds(1)),
+        ShellQuote.join(["curl", "-sS", "-f", "--max-time", String(format: "%.3f", options.timings.statusTimeout / .seconds(1)),
                          "-X", "POST", "-H", "Content-Type: application/json", "-d", "{}",
                          clientURL(for: node) + path])
     }

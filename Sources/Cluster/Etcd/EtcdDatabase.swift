@@ -22,32 +22,14 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         public var ports: EtcdPorts
         /// `--initial-cluster-token`; nil derives one from the membership.
         public var clusterToken: String?
-        /// How long `setUp` waits for a leader, and `start` for the member to answer.
-        public var readyTimeout: Duration
-        /// How long a stopping member has between SIGTERM and SIGKILL. Short by default: when all
-        /// members stop at once the leader spends up to ~7 s trying to hand leadership to a
-        /// follower that is stopping too, and the data is wiped right after anyway. A single member
-        /// stops within milliseconds.
-        public var stopGrace: Duration
-        /// How long one command on a host may take.
-        public var commandTimeout: Duration
-        /// How long one status request may take.
-        public var statusTimeout: Duration
-        /// The pause between two rounds of status requests while waiting.
-        public var pollInterval: Duration
+        public var timings: DaemonTimings
 
         public init(binary: String = "/usr/bin/etcd", ports: EtcdPorts = EtcdPorts(), clusterToken: String? = nil,
-                    readyTimeout: Duration = .seconds(30), stopGrace: Duration = .seconds(2),
-                    commandTimeout: Duration = .seconds(30), statusTimeout: Duration = .seconds(1),
-                    pollInterval: Duration = .milliseconds(100)) {
+                    timings: DaemonTimings = DaemonTimings()) {
             self.binary = binary
             self.ports = ports
             self.clusterToken = clusterToken
-            self.readyTimeout = readyTimeout
-            self.stopGrace = stopGrace
-            self.commandTimeout = commandTimeout
-            self.statusTimeout = statusTimeout
-            self.pollInterval = pollInterval
+            self.timings = timings
         }
     }
 
@@ -58,13 +40,13 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
     }
 
     public var name: String { "etcd" }
-    public var readyTimeout: Duration { options.readyTimeout }
-    public var pollInterval: Duration { options.pollInterval }
+    public var readyTimeout: Duration { options.timings.readyTimeout }
+    public var pollInterval: Duration { options.timings.pollInterval }
 
     /// Checks the binary (and curl) on every node, stops and wipes whatever an earlier set-up of
     /// ours left there, starts every member on an empty data directory with an emptied log, and
     /// returns once every member answers and all agree on one leader (within
-    /// `options.readyTimeout`). The parameters are checked before any host is touched. On failure
+    /// `options.timings.readyTimeout`). The parameters are checked before any host is touched. On failure
     /// the members that started are left running, with their logs, for `tearDown`.
     public func setUp(_ cluster: ClusterContext) async throws {
         let commandLines = try Dictionary(uniqueKeysWithValues: cluster.nodes.map {
@@ -74,7 +56,7 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         // an old one still running is told it "has already been bootstrapped" and exits.
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
             _ = try await version(of: node, requireCurl: true)
-            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace,
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace,
                                             removing: [try layout(for: node).dataDirectory])
         }
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
@@ -83,11 +65,11 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         _ = try await waitForLeader(cluster)
     }
 
-    /// Stops etcd on every node (SIGCONT, SIGTERM, SIGKILL after `options.stopGrace`) and removes
+    /// Stops etcd on every node (SIGCONT, SIGTERM, SIGKILL after `options.timings.stopGrace`) and removes
     /// its data directory and pid file; keeps the log for collection. Succeeds where nothing runs.
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("etcd tear-down", on: cluster.nodes) { node in
-            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace,
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace,
                                              removing: [try layout(for: node).dataDirectory])
         }
     }
@@ -111,7 +93,7 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         let layout = try layout(for: node)
         return RemoteDaemon(binary: options.binary, marker: "--data-dir=\(layout.dataDirectory)",
                             pidFile: layout.pidFile, logFile: layout.logFile,
-                            directories: [layout.directory], commandTimeout: options.commandTimeout)
+                            directories: [layout.directory], commandTimeout: options.timings.commandTimeout)
     }
 
     /// The command line (without the binary) of `node`'s member.

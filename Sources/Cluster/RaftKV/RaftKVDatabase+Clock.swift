@@ -13,7 +13,7 @@ extension RaftKVDatabase: ClockFaking {
         _ = try await NodeTasks.run("set faked clock", on: [node]) { node in
             let write = "echo \(ShellQuote.quote(text)) > \(ShellQuote.quote(layout.fakeTimeFile)).tmp && mv -f "
                 + "\(ShellQuote.quote(layout.fakeTimeFile)).tmp \(ShellQuote.quote(layout.fakeTimeFile))"
-            let result = try await node.remote.exec(write, timeout: options.commandTimeout)
+            let result = try await node.remote.exec(write, timeout: options.timings.commandTimeout)
             guard result.status.isSuccess else {
                 throw NodeFailure(node: node.name, reason: "cannot write \(layout.fakeTimeFile): \(result.stderrText.trimmingWhitespace)")
             }

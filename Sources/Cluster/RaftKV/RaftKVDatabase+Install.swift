@@ -21,10 +21,10 @@ extension RaftKVDatabase: Versioned {
         let local = try Self.localDigest(options.localBinary)
         let check = "mkdir -p \(ShellQuote.quote((target as NSString).deletingLastPathComponent)) && "
             + "{ sha256sum \(ShellQuote.quote(target)) 2>/dev/null || true; }"
-        let present = try await node.remote.exec(check, timeout: options.commandTimeout).stdoutText
+        let present = try await node.remote.exec(check, timeout: options.timings.commandTimeout).stdoutText
         guard !present.hasPrefix(local) else { return }
         try await node.remote.upload(options.localBinary, to: target,
-                                     options: TransferOptions(timeout: options.commandTimeout))
+                                     options: TransferOptions(timeout: options.timings.commandTimeout))
     }
 
     /// The SHA-256 of a local file, hex, from `sha256sum`.

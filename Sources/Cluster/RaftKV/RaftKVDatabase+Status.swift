@@ -16,7 +16,7 @@ extension RaftKVDatabase: LeaderAware {
     /// Asks `node`'s server for its status from the node's own host.
     public func probe(_ node: ClusterNode) async -> RaftKVProbe {
         guard let daemon = try? daemon(for: node) else { return .unreachable(reason: "unusable base directory") }
-        let curl = ShellQuote.join(["curl", "-sS", "-f", "--max-time", String(format: "%.3f", options.statusTimeout / .seconds(1)),
+        let curl = ShellQuote.join(["curl", "-sS", "-f", "--max-time", String(format: "%.3f", options.timings.statusTimeout / .seconds(1)),
                                     clientURL(for: node) + "/status"])
         return await daemon.probe(curl, on: node.remote, decode: { try RaftKVStatus.decode($0) })
     }

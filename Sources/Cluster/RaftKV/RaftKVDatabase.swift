@@ -19,25 +19,15 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         public var port: Int
         /// libfaketime on the hosts; not used where it is missing.
         public var fakeTimeLibrary: String
-        public var readyTimeout: Duration
-        public var stopGrace: Duration
-        public var commandTimeout: Duration
-        public var statusTimeout: Duration
-        public var pollInterval: Duration
+        public var timings: DaemonTimings
 
         public init(localBinary: String = RaftKVDatabase.defaultLocalBinary(), port: Int = 7379,
                     fakeTimeLibrary: String = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-                    readyTimeout: Duration = .seconds(30), stopGrace: Duration = .seconds(2),
-                    commandTimeout: Duration = .seconds(30), statusTimeout: Duration = .seconds(1),
-                    pollInterval: Duration = .milliseconds(100)) {
+                    timings: DaemonTimings = DaemonTimings()) {
             self.localBinary = localBinary
             self.port = port
             self.fakeTimeLibrary = fakeTimeLibrary
-            self.readyTimeout = readyTimeout
-            self.stopGrace = stopGrace
-            self.commandTimeout = commandTimeout
-            self.statusTimeout = statusTimeout
-            self.pollInterval = pollInterval
+            self.timings = timings
         }
     }
 
@@ -48,8 +38,8 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
     }
 
     public var name: String { "raftkv" }
-    public var readyTimeout: Duration { options.readyTimeout }
-    public var pollInterval: Duration { options.pollInterval }
+    public var readyTimeout: Duration { options.timings.readyTimeout }
+    public var pollInterval: Duration { options.timings.pollInterval }
 
     /// `FAULTLINE_RAFTKV` if set, else `raftkv` in the directory of the running executable (the
     /// build folder holding `faultline` and the test bundle).
@@ -64,7 +54,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
 
     /// Uploads the binary, stops and wipes whatever an earlier set-up left, starts every server on
     /// an empty data directory with an emptied log and a `+0` clock offset, and returns once all
-    /// answer and agree on one leader (within `options.readyTimeout`).
+    /// answer and agree on one leader (within `options.timings.readyTimeout`).
     public func setUp(_ cluster: ClusterContext) async throws {
         guard FileManager.default.isExecutableFile(atPath: options.localBinary) else {
             throw ClusterError.invalidConfiguration("raftkv binary \(options.localBinary) is missing or not executable "
@@ -75,7 +65,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         })
         _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
             let layout = try layout(for: node)
-            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace, removing: [layout.dataDirectory])
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [layout.dataDirectory])
             try await install(on: node)
         }
         _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
@@ -84,11 +74,11 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         _ = try await waitForLeader(cluster)
     }
 
-    /// Stops every server (SIGCONT, SIGTERM, SIGKILL after `options.stopGrace`), removes its data;
+    /// Stops every server (SIGCONT, SIGTERM, SIGKILL after `options.timings.stopGrace`), removes its data;
     /// keeps the log and binary. Succeeds where nothing runs.
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("raftkv tear-down", on: cluster.nodes) { node in
-            try await daemon(for: node).stop(on: node.remote, grace: options.stopGrace,
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace,
                                              removing: [try layout(for: node).dataDirectory])
         }
     }
@@ -108,7 +98,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         let layout = try layout(for: node)
         return RemoteDaemon(binary: layout.binary, marker: layout.dataDirectory, pidFile: layout.pidFile,
                             logFile: layout.logFile, directories: [layout.directory],
-                            environment: fakeTimeEnvironment(layout), commandTimeout: options.commandTimeout)
+                            environment: fakeTimeEnvironment(layout), commandTimeout: options.timings.commandTimeout)
     }
 
     /// The command line (without the binary) of `node`'s server.
@@ -128,7 +118,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
     func startServer(_ node: ClusterNode, arguments: [String], freshLog: Bool) async throws {
         let layout = try layout(for: node)
         _ = try await node.remote.exec("mkdir -p \(ShellQuote.quote(layout.directory)) && echo +0 > \(ShellQuote.quote(layout.fakeTimeFile))",
-                                       timeout: options.commandTimeout)
+                                       timeout: options.timings.commandTimeout)
         try await daemon(for: node).start(arguments, on: node.remote, freshLog: freshLog)
     }
 }
