@@ -5,14 +5,27 @@ public enum RaftMessage: Codable, Sendable, Equatable {
     case voteResponse(VoteResponse)
     case appendEntries(AppendEntries)
     case appendResponse(AppendResponse)
+    /// Pre-vote: `term` is the term the sender would campaign in; nobody's term changes.
+    case preVote(RequestVote)
+    /// Granted: `term` echoes the request's. Refused: the refuser's current term.
+    case preVoteResponse(VoteResponse)
 
-    /// The sender's term.
+    /// The sender's term (for pre-votes, see the cases).
     public var term: Int {
         switch self {
-        case .requestVote(let m): m.term
-        case .voteResponse(let m): m.term
+        case .requestVote(let m), .preVote(let m): m.term
+        case .voteResponse(let m), .preVoteResponse(let m): m.term
         case .appendEntries(let m): m.term
         case .appendResponse(let m): m.term
+        }
+    }
+
+    /// A message whose term is not the sender's own: it must not move the receiver's term.
+    var asksWithoutRaisingTerm: Bool {
+        switch self {
+        case .preVote: true
+        case .preVoteResponse(let m): m.granted
+        default: false
         }
     }
 }

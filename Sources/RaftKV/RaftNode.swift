@@ -7,7 +7,9 @@
 /// commits only entries of its own term by counting (earlier ones commit with them), appending a
 /// no-op at the start of its term; reads through a read index confirmed by a heartbeat round a
 /// majority acknowledged; check-quorum: a leader that heard from no majority for an election
-/// timeout steps down. `config.bugs` switches single rules off.
+/// timeout steps down; with `config.preVote`, a pre-vote round before each election (members
+/// that heard from a leader within the election timeout refuse). `config.bugs` switches single
+/// rules off.
 public struct RaftNode: Sendable {
     public let config: RaftConfig
     public private(set) var term = 0
@@ -26,6 +28,10 @@ public struct RaftNode: Sendable {
     private var heartbeatDue = 0
     private var quorumCheckDue = 0
     private var votes: Set<NodeID> = []
+    /// Pre-votes granted so far while this node asks whether it could win; nil when not asking.
+    private var preVotes: Set<NodeID>?
+    /// When this node last heard from the leader of its term.
+    private var lastLeaderContact: Int?
     private var nextIndex: [NodeID: Int] = [:]
     private var matchIndex: [NodeID: Int] = [:]
     private var recentlyActive: Set<NodeID> = []
@@ -79,7 +85,7 @@ public struct RaftNode: Sendable {
             if self.now >= heartbeatDue { broadcastAppends() }
             if self.now >= quorumCheckDue { checkQuorum() }
         } else if self.now >= electionDeadline {
-            campaign()
+            if config.preVote { askPreVotes() } else { campaign() }
         }
     }
 
@@ -87,7 +93,7 @@ public struct RaftNode: Sendable {
     public mutating func step(_ envelope: Envelope) {
         let message = envelope.message
         guard config.members.contains(envelope.from), envelope.to == config.id else { return }
-        if message.term > term {
+        if message.term > term && !message.asksWithoutRaisingTerm {
             let leader: NodeID? = if case .appendEntries = message { envelope.from } else { nil }
             becomeFollower(term: message.term, leader: leader)
         }
@@ -96,6 +102,8 @@ public struct RaftNode: Sendable {
         case .voteResponse(let m): handleVoteResponse(m, from: envelope.from)
         case .appendEntries(let m): handleAppendEntries(m, from: envelope.from)
         case .appendResponse(let m): handleAppendResponse(m, from: envelope.from)
+        case .preVote(let m): handlePreVote(m, from: envelope.from)
+        case .preVoteResponse(let m): handlePreVoteResponse(m, from: envelope.from)
         }
     }
 
@@ -198,11 +206,14 @@ public struct RaftNode: Sendable {
         if role != .follower { resetElectionTimer() }
         role = .follower
         leader = newLeader
+        if newLeader != nil { lastLeaderContact = now }
+        preVotes = nil
         broadcastPending = false
         failPendingReads()
     }
 
     private mutating func campaign() {
+        preVotes = nil
         term += 1
         role = .candidate
         votedFor = config.id
@@ -214,6 +225,36 @@ public struct RaftNode: Sendable {
         if votes.count >= config.majority { becomeLeader(); return }
         let request = RequestVote(term: term, lastLogIndex: lastIndex, lastLogTerm: lastTerm)
         for peer in config.peers { send(.requestVote(request), to: peer) }
+    }
+
+    /// Asks every peer whether it would vote for this node in the next term, without raising
+    /// this node's term; `campaign()` follows once a majority would.
+    private mutating func askPreVotes() {
+        leader = nil
+        preVotes = [config.id]
+        resetElectionTimer()
+        if config.majority <= 1 { campaign(); return }
+        let request = RequestVote(term: term + 1, lastLogIndex: lastIndex, lastLogTerm: lastTerm)
+        for peer in config.peers { send(.preVote(request), to: peer) }
+    }
+
+    /// This node leads, or heard from its leader within the election timeout.
+    private var hearsFromALeader: Bool {
+        if role == .leader { return true }
+        guard leader != nil, let last = lastLeaderContact else { return false }
+        return now - last < config.electionTimeout
+    }
+
+    private mutating func handlePreVote(_ m: RequestVote, from candidate: NodeID) {
+        let upToDate = m.lastLogTerm > lastTerm || (m.lastLogTerm == lastTerm && m.lastLogIndex >= lastIndex)
+        let granted = m.term > term && !hearsFromALeader && (upToDate || config.bugs.contains(.voteAnyLog))
+        send(.preVoteResponse(VoteResponse(term: granted ? m.term : term, granted: granted)), to: candidate)
+    }
+
+    private mutating func handlePreVoteResponse(_ m: VoteResponse, from voter: NodeID) {
+        guard role != .leader, m.granted, m.term == term + 1, preVotes != nil else { return }
+        preVotes!.insert(voter)
+        if preVotes!.count >= config.majority { campaign() }
     }
 
     private mutating func handleRequestVote(_ m: RequestVote, from candidate: NodeID) {
@@ -290,8 +331,9 @@ public struct RaftNode: Sendable {
             send(.appendResponse(AppendResponse(term: term, success: false, matchIndex: 0, conflictIndex: 0, round: m.round)), to: sender)
             return
         }
-        if role != .follower { becomeFollower(term: term, leader: sender) }
+        if role != .follower || preVotes != nil { becomeFollower(term: term, leader: sender) }
         leader = sender
+        lastLeaderContact = now
         resetElectionTimer()
         if m.prevLogIndex > lastIndex || term(at: m.prevLogIndex) != m.prevLogTerm {
             var conflict = lastIndex + 1

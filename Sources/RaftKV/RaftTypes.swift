@@ -62,10 +62,15 @@ public struct RaftConfig: Sendable {
     public var maxEntriesPerMessage: Int
     /// Seeds the node's randomized election timeouts.
     public var seed: UInt64
+    /// Pre-vote (Raft thesis §9.6): before raising its term, a node whose election timer ran out
+    /// asks whether it could win; members that heard from a leader within the election timeout
+    /// say no. A node cut off from the cluster then no longer comes back with a higher term that
+    /// forces an election.
+    public var preVote: Bool
 
     public init(
         id: NodeID, members: [NodeID], electionTimeout: Int = 1000, heartbeatInterval: Int = 100,
-        bugs: Set<RaftBug> = [], maxEntriesPerMessage: Int = 512, seed: UInt64 = 1
+        bugs: Set<RaftBug> = [], maxEntriesPerMessage: Int = 512, seed: UInt64 = 1, preVote: Bool = false
     ) {
         self.id = id
         self.members = members
@@ -74,6 +79,7 @@ public struct RaftConfig: Sendable {
         self.bugs = bugs
         self.maxEntriesPerMessage = maxEntriesPerMessage
         self.seed = seed
+        self.preVote = preVote
     }
 
     var peers: [NodeID] { members.filter { $0 != id } }

@@ -1,6 +1,7 @@
 /// The `raftkv` command line:
 /// `raftkv --id n1 --listen HOST:PORT --peers n1=HOST:PORT,n2=… --data-dir DIR
-///  [--election-timeout MS] [--heartbeat-interval MS] [--bug NAME]...` or `raftkv --version`.
+///  [--election-timeout MS] [--heartbeat-interval MS] [--pre-vote true|false] [--bug NAME]...` or
+/// `raftkv --version`.
 public struct ServerOptions: Sendable, Equatable {
     public static let version = "raftkv 0.1.0"
 
@@ -12,6 +13,8 @@ public struct ServerOptions: Sendable, Equatable {
     public var dataDirectory = ""
     public var electionTimeout = 1000
     public var heartbeatInterval = 100
+    /// `RaftConfig.preVote`; off by default, as in etcd 3.4.
+    public var preVote = false
     public var bugs: Set<RaftBug> = []
 
     public enum Parsed: Sendable, Equatable {
@@ -28,7 +31,7 @@ public struct ServerOptions: Sendable, Equatable {
         a.id == b.id && a.listenHost == b.listenHost && a.listenPort == b.listenPort
             && a.peers.map { "\($0.id)=\($0.host):\($0.port)" } == b.peers.map { "\($0.id)=\($0.host):\($0.port)" }
             && a.dataDirectory == b.dataDirectory && a.electionTimeout == b.electionTimeout
-            && a.heartbeatInterval == b.heartbeatInterval && a.bugs == b.bugs
+            && a.heartbeatInterval == b.heartbeatInterval && a.preVote == b.preVote && a.bugs == b.bugs
     }
 
     /// Parses the arguments after the program name.
@@ -58,6 +61,9 @@ public struct ServerOptions: Sendable, Equatable {
             case "--data-dir": options.dataDirectory = value
             case "--election-timeout": options.electionTimeout = try milliseconds(value, flag)
             case "--heartbeat-interval": options.heartbeatInterval = try milliseconds(value, flag)
+            case "--pre-vote":
+                guard let on = Bool(value) else { throw UsageError(description: "--pre-vote: expected true or false, got \"\(value)\"") }
+                options.preVote = on
             case "--bug":
                 guard let bug = RaftBug(rawValue: value) else {
                     let names = RaftBug.allCases.map(\.rawValue).joined(separator: ", ")

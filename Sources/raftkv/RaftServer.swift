@@ -36,7 +36,8 @@ final class RaftServer: @unchecked Sendable {
         let config = RaftConfig(
             id: options.id, members: options.peers.map(\.id), electionTimeout: options.electionTimeout,
             heartbeatInterval: options.heartbeatInterval, bugs: options.bugs,
-            seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern) ^ UInt64(getpid()))
+            seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern) ^ UInt64(getpid()),
+            preVote: options.preVote)
         node = RaftNode(config: config, hardState: storage.hardState, log: storage.log, now: Int(Self.monotonicMillis()))
         logLine("\(options.id) recovered term=\(storage.hardState.term) vote=\(storage.hardState.votedFor ?? "none") log=\(storage.log.count) entries")
     }

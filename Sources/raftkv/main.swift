@@ -63,7 +63,7 @@ do {
     logLine("\(options.id) error: cannot listen on \(options.listenHost):\(options.listenPort): \(error)")
     exit(255)
 }
-logLine("\(options.id) listening on \(options.listenHost):\(options.listenPort) bugs=\(options.bugs.sorted().map(\.rawValue))")
+logLine("\(options.id) listening on \(options.listenHost):\(options.listenPort) pre-vote=\(options.preVote) bugs=\(options.bugs.sorted().map(\.rawValue))")
 server.start()
 
 dispatchMain()

@@ -6,8 +6,9 @@ import RaftKV
 /// the cluster must elect a leader and commit again.
 @Suite struct RaftSimulationTests {
     /// One chaotic run: `phases` of random faults with writes proposed at whoever leads.
-    static func chaos(seed: UInt64, size: Int, bugs: Set<RaftBug> = [], phases: Int = 16) -> SimulatedCluster {
-        let sim = SimulatedCluster(size: size, seed: seed, bugs: bugs)
+    static func chaos(seed: UInt64, size: Int, bugs: Set<RaftBug> = [], phases: Int = 16,
+                      preVote: Bool = false) -> SimulatedCluster {
+        let sim = SimulatedCluster(size: size, seed: seed, bugs: bugs, preVote: preVote)
         var rng = SplitMix64(seed: seed ^ 0xFA17)
         sim.dropRate = 0.05
         sim.maxDelay = 15
@@ -41,10 +42,10 @@ import RaftKV
         return sim
     }
 
-    @Test(arguments: 0..<60)
-    func safetyAndLivenessUnderFaults(seed: Int) {
+    @Test(arguments: 0..<60, [false, true])
+    func safetyAndLivenessUnderFaults(seed: Int, preVote: Bool) {
         let size = seed % 2 == 0 ? 3 : 5
-        let sim = Self.chaos(seed: UInt64(seed), size: size)
+        let sim = Self.chaos(seed: UInt64(seed), size: size, preVote: preVote)
         #expect(sim.violations == [], "seed \(seed)")
 
         // Liveness: healed, everyone back, no more drops: one leader, and a new write commits everywhere.
@@ -66,6 +67,56 @@ import RaftKV
         }
         sim.checkLogMatching()
         #expect(sim.violations == [], "seed \(seed)")
+    }
+
+    /// A follower cut off for many election timeouts, then healed. Without pre-vote it comes back
+    /// with a higher term and forces an election; with pre-vote its pre-votes go unanswered while
+    /// cut off, its term stays, and the leader keeps leading.
+    @Test(arguments: [false, true])
+    func aHealedFollowerDisruptsTheLeaderOnlyWithoutPreVote(preVote: Bool) throws {
+        let sim = SimulatedCluster(size: 5, seed: 11, preVote: preVote)
+        sim.run(for: 500)
+        let leader = try #require(sim.leaders.first)
+        let term = sim.node(leader).term
+        let cutOff = sim.ids.first { $0 != leader }!
+        sim.partition([[cutOff], sim.ids.filter { $0 != cutOff }])
+        sim.run(for: 2_000)  // 20 election timeouts
+        #expect(sim.node(leader).role == .leader && sim.node(leader).term == term)
+        #expect((sim.node(cutOff).term > term) == !preVote, "term of the cut-off node: \(sim.node(cutOff).term), leader's: \(term)")
+        sim.heal()
+        sim.run(for: 1_000)
+        #expect(sim.leaders.count == 1)
+        if preVote {
+            #expect(sim.leaders == [leader] && sim.node(leader).term == term, "the healed node disrupted the leader")
+        } else {
+            #expect(sim.node(sim.leaders[0]).term > term, "without pre-vote the healed node's higher term forces an election")
+        }
+        // Either way the cluster commits again, and safety held.
+        let now = sim.leaders[0]
+        let (index, _) = try #require(sim.propose(.put(key: "after", value: "heal"), at: now))
+        sim.run(for: 300)
+        #expect(sim.ids.allSatisfy { sim.node($0).commitIndex >= index && sim.members[$0]!.store.data["after"] == "heal" })
+        #expect(sim.violations == [])
+    }
+
+    /// A member that heard from its leader within the election timeout refuses pre-votes, so a
+    /// node whose timer ran out early (a late heartbeat) cannot start an election that would
+    /// depose a working leader.
+    @Test func aMemberThatHearsFromItsLeaderRefusesPreVotes() throws {
+        let sim = SimulatedCluster(size: 3, seed: 5, preVote: true)
+        sim.manual = true
+        let all: Set<NodeID> = ["s1", "s2", "s3"]
+        sim.timeout("s1")
+        sim.deliverAll(among: all)
+        #expect(sim.node("s1").role == .leader, "pre-votes, then votes, elect s1")
+        let term = sim.node("s1").term
+        sim.heartbeat("s1")
+        sim.deliverAll(among: all)
+        sim.timeout("s3")
+        sim.deliverAll(among: all)
+        #expect(sim.node("s3").term == term, "s3 raised its term: a pre-vote was granted")
+        #expect(sim.node("s1").role == .leader && sim.node("s1").term == term)
+        #expect(sim.violations == [])
     }
 
     @Test func aLeaderIsElectedAndReplicates() {

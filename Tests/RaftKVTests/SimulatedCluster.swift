@@ -43,10 +43,11 @@ final class SimulatedCluster {
     let heartbeatInterval: Int
     let bugs: Set<RaftBug>
     let maxEntriesPerMessage: Int
+    let preVote: Bool
 
     init(
         size: Int, seed: UInt64, bugs: Set<RaftBug> = [], electionTimeout: Int = 100, heartbeatInterval: Int = 20,
-        maxEntriesPerMessage: Int = 64
+        maxEntriesPerMessage: Int = 64, preVote: Bool = false
     ) {
         ids = (1...size).map { "s\($0)" }
         rng = SplitMix64(seed: seed)
@@ -54,6 +55,7 @@ final class SimulatedCluster {
         self.electionTimeout = electionTimeout
         self.heartbeatInterval = heartbeatInterval
         self.maxEntriesPerMessage = maxEntriesPerMessage
+        self.preVote = preVote
         for id in ids {
             members[id] = Member()
             start(id)
@@ -79,7 +81,8 @@ final class SimulatedCluster {
         restarts += 1
         let config = RaftConfig(
             id: id, members: ids, electionTimeout: electionTimeout, heartbeatInterval: heartbeatInterval,
-            bugs: bugs, maxEntriesPerMessage: maxEntriesPerMessage, seed: rng.next())
+            bugs: bugs, maxEntriesPerMessage: maxEntriesPerMessage, seed: rng.next(),
+            preVote: preVote)
         let disk = members[id]!.disk
         members[id]!.node = RaftNode(config: config, hardState: disk.state, log: disk.log, now: now)
         members[id]!.store = KVStore()

@@ -93,9 +93,10 @@ import Testing
         #expect(spec.test.nemesis?.faults == [.partitionLeader])
     }
 
-    @Test func shippedPreVoteSpecTurnsPreVoteOffAndOn() throws {
+    @Test(arguments: ["etcd-prevote.yml", "raftkv-prevote.yml"])
+    func shippedPreVoteSpecTurnsPreVoteOffAndOn(_ file: String) throws {
         let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
-        let spec = try SweepSpec.load(path: "/" + root + "/workloads/etcd-prevote.yml")
+        let spec = try SweepSpec.load(path: "/" + root + "/workloads/" + file)
         #expect(spec.cells.map(\.parameters) == [
             ["election-timeout": "1000", "pre-vote": "false", "heartbeat-interval": "100"],
             ["election-timeout": "1000", "pre-vote": "true", "heartbeat-interval": "100"],

@@ -3,7 +3,7 @@
 ///
 /// Parameters: `election-timeout` and `heartbeat-interval` (integer milliseconds), `bug` (one
 /// bug switch or several, comma-separated: `commit-old-term`, `vote-any-log`, `stale-reads`,
-/// `no-fsync`), and any other name becomes `--name value`.
+/// `no-fsync`), and any other name becomes `--name value` (e.g. `pre-vote: true`).
 public enum RaftKVFlags {
     public static let bugs: Set<String> = ["commit-old-term", "vote-any-log", "stale-reads", "no-fsync"]
 
