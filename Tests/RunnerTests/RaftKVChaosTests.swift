@@ -12,7 +12,8 @@ import Workload
 
 /// Chaos runs against raftkv, Faultline's own Raft server, on a 5-host lab of this suite's own:
 /// the correct build stays linearizable under partitions, kills, pauses and faked clock bumps;
-/// with `--bug stale-reads` the checker catches it under leader isolation.
+/// with `--bug stale-reads` the checker catches it under leader isolation; with `--pre-vote` a
+/// healed old leader no longer forces an election.
 @Suite("chaos runs against raftkv on the lab", .serialized,
        .enabled(if: LabHarness.available(requiring: ["/usr/bin/curl"]), "needs root, namespaces, sshd, curl"),
        .timeLimit(.minutes(6)))
@@ -50,6 +51,47 @@ struct RaftKVChaosTests {
             #expect(result.summary.ok > 500, "\(result.summary.line)")
             let inEffect = try Self.faultsInEffect(result)
             #expect(inEffect.count >= 4 && inEffect.contains("clock-bump"), "faults in effect: \(inEffect)")
+        }
+    }
+
+    /// The isolated leader steps down (check-quorum) and its election timer runs out many times.
+    /// Without pre-vote each time raises its term, and after the heal that term deposes its
+    /// successor; with pre-vote its term stays, and the successor keeps leading in the same term.
+    @Test("with --pre-vote, an isolated leader rejoins after the heal without deposing its successor",
+          arguments: [false, true])
+    func preVoteKeepsAHealedLeaderFromForcingAnElection(preVote: Bool) async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let cluster = ClusterContext(inventory: try lab.inventory(), parameters: [
+                "election-timeout": "300", "heartbeat-interval": "30", "pre-vote": String(preVote),
+            ])
+            defer { Task { for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() } } }
+            let database = RaftKVDatabase()
+            try await database.setUp(cluster)
+            func status(_ name: String) async -> RaftKVStatus? {
+                await database.probe(cluster.nodes.first { $0.name == name }!).status
+            }
+            let injector = FaultInjector(cluster: cluster, database: database, spec: NemesisSpec(faults: [.partitionLeader]),
+                                         controllerAddresses: localIPv4Addresses())
+            let old = try #require(try await database.leader(cluster))
+            let fault = await injector.apply(FaultPlan(kind: .partitionLeader, grudge: .isolate(old, in: cluster.nodes.map(\.name))))
+            #expect(fault.inEffect, "\(fault.evidence)")
+            try await Task.sleep(for: .seconds(4))  // more than six election timeouts of the old leader
+            let successor = try #require(try await database.leader(cluster), "the majority elected no leader")
+            #expect(successor != old)
+            let term = try #require(await status(successor)).term
+            let isolatedTerm = try #require(await status(old)).term
+            #expect((isolatedTerm > term) == !preVote, "isolated \(old) in term \(isolatedTerm), successor \(successor) in \(term)")
+            let healed = await injector.heal(fault)
+            #expect(healed.healed, "\(healed.evidence)")
+            try await Task.sleep(for: .seconds(3))
+            let after = try #require(try await database.leader(cluster), "no leader after the heal")
+            let afterTerm = try #require(await status(after)).term
+            if preVote {
+                #expect(after == successor && afterTerm == term, "after the heal: \(after) in term \(afterTerm)")
+            } else {
+                #expect(afterTerm > term, "without pre-vote the healed node's term forces an election")
+            }
+            try await database.tearDown(cluster)
         }
     }
 
