@@ -49,6 +49,28 @@ public enum GeneratedHistories {
             })
     }
 
+    /// Clients adding unique integers to one set (key 0) and reading it whole, as the set
+    /// workload does; reads return the elements in the order they were added. `infoRate` of the
+    /// operations end in `info` (half of those took effect).
+    public static func sets(operations: Int, clients: Int, readRate: Int = 4, infoRate: Double = 0, seed: UInt64) -> [Event] {
+        var sim = SimulatedCluster(clients: clients, keys: [.int(0)], initial: .array([]), infoRate: infoRate, seed: seed)
+        var counter = 0
+        var events: [Event] = []
+        sim.run(
+            operations: operations,
+            next: { sim, _ in
+                if sim.random(readRate) == 0 { return ("read", .int(0), .null) }
+                counter += 1
+                return ("add", .int(0), .int(counter))
+            },
+            apply: { current, f, input in
+                if f == "read" { return (current, current) }
+                return (.array((current.array ?? []) + [input]), input)
+            },
+            emit: { events.append($0) })
+        return events
+    }
+
     /// Many clients appending unique strings to few keys and reading them back (the shape of
     /// Porcupine's kv tests), every key starting empty. With `corrupt`, one get near the end
     /// returns a value with two appends swapped: the history is then not linearizable.

@@ -58,6 +58,20 @@ public protocol MonotoneModel: Model {
     /// False only if no sequence of monotone inputs applied to `state` can make the observation
     /// legal (e.g. the state is not a prefix of the string that a later read returned).
     func canStillObserve(_ input: Input, _ output: Output, from state: State) -> Bool
+    /// `canStillObserve` after applying `applied` (with `appliedOutput`) to `previous`, a state for
+    /// which it held; true if `applied` is not legal there. A model whose check can look at the
+    /// change alone implements this (the search asks it before stepping, for every candidate);
+    /// the default steps and checks the whole state.
+    func canStillObserve(_ input: Input, _ output: Output, afterApplying applied: Input, _ appliedOutput: Output,
+                         to previous: State) -> Bool
+}
+
+extension MonotoneModel {
+    public func canStillObserve(_ input: Input, _ output: Output, afterApplying applied: Input, _ appliedOutput: Output,
+                                to previous: State) -> Bool {
+        guard let next = step(previous, applied, appliedOutput) else { return true }
+        return canStillObserve(input, output, from: next)
+    }
 }
 
 /// An operation the model cannot interpret, naming it and what was expected.

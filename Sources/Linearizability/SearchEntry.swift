@@ -20,6 +20,8 @@ struct MonotoneHooks<M: Model>: Sendable {
     var isMonotone: @Sendable (M.Input) -> Bool
     var isObservation: @Sendable (M.Input, M.Output) -> Bool
     var canStillObserve: @Sendable (M.Input, M.Output, M.State) -> Bool
+    /// The same after one entry applied to a state that passed (see `MonotoneModel`).
+    var canStillObserveAfter: @Sendable (M.Input, M.Output, M.Input, M.Output, M.State) -> Bool
 }
 
 extension MonotoneHooks where M: MonotoneModel {
@@ -27,5 +29,6 @@ extension MonotoneHooks where M: MonotoneModel {
         isMonotone = { model.isMonotone($0) }
         isObservation = { model.isObservation($0, $1) }
         canStillObserve = { model.canStillObserve($0, $1, from: $2) }
+        canStillObserveAfter = { model.canStillObserve($0, $1, afterApplying: $2, $3, to: $4) }
     }
 }

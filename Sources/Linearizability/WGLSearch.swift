@@ -55,6 +55,9 @@ final class WGLSearch<M: Model> {
     private let observers: [Int32]
     private let observerRank: [Int32]
     private var observerCursor: Int32 = 0
+    /// By depth of the stack: the observer the state at that depth was found able to reach, or -1.
+    /// A state one entry deeper then only needs that entry checked against the same observer.
+    private var reachableObserver: [Int32]
 
     /// The deepest partial linearization seen when the search had to backtrack (an optional
     /// entry i that was left out appears as -1-i).
@@ -62,6 +65,9 @@ final class WGLSearch<M: Model> {
     private(set) var bestState: M.State
     /// The operation that could not be placed after `bestPrefix`.
     private(set) var bestBlocking: Int32 = -1
+    /// How many leading entries of `bestPrefix` the stack still holds, so recording a deeper
+    /// dead end copies only what changed (a greedy descent meets one at every depth).
+    private var bestShared = 0
     private(set) var iterationsDone = 0
 
     init(model: M, entries: [SearchEntry<M>], hooks: MonotoneHooks<M>?) {
@@ -77,6 +83,7 @@ final class WGLSearch<M: Model> {
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
         zobrist = (0..<n).map { _ in rng.next() }
         requiredCount = entries.reduce(0) { $0 + ($1.isRequired ? 1 : 0) }
+        reachableObserver = Array(repeating: -1, count: n + 1)
         readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
         twinBefore = Self.twins(entries)
 
@@ -184,6 +191,7 @@ final class WGLSearch<M: Model> {
     /// Undoes the top frame; returns it.
     private func pop() -> Frame {
         let f = stack.removeLast()
+        bestShared = min(bestShared, stack.count)
         let i = Int(f.entry)
         relink(2 * i + 2)
         relink(2 * i + 1)
@@ -200,9 +208,35 @@ final class WGLSearch<M: Model> {
 
     private func noteDeadEnd(blocking: Int) {
         guard bestBlocking < 0 || stack.count > bestPrefix.count else { return }
-        bestPrefix = stack.map { $0.dropped ? -1 - $0.entry : $0.entry }
+        recordStackAsBest()
         bestState = state
         bestBlocking = Int32(blocking)
+    }
+
+    /// `noteDeadEnd` for a child (entry `i` placed) that is not pushed.
+    private func noteDeadEnd(blocking: Int, after i: Int) {
+        guard bestBlocking < 0 || stack.count + 1 > bestPrefix.count,
+            let s = model.step(state, entries[i].input, entries[i].output) else { return }
+        recordStackAsBest()
+        bestPrefix.append(Int32(i))
+        bestState = s
+        bestBlocking = Int32(blocking)
+    }
+
+    private func recordStackAsBest() {
+        bestPrefix.removeSubrange(bestShared...)
+        bestPrefix.append(contentsOf: stack[bestShared...].lazy.map { $0.dropped ? -1 - $0.entry : $0.entry })
+        bestShared = stack.count
+    }
+
+    /// The observation that placing entry `i` would make unreachable, if any. Only looked at when
+    /// this node was found able to reach the current observation and `i` changes the state
+    /// without being an observation (so the observation stays the same after it).
+    private func observationLost(placing i: Int) -> Int? {
+        guard let hooks, Int(observerCursor) < observers.count else { return nil }
+        let g = Int(observers[Int(observerCursor)])
+        guard reachableObserver[stack.count] == Int32(g), !readOnly[i], observerRank[i] < 0, !isNonMonotone[i] else { return nil }
+        return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
     }
 
     /// Backtracks from a dead node: pops frames (all forced ones, then one more) and moves the
@@ -223,12 +257,15 @@ final class WGLSearch<M: Model> {
     private func settleArrival() -> Bool {
         arrived = false
         while true {
+            let depth = stack.count
+            reachableObserver[depth] = -1
             if let hooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count {
                 let g = Int(observers[Int(observerCursor)])
-                if !hooks.canStillObserve(entries[g].input, entries[g].output, state) {
+                if !canStillObserve(g, hooks, depth: depth) {
                     noteDeadEnd(blocking: g)
                     return true
                 }
+                reachableObserver[depth] = Int32(g)
             }
             // Force a legal read-only operation.
             var node = next[0]
@@ -248,6 +285,17 @@ final class WGLSearch<M: Model> {
         }
     }
 
+    /// Whether the state can still reach observation `g`. When the state one level up could, only
+    /// the entry placed since is checked: a read or a left-out entry changed nothing.
+    private func canStillObserve(_ g: Int, _ hooks: MonotoneHooks<M>, depth: Int) -> Bool {
+        guard depth > 0, reachableObserver[depth - 1] == Int32(g), let top = stack.last else {
+            return hooks.canStillObserve(entries[g].input, entries[g].output, state)
+        }
+        let i = Int(top.entry)
+        if top.dropped || readOnly[i] { return true }
+        return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, top.state)
+    }
+
     /// Searches for at most `iterations` steps.
     func run(iterations: Int) -> Status {
         var budget = iterations
@@ -264,11 +312,14 @@ final class WGLSearch<M: Model> {
             if node != 0 && isCall(node) {
                 let i = entryOf(node)
                 let twin = Int(twinBefore[i])
-                if twin < 0 || isLinearized(twin),
-                    let s = model.step(state, entries[i].input, entries[i].output),
-                    push(i, newState: s, forced: false)
-                {
-                    continue
+                if twin < 0 || isLinearized(twin) {
+                    if let g = observationLost(placing: i) {
+                        // The child would be pruned on arrival: skip it before stepping (an add of
+                        // unknown outcome that no read saw is tried at every node).
+                        noteDeadEnd(blocking: g, after: i)
+                    } else if let s = model.step(state, entries[i].input, entries[i].output), push(i, newState: s, forced: false) {
+                        continue
+                    }
                 }
                 cursor = next[Int(node)]
             } else {
