@@ -17,7 +17,14 @@ import Testing
             $0.opsPerKey = kind == .set ? nil : 100
         }
         let history = try await runWorkload(spec, seed: 11, factory: InMemoryClientFactory(kind: kind))
-        #expect(count(.ok, in: history) > (kind == .set ? 0 : 1000))
+        // How many succeed depends on how the workers interleave (a lock held by one worker
+        // fails the others' acquires: 826 of 2,000 once on CI, ~1,000 usually), so the lock only
+        // needs a fair share; every operation up to the limit must have been invoked and completed.
+        let minimum = switch kind { case .set: 0; case .lock: 100; default: 1000 }
+        #expect(count(.ok, in: history) > minimum)
+        let invoked = count(.invoke, in: history)
+        #expect(history.events.count == 2 * invoked, "\(kind): every invoked operation completes")
+        if kind != .set { #expect(invoked >= 2000, "\(kind): \(invoked) operations invoked") }
         let result = try await check(history, spec)
         #expect(result.verdict == .valid, "\(kind): \(result.verdict)")
         if kind == .set {
