@@ -92,7 +92,10 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public var failure: String?
 
     /// How the run ended in one word: its verdict, or `failed` when it could not be carried out.
-    public var outcome: String { failure == nil ? check.verdict : "failed" }
+    public var outcome: String { Self.outcome(verdict: check.verdict, failure: failure) }
+
+    /// `outcome` of a run with this stored verdict and failure (shared with `results.json`).
+    public static func outcome(verdict: String, failure: String?) -> String { failure == nil ? verdict : "failed" }
     /// SHA-256 of `transcript.jsonl` (also among the artifacts).
     public var transcriptSHA256: String?
     /// Every file of the run directory but this one, by path relative to the directory.

@@ -230,12 +230,11 @@ final class WGLSearch<M: Model> {
     }
 
     /// The observation that placing entry `i` would make unreachable, if any. Only looked at when
-    /// this node was found able to reach the current observation and `i` changes the state
-    /// without being an observation (so the observation stays the same after it).
+    /// this node was found able to reach the current observation (see `isCheckedBeforePlacing`).
     private func observationLost(placing i: Int) -> Int? {
         guard let hooks, Int(observerCursor) < observers.count else { return nil }
         let g = Int(observers[Int(observerCursor)])
-        guard reachableObserver[stack.count] == Int32(g), !readOnly[i], observerRank[i] < 0, !isNonMonotone[i] else { return nil }
+        guard reachableObserver[stack.count] == Int32(g), isCheckedBeforePlacing(i) else { return nil }
         return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
     }
 
@@ -286,14 +285,21 @@ final class WGLSearch<M: Model> {
     }
 
     /// Whether the state can still reach observation `g`. When the state one level up could, only
-    /// the entry placed since is checked: a read or a left-out entry changed nothing.
+    /// the entry placed since can have changed that: a read or a left-out entry changed nothing,
+    /// and any other was checked by `observationLost` before it was placed.
     private func canStillObserve(_ g: Int, _ hooks: MonotoneHooks<M>, depth: Int) -> Bool {
         guard depth > 0, reachableObserver[depth - 1] == Int32(g), let top = stack.last else {
             return hooks.canStillObserve(entries[g].input, entries[g].output, state)
         }
         let i = Int(top.entry)
-        if top.dropped || readOnly[i] { return true }
+        if top.dropped || readOnly[i] || isCheckedBeforePlacing(i) { return true }
         return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, top.state)
+    }
+
+    /// Entries that `observationLost` looks at: monotone ones that change the state and are not
+    /// observations, so the observation to reach stays the same after them.
+    private func isCheckedBeforePlacing(_ i: Int) -> Bool {
+        !readOnly[i] && observerRank[i] < 0 && !isNonMonotone[i]
     }
 
     /// Searches for at most `iterations` steps.

@@ -245,9 +245,14 @@ public struct RaftNode: Sendable {
         return now - last < config.electionTimeout
     }
 
-    private mutating func handlePreVote(_ m: RequestVote, from candidate: NodeID) {
+    /// The candidate's log is at least as up to date as this node's (or `vote-any-log` skips the check).
+    private func mayVote(for m: RequestVote) -> Bool {
         let upToDate = m.lastLogTerm > lastTerm || (m.lastLogTerm == lastTerm && m.lastLogIndex >= lastIndex)
-        let granted = m.term > term && !hearsFromALeader && (upToDate || config.bugs.contains(.voteAnyLog))
+        return upToDate || config.bugs.contains(.voteAnyLog)
+    }
+
+    private mutating func handlePreVote(_ m: RequestVote, from candidate: NodeID) {
+        let granted = m.term > term && !hearsFromALeader && mayVote(for: m)
         send(.preVoteResponse(VoteResponse(term: granted ? m.term : term, granted: granted)), to: candidate)
     }
 
@@ -258,9 +263,7 @@ public struct RaftNode: Sendable {
     }
 
     private mutating func handleRequestVote(_ m: RequestVote, from candidate: NodeID) {
-        let upToDate = m.lastLogTerm > lastTerm || (m.lastLogTerm == lastTerm && m.lastLogIndex >= lastIndex)
-        let granted = m.term == term && (votedFor == nil || votedFor == candidate)
-            && (upToDate || config.bugs.contains(.voteAnyLog))
+        let granted = m.term == term && (votedFor == nil || votedFor == candidate) && mayVote(for: m)
         if granted {
             if votedFor != candidate { hardStateDirty = true }
             votedFor = candidate

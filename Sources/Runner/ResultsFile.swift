@@ -1,3 +1,4 @@
+import Audit
 import Control
 import Foundation
 import Linearizability
@@ -111,7 +112,7 @@ public struct ResultsFile: Codable, Sendable, Equatable {
     public var failure: String?
 
     /// How the run ended in one word: its verdict, or `failed` when it could not be carried out.
-    public var outcome: String { failure == nil ? check.verdict.rawValue : "failed" }
+    public var outcome: String { RunManifest.outcome(verdict: check.verdict.rawValue, failure: failure) }
 
     /// `failure`: see the property; when given, the verdict is `unknown` whatever `check` says.
     public init(spec: TestSpec, seed: UInt64, summary: RunSummary, check: CheckResult,

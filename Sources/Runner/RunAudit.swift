@@ -34,9 +34,8 @@ struct RunAudit {
     var binaries: [RunManifest.DatabaseBinary]
     var events: [Event]
     var plan: RunPlan
-    var check: CheckResult
-    /// Why the run could not be carried out; its verdict is then recorded as `unknown`.
-    var failure: String?
+    /// The run's results: the verdict as stored (`unknown` for a failed run) and the failure.
+    var results: ResultsFile
 
     /// Writes `manifest.json` into `store`: call it last, once every other file of the run is
     /// written and the transcript is closed.
@@ -50,8 +49,8 @@ struct RunAudit {
             faults: FaultInterval.faults(in: events),
             check: .init(model: plan.model.rawValue, initial: plan.initial.description,
                          timeoutSeconds: spec.checker.timeout.inMilliseconds / 1000,
-                         verdict: failure == nil ? check.verdict.rawValue : Verdict.unknown.rawValue),
-            failure: failure, transcriptSHA256: artifacts[Self.transcriptFile]?.sha256, artifacts: artifacts)
+                         verdict: results.check.verdict.rawValue),
+            failure: results.failure, transcriptSHA256: artifacts[Self.transcriptFile]?.sha256, artifacts: artifacts)
         try manifest.write(to: store.directory)
     }
 }

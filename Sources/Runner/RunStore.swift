@@ -30,6 +30,8 @@ public struct RunStore: Sendable {
     public var historyPath: String { path("history.jsonl") }
     public var specPath: String { path("spec.yml") }
     public var resultsPath: String { path("results.json") }
+    /// The run was recorded (`results.json` written): finished, or failed and stored as such.
+    public var isRecorded: Bool { FileManager.default.fileExists(atPath: resultsPath) }
     /// The observed leader over time (`LeaderSample` lines), for databases that can name it.
     public var leadersPath: String { path("leaders.jsonl") }
 

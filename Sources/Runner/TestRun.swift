@@ -163,8 +163,7 @@ public actor TestRun {
         try results.write(to: store)
         transcript.close()
         try RunAudit(spec: spec, seed: seed, startedAt: startedAt, interrupted: interrupted, cluster: cluster,
-                     database: environment.database.name, binaries: binaries, events: events, plan: plan, check: check,
-                     failure: failure)
+                     database: environment.database.name, binaries: binaries, events: events, plan: plan, results: results)
             .writeManifest(to: store)
         phase = .finished
         return RunResult(store: store, seed: seed, summary: summary, check: check, interrupted: interrupted)

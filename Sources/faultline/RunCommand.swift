@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("faultline: the run failed: \(error)")
             printError("faultline: what was recorded is in \(store.directory)")
             // A failed run that was recorded as one still gets its report, junit.xml and index row.
-            if FileManager.default.fileExists(atPath: store.path("results.json")) {
+            if store.isRecorded {
                 writeReports([store.directory], reports: reports)
                 indexRuns([store.directory], reports: reports)
             }

@@ -75,7 +75,7 @@ struct SweepCommand: AsyncParsableCommand {
         // Finished runs, and failed ones that were recorded as such (their set-up failed).
         let recorded = final.runs.filter { $0.state == .finished || $0.state == .failed }
             .compactMap { $0.runDirectory.map { directory + "/" + $0 } }
-            .filter { FileManager.default.fileExists(atPath: $0 + "/results.json") }
+            .filter { RunStore(directory: $0).isRecorded }
         writeReports(recorded, reports: reports)
         indexRuns(recorded, reports: reports)
         say("faultline: \(directory)/compare.html")

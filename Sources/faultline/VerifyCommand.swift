@@ -14,7 +14,8 @@ struct VerifyCommand: AsyncParsableCommand {
             names. Exit code: when every file matches and the re-check gives the stored verdict, \
             the verdict's code as `check` (0 valid, 1 invalid, 2 unknown); 1 when a file is \
             missing, added or changed, or the verdict differs (the stored verdict does not \
-            stand); 254 when RUN_DIR is not a run directory or its manifest cannot be read. A run             whose set-up failed has no verdict: only its files are verified (2 when they match).
+            stand); 254 when RUN_DIR is not a run directory or its manifest cannot be read. A run \
+            whose set-up failed has no verdict: only its files are verified (2 when they match).
             """)
 
     @Argument(help: "A run directory (reports/<test>/<UTC time>/).")

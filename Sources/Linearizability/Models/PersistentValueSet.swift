@@ -77,13 +77,11 @@ struct PersistentValueSet: Hashable, Sendable {
         hasher.combine(digest)
     }
 
-    /// SplitMix64's finalizer: spreads a hash over all bits, so that XOR-ing many of them does
-    /// not cancel out on structured input (small integers).
+    /// Spreads a hash over all bits (SplitMix64's first output for it as seed), so that XOR-ing
+    /// many of them does not cancel out on structured input (small integers).
     private static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var spreader = SplitMix64(seed: x)
+        return spreader.next()
     }
 }
 
