@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "RunIndex",
             dependencies: [
-                "Runner", "Analysis", "Audit",
+                "Runner", "Analysis", "Audit", "Control",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(

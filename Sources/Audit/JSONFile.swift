@@ -1,3 +1,4 @@
+import Control
 import Foundation
 
 /// A `Codable` record kept as one pretty-printed JSON file (keys sorted, so two writes of the
@@ -8,7 +9,7 @@ public enum JSONFile {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(value)
         data.append(0x0A)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(data, to: path)
     }
 
     public static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {

@@ -42,7 +42,11 @@ public struct RunVerification: Sendable {
         do {
             manifest = try RunManifest.read(from: directory)
         } catch {
-            throw BadRunDirectory(description: "\(directory)/\(RunManifest.fileName): cannot be read as a run manifest: \(error)")
+            let path = "\(directory)/\(RunManifest.fileName)"
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw BadRunDirectory(description: "\(path): no such file (expected a run directory whose run finished)")
+            }
+            throw BadRunDirectory(description: "\(path): cannot be read as a run manifest (expected its JSON object)")
         }
         guard let model = BuiltInModel(rawValue: manifest.check.model) else {
             throw BadRunDirectory(description: "\(directory)/\(RunManifest.fileName): unknown model `\(manifest.check.model)`")

@@ -13,12 +13,27 @@ public enum Heal {
     /// shares the controller's clock; faked clocks (`ClockFaking`) are set back to no offset. The
     /// journal is deleted once every step on the host
     /// succeeded. Safe to run any number of times and on hosts where nothing was done.
-    public static func heal(cluster: ClusterContext, database: any Database, interface: String = "eth0") async -> HealReport {
-        let reports = (try? await NodeTasks.run("heal", on: cluster.nodes) { node in
-            await heal(node, cluster: cluster, database: database, interface: interface)
+    /// Then each of `sweeps` runs on the node (see `LeftoverSweep`).
+    public static func heal(cluster: ClusterContext, database: any Database, interface: String = "eth0",
+                            sweeps: [any LeftoverSweep] = Heal.sweeps) async -> HealReport {
+        let reports = (try? await NodeTasks.run("heal", on: cluster.nodes) { node -> HealReport.Host in
+            var report = await heal(node, cluster: cluster, database: database, interface: interface)
+            for sweep in sweeps {
+                do {
+                    if let done = try await sweep.sweep(node, cluster: cluster) { report.actions.append(done) }
+                } catch {
+                    report.failures.append("\(sweep.name): \(error)")
+                }
+            }
+            return report
         }) ?? [:]
         return HealReport(hosts: cluster.nodes.map { reports[$0.name] ?? HealReport.Host(name: $0.name, failures: ["not healed"]) })
     }
+
+    /// The sweeps every heal runs, also the one before each run's set-up. Mounts a disk fault
+    /// left (FUSE, loop devices) are the kind of leftover that belongs here: a disk-fault module
+    /// adds its `LeftoverSweep` to this list.
+    public static let sweeps: [any LeftoverSweep] = []
 
     static func heal(_ node: ClusterNode, cluster: ClusterContext, database: any Database, interface: String) async -> HealReport.Host {
         var report = HealReport.Host(name: node.name)
@@ -75,4 +90,16 @@ public enum Heal {
         }
         return report
     }
+}
+
+
+/// A kind of leftover `Heal` looks for on every host besides what the heal journal lists (e.g.
+/// mounts left by disk faults). Contract: `sweep` finds what a crashed run of Faultline's left on
+/// `node`, undoes it, and says what it undid in words (nil: nothing was found); it is safe to
+/// run any number of times and on hosts where nothing was done, and throws when something it
+/// found could not be undone.
+public protocol LeftoverSweep: Sendable {
+    /// What is swept, in a word (`mounts`), for failures.
+    var name: String { get }
+    func sweep(_ node: ClusterNode, cluster: ClusterContext) async throws -> String?
 }

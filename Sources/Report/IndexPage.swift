@@ -1,3 +1,4 @@
+import Control
 import Foundation
 import Runner
 
@@ -68,6 +69,6 @@ public struct IndexPage {
 
     /// Writes `index.html` into the root folder.
     public func write() throws {
-        try Data(html.utf8).write(to: URL(fileURLWithPath: (root as NSString).appendingPathComponent("index.html")), options: .atomic)
+        try AtomicFile.write(Data(html.utf8), to: (root as NSString).appendingPathComponent("index.html"))
     }
 }

@@ -1,3 +1,4 @@
+import Control
 import Analysis
 import Audit
 import Foundation
@@ -63,6 +64,10 @@ public struct RunIndex: Sendable {
     /// Indexes the finished run in `directory`.
     @discardableResult
     public func add(runDirectory directory: String) throws -> IndexedRun {
+        let store = RunStore(directory: directory)
+        if let results = try? ResultsFile.read(path: store.resultsPath), results.crashed == true {
+            return try addCrashed(directory, results)
+        }
         let manifest = try RunManifest.read(from: directory)
         let metrics = RunStore(directory: directory).metrics()
         let run = IndexedRun(
@@ -70,6 +75,28 @@ public struct RunIndex: Sendable {
             startedAt: manifest.startedAt, verdict: manifest.outcome, seed: String(manifest.seed),
             database: manifest.database,
             parameters: manifest.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
+            failoverSeconds: metrics?.medianFailoverSeconds, unavailableSeconds: metrics?.unavailableSeconds,
+            leaderChanges: metrics?.leaderChanges, spuriousElections: metrics?.spuriousElections,
+            okPerSecond: metrics?.okPerSecond, latencyQuietP99: metrics?.latencyQuiet.p99,
+            latencyFaultyP99: metrics?.latencyFaulty.p99)
+        try queue.write { db in try run.upsert(db) }
+        return run
+    }
+
+    /// A crashed run has no manifest: its row comes from `results.json`, started when its
+    /// directory says (`RunStore`'s UTC name).
+    private func addCrashed(_ directory: String, _ results: ResultsFile) throws -> IndexedRun {
+        let name = (directory as NSString).lastPathComponent
+        let parser = DateFormatter()
+        parser.locale = Locale(identifier: "en_US_POSIX")
+        parser.timeZone = TimeZone(identifier: "UTC")
+        parser.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let started = parser.date(from: String(name.prefix(16))).map(Transcript.timestamp) ?? name
+        let metrics = RunStore(directory: directory).metrics()
+        let run = IndexedRun(
+            directory: URL(fileURLWithPath: directory).standardizedFileURL.path, test: results.test,
+            startedAt: started, verdict: results.outcome, seed: String(results.seed), database: results.database.kind,
+            parameters: results.database.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
             failoverSeconds: metrics?.medianFailoverSeconds, unavailableSeconds: metrics?.unavailableSeconds,
             leaderChanges: metrics?.leaderChanges, spuriousElections: metrics?.spuriousElections,
             okPerSecond: metrics?.okPerSecond, latencyQuietP99: metrics?.latencyQuiet.p99,

@@ -1,3 +1,4 @@
+import Control
 import Foundation
 import Runner
 
@@ -65,6 +66,6 @@ extension RunIndex {
         let index = try RunIndex(path: (reports as NSString).appendingPathComponent(fileName))
         for dir in runDirectories { try index.add(runDirectory: dir) }
         let html = TrendsPage(runs: try index.runs()).html
-        try Data(html.utf8).write(to: URL(fileURLWithPath: reports).appendingPathComponent("trends.html"), options: .atomic)
+        try AtomicFile.write(Data(html.utf8), to: (reports as NSString).appendingPathComponent("trends.html"))
     }
 }

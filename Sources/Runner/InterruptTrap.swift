@@ -3,12 +3,13 @@ import Foundation
 
 /// Turns SIGINT and SIGTERM into a graceful stop: the first one calls `onInterrupt` (which
 /// cancels the run, so it tears down and keeps its history); a second one exits at once with
-/// 130, leaving whatever was injected for `faultline heal`.
+/// 130, leaving whatever was injected (each fault journaled on its host) for `faultline heal` or
+/// the next run, and says so with `healCommand`.
 public final class InterruptTrap: Sendable {
     // Dispatch sources are thread-safe; the type is just not marked Sendable.
     nonisolated(unsafe) private let sources: [DispatchSourceSignal]
 
-    public init(onInterrupt: @escaping @Sendable (Int32) -> Void) {
+    public init(healCommand: String? = nil, onInterrupt: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "faultline.signals")
         let count = Count()
         sources = [SIGINT, SIGTERM].map { signo in
@@ -19,7 +20,12 @@ public final class InterruptTrap: Sendable {
                     FileHandle.standardError.write(Data("\nfaultline: stopping: tearing down and keeping the history (again to abort)\n".utf8))
                     onInterrupt(signo)
                 } else {
-                    FileHandle.standardError.write(Data("faultline: aborted\n".utf8))
+                    var text = "faultline: aborted\n"
+                    if let healCommand {
+                        text += "faultline: faults and database processes may be left on the hosts (journaled there); "
+                            + "undo them with: \(healCommand)  (the next run also undoes them first)\n"
+                    }
+                    FileHandle.standardError.write(Data(text.utf8))
                     exit(130)
                 }
             }

@@ -110,9 +110,15 @@ public struct ResultsFile: Codable, Sendable, Equatable {
     /// that did not start); nil for a run that ran. A failed run has no verdict: it is stored as
     /// `unknown`, so nightly indexes, junit.xml and reports show the night that did not happen.
     public var failure: String?
+    /// The controller died before the run finished (found later by `CrashedRun`): the check is of
+    /// what the history holds, with operations still pending counted as `info`. nil in older files.
+    public var crashed: Bool?
 
-    /// How the run ended in one word: its verdict, or `failed` when it could not be carried out.
-    public var outcome: String { RunManifest.outcome(verdict: check.verdict.rawValue, failure: failure) }
+    /// How the run ended in one word: its verdict, `failed` when it could not be carried out, or
+    /// `crashed` when its controller died before it finished.
+    public var outcome: String {
+        crashed == true ? "crashed" : RunManifest.outcome(verdict: check.verdict.rawValue, failure: failure)
+    }
 
     /// `failure`: see the property; when given, the verdict is `unknown` whatever `check` says.
     public init(spec: TestSpec, seed: UInt64, summary: RunSummary, check: CheckResult,

@@ -1,3 +1,4 @@
+import Control
 import Foundation
 
 /// Where a run's files go: `reports/<test>/<UTC timestamp>/` with `spec.yml`, `history.jsonl`,
@@ -46,6 +47,6 @@ public struct RunStore: Sendable {
 
     /// Writes `text` to `name` in the run directory.
     public func write(_ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path(name)), options: .atomic)
+        try AtomicFile.write(Data(text.utf8), to: path(name))
     }
 }

@@ -4,6 +4,7 @@ import Control
 import Foundation
 import History
 import Linearizability
+import Nemesis
 import Workload
 
 /// What a workload gives the runner: how to judge the history, and what each worker does.
@@ -49,13 +50,27 @@ public struct RunEnvironment: Sendable {
     /// Made once the history's recorder exists (the injector records into it), with the cluster
     /// as the run sees it (its remotes transcribed); nil: no faults.
     public var faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)?
+    /// Run before set-up on the cluster as the run sees it: finds and undoes what an earlier run
+    /// left on the hosts (`Heal.heal`: journals, Faultline's chain, stopped processes, …); nil:
+    /// nothing is looked for (fakes).
+    public var leftovers: (@Sendable (ClusterContext) async -> HealReport)?
 
     public init(cluster: ClusterContext, database: any Database, clients: any ClientFactory,
-                faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)? = nil) {
+                faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)? = nil,
+                leftovers: (@Sendable (ClusterContext) async -> HealReport)? = nil) {
         self.cluster = cluster
         self.database = database
         self.clients = clients
         self.faults = faults
+        self.leftovers = leftovers
+    }
+}
+
+/// What an earlier run left on the hosts could not be undone before set-up.
+public struct LeftoverError: Error, CustomStringConvertible {
+    public var report: HealReport
+    public var description: String {
+        "what an earlier run left on the hosts could not be undone (run `faultline heal`):\n\(report)"
     }
 }
 
@@ -105,6 +120,10 @@ public actor TestRun {
     public func run() async throws -> RunResult {
         let startedAt = Date()
         defer { transcript.close() }
+        // Held until the run is recorded; a directory left without results.json and with this
+        // lock free is a crashed run (`CrashedRun`).
+        let lock = RunLock(directory: store.directory)
+        defer { withExtendedLifetime(lock) {} }
         try store.write("spec.yml", resolvedSpec())
         let recorder = try Recorder(path: store.historyPath)
         let db = environment.database
@@ -114,6 +133,7 @@ public actor TestRun {
         var binaries: [RunManifest.DatabaseBinary] = []
         do {
             phase = .settingUp
+            if let leftovers = environment.leftovers { try await healLeftovers(leftovers) }
             say("setting up \(db.name) on \(cluster.nodes.map(\.name).joined(separator: ", "))")
             try await db.setUp(cluster)
             if let v = db as? any Versioned { versions = (try? await v.versions(cluster)) ?? [:] }
@@ -167,6 +187,18 @@ public actor TestRun {
             .writeManifest(to: store)
         phase = .finished
         return RunResult(store: store, seed: seed, summary: summary, check: check, interrupted: interrupted)
+    }
+
+    /// Undoes what an earlier run left on the hosts, saying per host what was found and undone;
+    /// a host that cannot be healed fails the set-up (the run would test a broken cluster).
+    private func healLeftovers(_ heal: @Sendable (ClusterContext) async -> HealReport) async throws {
+        let report = await heal(environment.cluster)
+        for host in report.hosts where !host.actions.isEmpty || !host.failures.isEmpty {
+            say("left by an earlier run on \(host.name), healed first: " + (host.actions + host.failures.map { "FAILED: \($0)" }).joined(separator: "; "))
+        }
+        if !report.succeeded {
+            throw LeftoverError(report: report)
+        }
     }
 
     private func runClients(_ recorder: Recorder) async {

@@ -1,3 +1,4 @@
+import Control
 import Analysis
 import Foundation
 import Runner
@@ -154,6 +155,6 @@ public struct CompareReport {
 
     /// Writes `compare.html` into `directory` (atomically).
     public func write(to directory: String) throws {
-        try Data(html.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("compare.html"), options: .atomic)
+        try AtomicFile.write(Data(html.utf8), to: (directory as NSString).appendingPathComponent("compare.html"))
     }
 }

@@ -36,13 +36,17 @@ enum FaultlineExit {
     static let valid = ExitCode(0)
     static let invalid = ExitCode(1)
     static let unknown = ExitCode(2)
+    /// The run was interrupted (Ctrl-C, SIGTERM, or its controller crashed) and what it recorded
+    /// is not invalid: a nightly job must not take it for a good night.
+    static let interrupted = ExitCode(3)
     static let badInput = ExitCode(254)
     /// The run could not be carried out (unreachable host, database that does not start).
     static let crash = ExitCode(255)
 
     /// The exit code of a verdict.
-    static func of(_ verdicts: [Verdict]) -> ExitCode {
+    static func of(_ verdicts: [Verdict], interrupted: Bool = false) -> ExitCode {
         if verdicts.contains(.invalid) { return invalid }
+        if interrupted { return self.interrupted }
         if verdicts.contains(.unknown) { return unknown }
         return valid
     }

@@ -17,7 +17,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Without --hosts the run uses the local lab of namespace hosts (bringing it up if \
             needed). The run is stored under reports/<test>/<UTC time>/. Exit code as `check`: \
-            0 valid, 1 invalid, 2 unknown, 254 bad spec or inventory.
+            0 valid, 1 invalid, 2 unknown, 3 interrupted (Ctrl-C; what was recorded is not invalid), \
+            254 bad spec or inventory, 255 the run could not be carried out, 130 aborted (a second Ctrl-C).
             """)
 
     @Argument(help: "The test spec (workloads/*.yml).")
@@ -36,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     var reports = "reports"
 
     func run() async throws {
+        await recoverCrashedRuns(reports: reports)
         let loaded: (TestSpec, WorkloadSpec, Inventory)
         do {
             var spec = try TestSpec.load(path: self.spec)
@@ -60,7 +62,8 @@ struct RunCommand: AsyncParsableCommand {
         let testRun = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: seed),
                               seed: seed, store: store, progress: { printError("  \($0)") })
         let task = Task { try await testRun.run() }
-        let trap = InterruptTrap { _ in task.cancel() }
+        let heal = "faultline heal" + (self.hosts.map { " --hosts \(ShellQuote.quote($0))" } ?? "") + " --database \(spec.database.kind)"
+        let trap = InterruptTrap(healCommand: heal) { _ in task.cancel() }
         let outcome = await task.result
         _ = trap
         await live.close()
@@ -85,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         writeReports([store.directory], reports: reports)
         say("faultline: \(store.directory)")
         indexRuns([store.directory], reports: reports)
-        let exit = FaultlineExit.of([result.check.verdict])
+        let exit = FaultlineExit.of([result.check.verdict], interrupted: result.interrupted)
         if exit != FaultlineExit.valid { throw exit }
     }
 }

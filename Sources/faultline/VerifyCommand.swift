@@ -2,6 +2,7 @@ import ArgumentParser
 import Audit
 import Foundation
 import Linearizability
+import Runner
 
 /// `faultline verify RUN_DIR`: checks a stored run against its `manifest.json`.
 struct VerifyCommand: AsyncParsableCommand {
@@ -14,7 +15,9 @@ struct VerifyCommand: AsyncParsableCommand {
             names. Exit code: when every file matches and the re-check gives the stored verdict, \
             the verdict's code as `check` (0 valid, 1 invalid, 2 unknown); 1 when a file is \
             missing, added or changed, or the verdict differs (the stored verdict does not \
-            stand); 254 when RUN_DIR is not a run directory or its manifest cannot be read. A run \
+            stand); 3 for a run whose controller crashed before it finished (it has no \
+            manifest; its history is checked as `check --partial` would: 1 when that is invalid); \
+            254 when RUN_DIR is not a run directory or its manifest cannot be read. A run \
             whose set-up failed has no verdict: only its files are verified (2 when they match).
             """)
 
@@ -22,6 +25,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var runDirectory: String
 
     func run() async throws {
+        if try await verifyCrashed() { return }
         let v: RunVerification
         do {
             v = try await RunVerification.verify(directory: runDirectory)
@@ -43,5 +47,22 @@ struct VerifyCommand: AsyncParsableCommand {
         say("faultline: the stored verdict stands: \(verdict.rawValue)")
         let exit = FaultlineExit.of([verdict])
         if exit != FaultlineExit.valid { throw exit }
+    }
+
+    /// A crashed run has no manifest to verify against: says so, with what its history holds and
+    /// the verdict of checking it. True when RUN_DIR is such a run (the exit is thrown).
+    private func verifyCrashed() async throws -> Bool {
+        let crashed: Bool
+        do {
+            crashed = try await recoverIfCrashed(runDirectory)
+        } catch {
+            printError("faultline: \(error)")
+            throw FaultlineExit.badInput
+        }
+        guard crashed, let r = try? ResultsFile.read(path: RunStore(directory: runDirectory).resultsPath) else { return false }
+        say("crashed: the controller stopped before the run finished; there is no manifest to verify against")
+        say("history: \(r.summary.operations) operations (ok \(r.summary.ok), fail \(r.summary.fail), info \(r.summary.info), pending ones counted as info)")
+        say("verdict of what was recorded: \(r.check.verdict.rawValue)")
+        throw FaultlineExit.of([r.check.verdict], interrupted: true)
     }
 }
