@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control"]),
+        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control", "Runner"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
