@@ -69,18 +69,8 @@ public struct RunIndex: Sendable {
             return try addCrashed(directory, results)
         }
         let manifest = try RunManifest.read(from: directory)
-        let metrics = RunStore(directory: directory).metrics()
-        let run = IndexedRun(
-            directory: URL(fileURLWithPath: directory).standardizedFileURL.path, test: manifest.test,
-            startedAt: manifest.startedAt, verdict: manifest.outcome, seed: String(manifest.seed),
-            database: manifest.database,
-            parameters: manifest.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
-            failoverSeconds: metrics?.medianFailoverSeconds, unavailableSeconds: metrics?.unavailableSeconds,
-            leaderChanges: metrics?.leaderChanges, spuriousElections: metrics?.spuriousElections,
-            okPerSecond: metrics?.okPerSecond, latencyQuietP99: metrics?.latencyQuiet.p99,
-            latencyFaultyP99: metrics?.latencyFaulty.p99)
-        try queue.write { db in try run.upsert(db) }
-        return run
+        return try upsert(directory, test: manifest.test, startedAt: manifest.startedAt, verdict: manifest.outcome,
+                          seed: manifest.seed, database: manifest.database, parameters: manifest.parameters)
     }
 
     /// A crashed run has no manifest: its row comes from `results.json`, started when its
@@ -92,11 +82,18 @@ public struct RunIndex: Sendable {
         parser.timeZone = TimeZone(identifier: "UTC")
         parser.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let started = parser.date(from: String(name.prefix(16))).map(Transcript.timestamp) ?? name
+        return try upsert(directory, test: results.test, startedAt: started, verdict: results.outcome,
+                          seed: results.seed, database: results.database.kind, parameters: results.database.parameters)
+    }
+
+    /// Writes the row of the run in `directory`, with the metrics its store holds.
+    private func upsert(_ directory: String, test: String, startedAt: String, verdict: String, seed: UInt64,
+                        database: String, parameters: [String: String]) throws -> IndexedRun {
         let metrics = RunStore(directory: directory).metrics()
         let run = IndexedRun(
-            directory: URL(fileURLWithPath: directory).standardizedFileURL.path, test: results.test,
-            startedAt: started, verdict: results.outcome, seed: String(results.seed), database: results.database.kind,
-            parameters: results.database.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
+            directory: URL(fileURLWithPath: directory).standardizedFileURL.path, test: test,
+            startedAt: startedAt, verdict: verdict, seed: String(seed), database: database,
+            parameters: parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
             failoverSeconds: metrics?.medianFailoverSeconds, unavailableSeconds: metrics?.unavailableSeconds,
             leaderChanges: metrics?.leaderChanges, spuriousElections: metrics?.spuriousElections,
             okPerSecond: metrics?.okPerSecond, latencyQuietP99: metrics?.latencyQuiet.p99,
