@@ -7,6 +7,7 @@ enum EDNEvents {
     static func read(
         bytes: [UInt8], source: String, adjust: (inout Event) -> Void = { _ in }
     ) throws(HistoryError) -> History {
+        try UTF8Text.require(bytes, source: source)
         var reader = EDNReader(bytes: bytes, source: source)
         var history = History(events: [], source: source, lines: [])
 

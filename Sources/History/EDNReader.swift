@@ -438,9 +438,20 @@ struct EDNReader {
             case UInt8(ascii: "u"):
                 let escape = position
                 i += 2
-                guard let scalar = readHex4() else {
+                guard var v = readHex4() else {
                     throw error("expected 4 hexadecimal digits after \\u", at: escape)
                 }
+                // A high surrogate followed by an escaped low one is one character (as in Java).
+                if v >= 0xD800 && v < 0xDC00, i + 1 < end, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    let save = i
+                    i += 2
+                    if let low = readHex4(), low >= 0xDC00 && low < 0xE000 {
+                        v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = save
+                    }
+                }
+                guard let scalar = Unicode.Scalar(v) else { throw error(UTF8Text.loneSurrogate(v), at: escape) }
                 out.append(contentsOf: Array(String(scalar).utf8))
                 continue
             default:
@@ -449,12 +460,13 @@ struct EDNReader {
         }
     }
 
-    private mutating func readHex4() -> Unicode.Scalar? {
+    /// The 4 hexadecimal digits at `i` as a number (consumed), or nil (nothing consumed).
+    private mutating func readHex4() -> UInt32? {
         guard i + 4 <= end, bytes[i..<(i + 4)].allSatisfy({ ($0 | 0x20) &- 0x61 < 6 || $0 &- 0x30 < 10 }),
             let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16)
         else { return nil }
         i += 4
-        return Unicode.Scalar(v) ?? Unicode.Scalar(0xFFFD)
+        return v
     }
 
     private mutating func readChar() throws(HistoryError) -> EDN {

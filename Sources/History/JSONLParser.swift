@@ -413,8 +413,9 @@ struct JSONLParser {
         return .int(negative ? Int(truncatingIfNeeded: 0 &- magnitude) : Int(magnitude))
     }
 
-    /// If the string at `i` (on its opening quote) has no escapes, consumes it and returns its
-    /// content's range; otherwise leaves `i` unchanged and returns nil.
+    /// If the string at `i` (on its opening quote) is plain ASCII without escapes, consumes it and
+    /// returns its content's range; otherwise leaves `i` unchanged and returns nil (and
+    /// `parseString` reads it, checking that it is UTF-8).
     @inline(__always)
     private mutating func plainStringBytes() -> (Int, Int)? {
         let start = i + 1
@@ -425,7 +426,7 @@ struct JSONLParser {
                 i = k + 1
                 return (start, k - start)
             }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return nil }
             k += 1
         }
         return nil
@@ -445,6 +446,12 @@ struct JSONLParser {
             }
             let c = base[i]
             if c == UInt8(ascii: "\"") {
+                // Escapes are ASCII and decode to UTF-8, so the string is UTF-8 exactly when its
+                // raw bytes are.
+                let raw = UnsafeBufferPointer(start: base + open + 1, count: i - open - 1)
+                if let bad = UTF8Text.firstInvalidByte(raw) {
+                    throw error(UTF8Text.notUTF8(raw[bad]), at: open + 1 + bad)
+                }
                 i += 1
                 return String(decoding: bytes, as: UTF8.self)
             }
@@ -477,10 +484,10 @@ struct JSONLParser {
                         }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else {
-                        scalar = 0xFFFD
+                        throw error(UTF8Text.loneSurrogate(scalar), at: escapeAt)
                     }
                 } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                    scalar = 0xFFFD
+                    throw error(UTF8Text.loneSurrogate(scalar), at: escapeAt)
                 }
                 bytes.append(contentsOf: Unicode.Scalar(scalar).map { Array(String($0).utf8) } ?? [])
                 continue

@@ -34,6 +34,7 @@ public enum JepsenLogHistory {
 
     /// Parses Jepsen log bytes (UTF-8); `source` names them in errors and in the `History`.
     public static func parse(bytes: [UInt8], source: String = "<memory>") throws(HistoryError) -> History {
+        try UTF8Text.require(bytes, source: source)
         var history = History(events: [], source: source, lines: [])
         var lineStart = 0
         var line = 1

@@ -43,9 +43,11 @@ public enum Firewall {
     static let flushCommands = "iptables -w -F \(chain) 2>/dev/null || true\n" + "iptables -w -S \(chain) 2>/dev/null || true"
 
     /// Empties and removes the chain and every `INPUT` jump to it; prints `flushed N` with the
-    /// number of rules that were in it. Succeeds when there is no chain (or no iptables).
+    /// number of rules that were in it, or `absent` when there was no chain. Succeeds when there
+    /// is no chain (or no iptables).
     static let removeCommands = """
         command -v iptables >/dev/null || { echo "flushed 0 (no iptables)"; exit 0; }
+        iptables -w -S \(chain) >/dev/null 2>&1 || iptables -w -C INPUT -j \(chain) 2>/dev/null || { echo "absent"; exit 0; }
         n=$(iptables -w -S \(chain) 2>/dev/null | grep -c '^-A' || true)
         iptables -w -F \(chain) 2>/dev/null
         while iptables -w -C INPUT -j \(chain) 2>/dev/null; do iptables -w -D INPUT -j \(chain) || exit 1; done

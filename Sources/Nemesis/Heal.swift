@@ -46,13 +46,24 @@ public enum Heal {
         }
         var entries: [HealJournalEntry] = []
         await attempt("read journal") {
-            entries = HealJournal.entries(try await node.root(HealJournal.readCommand(baseDirectory: node.baseDirectory)))
+            let journal = HealJournal.read(try await node.root(HealJournal.readCommand(baseDirectory: node.baseDirectory)))
+            entries = journal.entries
+            // A line cut short by a crash cannot be undone by its entry; the unconditional steps
+            // below (chain, netem, resume) still cover it. Say so rather than drop it silently.
+            for line in journal.unreadable {
+                report.actions.append("journal: left out an unreadable line (cut short by a crash?): \(line.prefix(200))")
+            }
             return entries.isEmpty ? nil : "journal: \(entries.count) entries (\(entries.map(\.fault).joined(separator: ", ")))"
         }
         let undo = Set(entries.flatMap(\.undo))
         await attempt("firewall") {
-            let output = try await node.root(Firewall.removeCommands)
-            return output.contains("flushed 0") ? nil : "chain FAULTLINE removed (\(output.trimmingCharacters(in: .whitespacesAndNewlines)) rules)"
+            let output = try await node.root(Firewall.removeCommands).trimmingCharacters(in: .whitespacesAndNewlines)
+            if output.hasPrefix("absent") || output.contains("no iptables") { return nil }
+            guard let rules = Int(output.split(separator: " ").last ?? ""), rules > 0 else {
+                report.tidied.append("empty chain FAULTLINE removed")
+                return nil
+            }
+            return "chain FAULTLINE removed (\(rules) rules)"
         }
         let interfaces = Set([interface] + entries.compactMap(\.interface))
         for device in interfaces.sorted() {
@@ -82,10 +93,12 @@ public enum Heal {
                 return undo.contains(.resume) ? "resumed \(database.name)" : nil
             }
         }
-        if report.failures.isEmpty && !entries.isEmpty {
+        if report.failures.isEmpty {
+            // Also an empty journal file goes: nothing of Faultline's stays on a healed host.
+            let hadLines = report.actions.contains { $0.hasPrefix("journal") }
             await attempt("clear journal") {
                 _ = try await node.root(HealJournal.clearCommand(baseDirectory: node.baseDirectory))
-                return "journal cleared"
+                return hadLines ? "journal cleared" : nil
             }
         }
         return report

@@ -80,8 +80,20 @@ public enum HealJournal {
     }
 
     /// The entries of a journal's text; lines that do not parse (a write cut short) are skipped.
-    public static func entries(_ text: String) -> [HealJournalEntry] {
-        text.split(separator: "\n").compactMap { try? JSONDecoder().decode(HealJournalEntry.self, from: Data($0.utf8)) }
+    public static func entries(_ text: String) -> [HealJournalEntry] { read(text).entries }
+
+    /// The entries of a journal's text, and the lines that do not parse (a write cut short by a
+    /// crash, a file edited by hand), so a heal can say what it could not read.
+    public static func read(_ text: String) -> (entries: [HealJournalEntry], unreadable: [String]) {
+        var entries: [HealJournalEntry] = [], unreadable: [String] = []
+        for line in text.split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
+            if let entry = try? JSONDecoder().decode(HealJournalEntry.self, from: Data(line.utf8)) {
+                entries.append(entry)
+            } else {
+                unreadable.append(String(line))
+            }
+        }
+        return (entries, unreadable)
     }
 }
 

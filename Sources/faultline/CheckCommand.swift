@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import History
 import Linearizability
+import Runner
 
 extension HistoryFormat: ExpressibleByArgument {}
 extension BuiltInModel: ExpressibleByArgument {}
@@ -13,8 +14,11 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check histories for linearizability.",
         discussion: """
             Prints one line per file (verdict, time to check, operations, partitions) and, for an \
-            invalid file, a shrunk counterexample. Exit code: 0 all valid, 1 any invalid, \
-            2 any unknown (and none invalid), 254 unreadable input.
+            invalid file, a shrunk counterexample. A history stored by `faultline run` is checked \
+            with its run's model and initial value, read from the spec.yml beside it, unless \
+            --model or --initial say otherwise. Exit code: 0 all valid, 1 any invalid, \
+            2 any unknown (and none invalid; with --partial also a file with no operation to \
+            check), 254 unreadable input (not UTF-8, malformed, or no operation at all).
             """)
 
     @Argument(help: "History files.")
@@ -23,10 +27,10 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "History format: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: from the file's extension, else jsonl.")
     var format: HistoryFormat?
 
-    @Option(help: "Model: \(BuiltInModel.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: BuiltInModel = .casRegister
+    @Option(help: "Model: \(BuiltInModel.allCases.map(\.rawValue).joined(separator: ", ")). Default: the model of the run whose spec.yml is beside the history, else cas-register.")
+    var model: BuiltInModel?
 
-    @Option(help: "Initial value of every key (nil, an integer, or a string). Default: 0 for registers, \"\" for kv.")
+    @Option(help: "Initial value of every key (nil, an integer, or a string). Default: the run's (spec.yml beside the history), else 0 for registers, \"\" for kv.")
     var initial: String?
 
     @Option(help: "Time budget per file; undecided partitions are unknown.")
@@ -60,6 +64,25 @@ struct CheckCommand: ParsableCommand {
         return history
     }
 
+    /// How `file` is checked: `--model` and `--initial` where given; otherwise, for a history
+    /// stored by `faultline run`, its run's workload (the spec.yml beside it) decides, as it did
+    /// when the run checked it; otherwise cas-register and the model's own initial value.
+    /// Returns also where the choice came from, for the output; throws when that spec.yml
+    /// cannot be read.
+    private func checking(_ file: String) throws -> (model: BuiltInModel, initial: Value?, from: String?) {
+        let given = (model, initial.map(Value.init(literal:)))
+        if let m = given.0, given.1 != nil { return (m, given.1, nil) }
+        let specPath = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spec.yml")
+        guard (file as NSString).lastPathComponent == "history.jsonl", FileManager.default.fileExists(atPath: specPath) else {
+            return (given.0 ?? .casRegister, given.1, nil)
+        }
+        let spec = try TestSpec.load(path: specPath)
+        let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+        let chosen = given.0 ?? workload.model
+        // The run's initial value belongs to the run's model; another model starts from its own.
+        return (chosen, given.1 ?? (chosen == workload.model ? workload.initialValue : nil), specPath)
+    }
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
@@ -71,15 +94,30 @@ struct CheckCommand: ParsableCommand {
         options.split = !noSplit
         options.shrink = !noShrink
         if let workers { options.workers = workers }
-        let initialValue = initial.map(Value.init(literal:))
 
         // Read everything first: bad input overwrites nothing and checks nothing.
-        var loaded: [(String, History, [HistoryOperation])] = []
+        var loaded: [(file: String, history: History, ops: [HistoryOperation], model: BuiltInModel, initial: Value?, from: String?)] = []
+        var nothingToCheck: [String] = []
         var errors: [String] = []
         for file in files {
             do {
                 let history = try read(file)
-                loaded.append((file, history, try history.operations()))
+                let ops = try history.operations()
+                let how: (model: BuiltInModel, initial: Value?, from: String?)
+                do { how = try checking(file) } catch {
+                    errors.append("\(error) (its run's spec.yml says how to check \(file); or give --model and --initial)")
+                    continue
+                }
+                // A history without one completed operation shows nothing: it is not "valid".
+                if !ops.contains(where: { $0.completeIndex != nil }) {
+                    if partial {
+                        nothingToCheck.append(file)
+                    } else {
+                        errors.append("\(file):\(history.lines.last ?? 1): expected at least one completed operation, found \(ops.isEmpty ? "none" : "only \(ops.count) that never completed") (nothing to check; --partial reports it as unknown)")
+                    }
+                    continue
+                }
+                loaded.append((file, history, ops, how.model, how.initial, how.from))
             } catch {
                 errors.append(error.description)
             }
@@ -90,10 +128,11 @@ struct CheckCommand: ParsableCommand {
         }
 
         var reports: [FileReport] = []
-        for (file, history, ops) in loaded {
+        for (file, history, ops, model, initialValue, from) in loaded {
             do {
                 let result = try model.check(ops, initial: initialValue, options: options)
-                reports.append(FileReport(file: file, history: history, result: result))
+                reports.append(FileReport(file: file, history: history, result: result,
+                                          checkedWith: from.map { "\(model.rawValue), initial value \(initialValue ?? .null), from \($0)" }))
                 if !json { print(reports.last!.text, terminator: "") }
             } catch {
                 let line = history.lines[error.operation.invokeIndex]
@@ -101,8 +140,12 @@ struct CheckCommand: ParsableCommand {
                 throw FaultlineExit.badInput
             }
         }
-        if json { print(FileReport.jsonArray(reports)) }
-        let exit = FaultlineExit.of(reports.map(\.result.verdict))
+        if json {
+            print(FileReport.jsonArray(reports, nothingToCheck: nothingToCheck))
+        } else {
+            for file in nothingToCheck { print("\(file): unknown  nothing to check: no operation completed") }
+        }
+        let exit = FaultlineExit.of(reports.map(\.result.verdict) + nothingToCheck.map { _ in .unknown })
         if exit != FaultlineExit.valid { throw exit }
     }
 }

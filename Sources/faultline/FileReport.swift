@@ -8,6 +8,9 @@ struct FileReport {
     var file: String
     var history: History
     var result: CheckResult
+    /// The model and initial value, and the spec.yml they were read from, when a run's spec
+    /// chose them; nil when the command line (or the default) did.
+    var checkedWith: String? = nil
 
     var milliseconds: Double { result.elapsed.inMilliseconds }
 
@@ -16,6 +19,7 @@ struct FileReport {
         let r = result
         var out = "\(file): \(r.verdict.rawValue)  \(String(format: "%.1f", milliseconds)) ms  "
             + "\(r.operations) operations  \(r.decidedPartitions)/\(r.partitions.count) partitions decided\n"
+        if let checkedWith { out += "  checked as \(checkedWith)\n" }
         if r.verdict == .unknown {
             let undecided = r.partitions.filter { $0.verdict == .unknown }
             for p in undecided.prefix(5) {
@@ -78,6 +82,7 @@ struct FileReport {
             "decidedPartitions": result.decidedPartitions,
             "model": result.model,
         ]
+        if let checkedWith { o["checkedWith"] = checkedWith }
         if let cx = result.counterexample {
             o["counterexample"] = [
                 "key": cx.key.map(\.description) as Any,
@@ -90,8 +95,14 @@ struct FileReport {
         return o
     }
 
-    static func jsonArray(_ reports: [FileReport]) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: reports.map(\.jsonObject), options: [.prettyPrinted, .sortedKeys])
+    /// The JSON array of `reports`, then one object per file with nothing to check (`valid`
+    /// "unknown", 0 operations, `reason`).
+    static func jsonArray(_ reports: [FileReport], nothingToCheck: [String] = []) -> String {
+        let empty: [[String: Any]] = nothingToCheck.map {
+            ["file": $0, "valid": "unknown", "operations": 0, "partitions": 0, "decidedPartitions": 0,
+             "reason": "nothing to check: no operation completed"]
+        }
+        let data = try! JSONSerialization.data(withJSONObject: reports.map(\.jsonObject) + empty, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
 }
