@@ -20,10 +20,7 @@ struct NemesisSection {
             spec.targets = try list(t, "targets", FaultTarget.init(rawValue:), FaultTarget.allCases.map(\.rawValue))
         }
         spec.interval = try yaml.duration(f["interval"], "`interval`") ?? spec.interval
-        if let j = f["jitter"] {
-            // Zero jitter is allowed; `duration` only reads positive durations.
-            spec.jitter = j.scalar?.string == "0" ? .zero : try yaml.duration(j, "`jitter`") ?? spec.jitter
-        }
+        spec.jitter = try yaml.duration(f["jitter"], "`jitter`", allowZero: true) ?? spec.jitter
         spec.duration = try yaml.duration(f["duration"], "`duration`") ?? spec.duration
         spec.clockOffset = try yaml.duration(f["clock-offset"], "`clock-offset`") ?? spec.clockOffset
         if let l = f["loss"] {

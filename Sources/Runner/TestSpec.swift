@@ -1,3 +1,4 @@
+import Cluster
 import Control
 import Foundation
 import Nemesis
@@ -11,6 +12,8 @@ public struct TestSpec: Sendable {
         public var kind: String
         /// How many hosts of the inventory the cluster uses; nil: all of them.
         public var nodes: Int?
+        /// The spec's line of `nodes`, for errors.
+        public var nodesLine: Int? = nil
         /// Tuning and flags, passed to the database as text (`election-timeout: 1000`).
         public var parameters: [String: String]
     }
@@ -46,10 +49,7 @@ public struct WorkloadSection: @unchecked Sendable {
 extension TestSpec {
     /// Reads and checks a spec file. Errors are `InputFileError`s naming file and line.
     public static func load(path: String) throws -> TestSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputFileError(file: path, line: nil, message: "cannot read the spec file")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        try parse(try InputFileText.read(path: path, what: "spec file"), file: path)
     }
 
     static let topFields: Set<String> = ["name", "database", "workload", "nemesis", "time-limit", "seed", "checker"]
@@ -79,12 +79,25 @@ extension TestSpec {
                 guard let text = value.scalar?.string else {
                     throw yaml.error(value, "expected parameter `\(key)` to be a single value")
                 }
+                // Values go to the database's command line (quoted); shell syntax or control
+                // characters in one are a mistake or an attack, refused here rather than at set-up.
+                if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || ";&|$`<>\\\"'\n".unicodeScalars.contains($0) }) {
+                    throw yaml.error(value, "expected parameter `\(key)` to be a plain value, found \(bad.properties.generalCategory == .control ? "a control character" : "`\(bad)`")")
+                }
                 parameters[key] = text
+            }
+            if let checking = DatabaseCatalog.database(kind) as? any ParameterChecking {
+                do { try checking.checkParameters(parameters) } catch let error as ClusterError {
+                    guard case .invalidConfiguration(let reason) = error else { throw error }
+                    // The line of the parameter the reason names, else of `parameters`.
+                    let named = try yaml.mapping(p, "`parameters`").first { reason.contains("`\($0.key)`") }?.value
+                    throw yaml.error(named ?? p, reason)
+                }
             }
         }
         let database = DatabaseSection(
             kind: kind, nodes: try yaml.integer(db["nodes"], in: dbNode, "`nodes`: 1 to 15", range: 1...15),
-            parameters: parameters)
+            nodesLine: db["nodes"]?.mark?.line, parameters: parameters)
 
         guard let wNode = top["workload"] else { throw yaml.error(root, "missing `workload`: a mapping with `kind`") }
         let w = try yaml.mapping(wNode, "`workload`: a mapping with `kind`")
@@ -113,5 +126,15 @@ extension TestSpec {
             nemesis: try top["nemesis"].map { try NemesisSection(node: $0, reader: yaml).spec() },
             timeLimit: try yaml.duration(top["time-limit"], "`time-limit`") ?? .seconds(60),
             seed: seed, checker: checker, file: file, text: text)
+    }
+}
+
+extension TestSpec {
+    /// Throws an `InputFileError` at the spec's `nodes` line when the spec asks for more nodes
+    /// than `inventory` has hosts: a run never goes on with fewer than asked without a word.
+    public func checkNodes(against inventory: Inventory) throws {
+        guard let nodes = database.nodes, nodes > inventory.hosts.count else { return }
+        throw InputFileError(file: file, line: database.nodesLine,
+                             message: "`nodes: \(nodes)` but the inventory \(inventory.source) has \(inventory.hosts.count) host\(inventory.hosts.count == 1 ? "" : "s"); expected at most \(inventory.hosts.count) nodes, or an inventory with more hosts")
     }
 }

@@ -32,10 +32,7 @@ public struct SweepSpec: Sendable {
 
     /// Reads and checks a sweep spec file; errors are `InputFileError`s naming file and line.
     public static func load(path: String) throws -> SweepSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputFileError(file: path, line: nil, message: "cannot read the sweep spec file")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        try parse(try InputFileText.read(path: path, what: "sweep spec file"), file: path)
     }
 
     static let fields: Set<String> = ["repetitions", "matrix", "cells", "derived", "seed"]

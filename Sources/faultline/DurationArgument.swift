@@ -33,4 +33,12 @@ struct ByteSizeArgument: ExpressibleByArgument, Sendable {
         guard let n = Double(text), n > 0 else { return nil }
         bytes = Int(n * Double(scale))
     }
+
+    /// As written on the command line: `8G`, `512M`, or bytes.
+    var defaultValueDescription: String {
+        for (suffix, scale) in [("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)] where bytes % scale == 0 {
+            return "\(bytes / scale)\(suffix)"
+        }
+        return "\(bytes)"
+    }
 }

@@ -55,10 +55,26 @@ enum FaultlineExit {
 /// Writes a line to standard output at once (progress goes to standard error; unbuffered
 /// writes keep the two in order on a terminal and in a log).
 func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(Data((terminalSafe(text) + "\n").utf8))
 }
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((terminalSafe(text) + "\n").utf8))
+}
+
+/// `text` with control characters other than newline and tab shown as `\u{1B}`: messages echo
+/// what specs, inventories and hosts say, and an escape sequence in one must not reach the
+/// terminal (it could rewrite the screen or the window title).
+func terminalSafe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        if scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t" {
+            out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+        } else {
+            out.append(scalar)
+        }
+    }
+    return String(out)
 }

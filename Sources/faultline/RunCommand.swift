@@ -18,7 +18,9 @@ struct RunCommand: AsyncParsableCommand {
             Without --hosts the run uses the local lab of namespace hosts (bringing it up if \
             needed). The run is stored under reports/<test>/<UTC time>/. Exit code as `check`: \
             0 valid, 1 invalid, 2 unknown, 3 interrupted (Ctrl-C; what was recorded is not invalid), \
-            254 bad spec or inventory, 255 the run could not be carried out, 130 aborted (a second Ctrl-C).
+            254 bad spec, inventory or option, 255 the run could not be carried out (unreachable \
+            host, database that does not start), 130 aborted (a second Ctrl-C; run the printed \
+            `faultline heal`).
             """)
 
     @Argument(help: "The test spec (workloads/*.yml).")
@@ -30,20 +32,29 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Length of the load phase, overriding the spec's.")
     var timeLimit: DurationArgument?
 
-    @Option(help: "Seed of the run's schedule (default: the spec's, else random).")
+    @Option(parsing: .unconditional, help: "Seed of the run's schedule, a whole number from 0 to \(UInt64.max) (default: the spec's, else random).")
     var seed: UInt64?
 
     @Option(help: "Where runs are stored.")
     var reports = "reports"
 
+    func validate() throws {
+        if let timeLimit, timeLimit.duration <= .zero {
+            throw ValidationError("--time-limit: expected a duration above zero, such as 30s, got \(timeLimit.duration)")
+        }
+    }
+
     func run() async throws {
+        try requireReportsDirectory(reports)
         await recoverCrashedRuns(reports: reports)
         let loaded: (TestSpec, WorkloadSpec, Inventory)
         do {
             var spec = try TestSpec.load(path: self.spec)
             if let timeLimit { spec.timeLimit = timeLimit.duration }
             let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-            loaded = (spec, workload, try await inventoryOrLab(hosts, nodes: spec.database.nodes))
+            let inventory = try await inventoryOrLab(hosts, nodes: spec.database.nodes)
+            try spec.checkNodes(against: inventory)
+            loaded = (spec, workload, inventory)
         } catch let error as InputFileError {
             printError("faultline: \(error)")
             throw FaultlineExit.badInput
@@ -52,7 +63,11 @@ struct RunCommand: AsyncParsableCommand {
         let seed = self.seed ?? spec.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
         let live = LiveRun(spec: spec, workload: workload, inventory: inventory, seed: seed)
         let hosts = live.hosts
-        let store = try RunStore.create(reports: reports, test: spec.name)
+        let store: RunStore
+        do { store = try RunStore.create(reports: reports, test: spec.name) } catch {
+            printError("faultline: --reports \(reports): cannot make the run's directory: \(describe(error))")
+            throw FaultlineExit.badInput
+        }
         let faultNames = spec.nemesis.map { ", faults: " + $0.faults.map(\.rawValue).joined(separator: " ") } ?? ""
         let hostNames = hosts.map(\.name).joined(separator: ", ")
         say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hostNames)\(faultNames)")

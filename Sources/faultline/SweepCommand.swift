@@ -38,7 +38,14 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Length of every run's load phase, overriding the spec's.")
     var timeLimit: DurationArgument?
 
+    func validate() throws {
+        if let timeLimit, timeLimit.duration <= .zero {
+            throw ValidationError("--time-limit: expected a duration above zero, such as 30s, got \(timeLimit.duration)")
+        }
+    }
+
     func run() async throws {
+        try requireReportsDirectory(reports)
         let sweep: SweepSpec
         let inventories: [Inventory]
         var stored: (directory: String, file: SweepFile)?
@@ -48,6 +55,7 @@ struct SweepCommand: AsyncParsableCommand {
             sweep = spec
             _ = try sweep.test.workload.workloadSpec(timeLimit: sweep.test.timeLimit)
             inventories = try hosts.map { try Inventory.load(path: $0) }
+            for inventory in inventories { try sweep.test.checkNodes(against: inventory) }
             try Self.checkDisjoint(inventories)
             if let resume { stored = (resume, try SweepDirectory.resume(resume, spec: sweep)) }
         } catch let error as InputFileError {

@@ -50,6 +50,15 @@ import Testing
         #expect(n.interval == .seconds(3) && n.jitter == .zero && n.duration == .seconds(4))
     }
 
+    /// Zero jitter is zero in every spelling; a zero interval is still refused.
+    @Test func zeroJitterInAnyUnit() throws {
+        for zero in ["0", "0s", "0ms"] {
+            let spec = try TestSpec.parse(good + "\nnemesis: {faults: [pause], jitter: \(zero)}\n", file: "w.yml")
+            #expect(spec.nemesis?.jitter == .zero, "\(zero)")
+        }
+        #expect(throws: InputFileError.self) { try TestSpec.parse(good + "\nnemesis: {faults: [pause], interval: 0s}\n", file: "w.yml") }
+    }
+
     /// Every spec shipped in `workloads/` reads, with its workload, and names a known database.
     @Test func shippedSpecsRead() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -102,3 +102,7 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
                                 token: options.clusterToken, state: state)
     }
 }
+
+extension EtcdDatabase: ParameterChecking {
+    public func checkParameters(_ parameters: [String: String]) throws { _ = try EtcdFlags.tuning(parameters) }
+}

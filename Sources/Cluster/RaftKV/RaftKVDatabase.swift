@@ -122,3 +122,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         try await daemon(for: node).start(arguments, on: node.remote, freshLog: freshLog)
     }
 }
+
+extension RaftKVDatabase: ParameterChecking {
+    public func checkParameters(_ parameters: [String: String]) throws { _ = try RaftKVFlags.tuning(parameters) }
+}

@@ -10,9 +10,18 @@ public enum RaftKVFlags {
     public static func arguments(for node: ClusterNode, in cluster: ClusterContext, layout: RaftKVNodeLayout,
                                  port: Int) throws -> [String] {
         let peers = cluster.nodes.map { "\($0.name)=\($0.address):\(port)" }.joined(separator: ",")
-        var args = ["--id", node.name, "--listen", "\(node.address):\(port)", "--peers", peers,
-                    "--data-dir", layout.dataDirectory]
-        for (name, value) in cluster.parameters.sorted(by: { $0.key < $1.key }) {
+        return ["--id", node.name, "--listen", "\(node.address):\(port)", "--peers", peers,
+                "--data-dir", layout.dataDirectory] + (try tuning(cluster.parameters))
+    }
+
+    /// The parameters as flags, after checking them; throws `ClusterError.invalidConfiguration`
+    /// naming the parameter that cannot be used.
+    public static func tuning(_ parameters: [String: String]) throws -> [String] {
+        var args: [String] = []
+        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            guard name.range(of: #"^[a-z0-9][a-z0-9-]*$"#, options: .regularExpression) != nil else {
+                throw ClusterError.invalidConfiguration("raftkv parameter `\(name)`: expected a flag name such as election-timeout")
+            }
             switch name {
             case "election-timeout", "heartbeat-interval":
                 guard let ms = Int(value), ms > 0 else {

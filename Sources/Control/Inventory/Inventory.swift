@@ -33,11 +33,9 @@ public struct Inventory: Sendable, Equatable {
     /// Reads and checks the inventory at `path`. Throws `InventoryError` (file:line and what was
     /// expected) for anything that is not a valid inventory.
     public static func load(path: String) throws -> Inventory {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InventoryError(file: path, line: nil, message: "cannot read the inventory file")
-        }
+        let text = try InputFileText.read(path: path, what: "inventory file")
         let directory = (path as NSString).deletingLastPathComponent
-        return try InventoryParser(text: String(decoding: data, as: UTF8.self), file: path,
+        return try InventoryParser(text: text, file: path,
                                    directory: directory.isEmpty ? "." : directory).parse()
     }
 

@@ -27,13 +27,19 @@ struct InventoryParser {
             throw yaml.error(hostsNode, "expected `hosts` to be a non-empty list of hosts")
         }
         var hosts: [InventoryHost] = []
-        var seen: [String: Int] = [:]
+        var seen: [String: Int] = [:], addresses: [String: (name: String, line: Int)] = [:]
         for item in list {
             let host = try parseHost(item, defaults: defaults)
             if let first = seen[host.name] {
                 throw yaml.error(item, "duplicate host name `\(host.name)` (first defined on line \(first))")
             }
+            // Every database listens on the same ports on each host, and faults aim at addresses
+            // (a partition of one would cut off both): two hosts cannot share one.
+            if let first = addresses[host.ssh.address] {
+                throw yaml.error(item, "host `\(host.name)` has the address \(host.ssh.address) of host `\(first.name)` (line \(first.line)); each host needs its own address")
+            }
             seen[host.name] = host.line
+            addresses[host.ssh.address] = (host.name, host.line)
             hosts.append(host)
         }
         return Inventory(hosts: hosts, source: file)

@@ -24,7 +24,7 @@ public struct YAMLReader: Sendable {
             }
             return node
         } catch let error as YamlError {
-            throw syntaxError(error)
+            throw syntaxError(error, text: text)
         }
     }
 
@@ -71,12 +71,30 @@ public struct YAMLReader: Sendable {
         }
     }
 
-    public func duration(_ node: Node?, _ field: String) throws -> Duration? {
+    /// A duration field (`500ms`, `5s`, `1m`, a number of seconds), above zero unless
+    /// `allowZero` (then `0`, `0s`, `0ms` all mean none).
+    public func duration(_ node: Node?, _ field: String, allowZero: Bool = false) throws -> Duration? {
         guard let node else { return nil }
-        guard let value = node.scalar.flatMap({ DurationText.parse($0.string) }), value > .zero else {
-            throw error(node, "expected \(field) to be a duration such as 500ms, 5s or 1m, got `\(node.scalar?.string ?? "a non-scalar")`")
+        guard let value = node.scalar.flatMap({ DurationText.parse($0.string) }), value > .zero || (allowZero && value == .zero) else {
+            throw error(node, "expected \(field) to be a duration\(allowZero ? "" : " above zero") such as 500ms, 5s or 1m, got `\(node.scalar?.string ?? "a non-scalar")`")
         }
         return value
+    }
+
+    /// The line (from 1) where `key` starts a mapping entry for the second time in `text`, a
+    /// plain-text guess at where a repeated key is (Yams reports only the mapping).
+    static func repeatedLine(of key: String, in text: String) -> Int? {
+        var seen = false
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line.drop { $0 == " " || $0 == "-" }
+            if rest.hasPrefix("\"") || rest.hasPrefix("'") { rest = rest.dropFirst() }
+            guard rest.hasPrefix(key) else { continue }
+            let after = rest.dropFirst(key.count).drop { $0 == "\"" || $0 == "'" || $0 == " " }
+            guard after.hasPrefix(":") else { continue }
+            if seen { return n + 1 }
+            seen = true
+        }
+        return nil
     }
 
     /// `~/…` against $HOME, a relative path against `directory`.
@@ -93,8 +111,13 @@ public struct YAMLReader: Sendable {
         InputFileError(file: file, line: node.mark?.line, message: message)
     }
 
-    private func syntaxError(_ error: YamlError) -> InputFileError {
+    private func syntaxError(_ error: YamlError, text: String) -> InputFileError {
         switch error {
+        case let .duplicatedKeysInMapping(duplicates, context):
+            // Yams' own message quotes the whole document; name the key and where it repeats.
+            let key = duplicates.first ?? "?"
+            return InputFileError(file: file, line: Self.repeatedLine(of: key, in: text) ?? context.mark.line,
+                                  message: "field `\(key)` is given twice in one mapping")
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             // The context ("while scanning a quoted scalar") points where the trouble began.
