@@ -44,15 +44,28 @@ public final class Recorder: Sendable {
     }
 
     /// Records one event; `index` and `time` are filled in here.
+    ///
+    /// With `deadline` (a time as `now()` gives), an `ok` or `fail` recorded after it is recorded
+    /// as `info` instead, with an error saying what the answer was and how late: an operation's
+    /// outcome counts only within its timeout, so no recorded `ok` or `fail` ever ends later than
+    /// its invocation plus its timeout. The returned event says which was recorded.
     @discardableResult
     public func record(
         _ type: EventType, process: ProcessID, f: String, key: Value? = nil, value: Value = .null,
-        node: String? = nil, error: String? = nil
+        node: String? = nil, error: String? = nil, deadline: Int64? = nil
     ) -> Event {
         state.withLock { s in
+            let time = now()
+            var type = type, value = value, error = error
+            if let deadline, time > deadline, type == .ok || type == .fail {
+                let late = String(format: "%.3f", Double(time - deadline) / 1e9)
+                error = "timed out: answered \(type.rawValue)\(type == .ok ? " \(String(describing: value).prefix(200))" : "")\(error.map { " (\($0))" } ?? "") \(late) s after its timeout"
+                type = .info
+                if let invoked = s.events.last(where: { $0.process == process && $0.type == .invoke }) { value = invoked.value }
+            }
             let event = Event(
                 index: s.events.count, type: type, process: process, f: f, key: key, value: value,
-                time: now(), node: node, error: error)
+                time: time, node: node, error: error)
             s.events.append(event)
             if process != .nemesis { s.counts[type, default: 0] += 1 }
             if !s.closed { try? writer.write(event) }

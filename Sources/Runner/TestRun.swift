@@ -15,19 +15,24 @@ public struct RunPlan: Sendable {
     /// When workers are stopped whatever their generators say: the time limit, the quiet period
     /// and the final reads, with room for their timeouts.
     public var hardStop: Duration
+    /// The quiet period after the load phase (faults healed, before the final reads), for the
+    /// progress lines to name the phase.
+    public var quietPeriod: Duration
 
-    public init(model: BuiltInModel, initial: Value, generator: WorkloadGenerator, hardStop: Duration) {
+    public init(model: BuiltInModel, initial: Value, generator: WorkloadGenerator, hardStop: Duration,
+                quietPeriod: Duration = .zero) {
         self.model = model
         self.initial = initial
         self.generator = generator
         self.hardStop = hardStop
+        self.quietPeriod = quietPeriod
     }
 
     /// The plan of a workload spec, drawn from `seed`.
     public init(_ spec: WorkloadSpec, seed: UInt64) throws(WorkloadSpecError) {
         self.init(model: spec.model, initial: spec.initialValue, generator: try spec.makeGenerator(seed: seed),
                   hardStop: spec.timeLimit + spec.quietPeriod + spec.operationTimeout + spec.finalReadTimeout * 2
-                      + .seconds(5))
+                      + .seconds(5), quietPeriod: spec.quietPeriod)
     }
 }
 
@@ -201,6 +206,17 @@ public actor TestRun {
         }
     }
 
+    /// The phase a progress line names at `elapsed` since the clients started: `load 5s/12s`,
+    /// then `quiet period 13s (faults healed; final reads at 17s)`, then `final reads 18s`.
+    static func phase(at elapsed: Duration, timeLimit: Duration, quietPeriod: Duration) -> String {
+        func s(_ d: Duration) -> String { "\(Int(d.inMilliseconds / 1000))s" }
+        if elapsed < timeLimit { return "load \(s(elapsed))/\(s(timeLimit))" }
+        if elapsed < timeLimit + quietPeriod {
+            return "quiet period \(s(elapsed)) (faults healed; final reads at \(s(timeLimit + quietPeriod)))"
+        }
+        return "final reads \(s(elapsed)) (load phase over at \(s(timeLimit)))"
+    }
+
     private func runClients(_ recorder: Recorder) async {
         let endpoints = environment.database as? any ClientEndpoints
         let nodes = environment.cluster.nodes.map { node in
@@ -216,8 +232,8 @@ public actor TestRun {
                     if Task.isCancelled { break }
                     let c = recorder.counts
                     let done = (c[.ok] ?? 0) + (c[.fail] ?? 0) + (c[.info] ?? 0)
-                    let elapsed = Int((ContinuousClock.now - start).inMilliseconds / 1000)
-                    say("\(elapsed)s/\(Int(spec.timeLimit.inMilliseconds / 1000))s  \(done - last) ops/s  "
+                    let now = ContinuousClock.now - start
+                    say("\(Self.phase(at: now, timeLimit: spec.timeLimit, quietPeriod: plan.quietPeriod))  \(done - last) ops/s  "
                         + "ok \(c[.ok] ?? 0)  fail \(c[.fail] ?? 0)  info \(c[.info] ?? 0)")
                     last = done
                 }

@@ -47,11 +47,14 @@ public struct WorkerPool: Sendable {
                 try? await Task.sleep(for: min(until, stop) - elapsed())
             case .invoke(let request, let timeout):
                 if client == nil { client = try? await factory.open(node: node.name, url: node.url) }
-                recorder.record(.invoke, process: .client(process), f: request.f, key: request.key,
-                                value: request.value, node: node.name)
-                let completion = await client?.invoke(request, timeout: timeout)
+                let invoked = recorder.record(.invoke, process: .client(process), f: request.f, key: request.key,
+                                              value: request.value, node: node.name)
+                let answer = await client?.invoke(request, timeout: timeout)
                     ?? .fail(error: "cannot connect to \(node.name)")
-                record(completion, of: request, process: process, node: node.name)
+                // An answer after the timeout is recorded (and reported to the generator) as info.
+                let deadline = (invoked.time ?? 0) + Int64(timeout.inMilliseconds * 1_000_000)
+                let recorded = record(answer, of: request, process: process, node: node.name, deadline: deadline)
+                let completion = recorded.type == .info ? Completion.info(error: recorded.error ?? "timed out") : answer
                 generator.completed(request, with: completion)
                 if case .info = completion {
                     process += workers
@@ -63,16 +66,18 @@ public struct WorkerPool: Sendable {
         if let client { await client.close() }
     }
 
-    private func record(_ completion: Completion, of request: OperationRequest, process: Int, node: String) {
+    private func record(_ completion: Completion, of request: OperationRequest, process: Int, node: String,
+                        deadline: Int64) -> Event {
         switch completion {
         case .ok(let value):
-            recorder.record(.ok, process: .client(process), f: request.f, key: request.key, value: value, node: node)
+            return recorder.record(.ok, process: .client(process), f: request.f, key: request.key, value: value,
+                                   node: node, deadline: deadline)
         case .fail(let error):
-            recorder.record(.fail, process: .client(process), f: request.f, key: request.key, value: request.value,
-                            node: node, error: error)
+            return recorder.record(.fail, process: .client(process), f: request.f, key: request.key, value: request.value,
+                                   node: node, error: error, deadline: deadline)
         case .info(let error):
-            recorder.record(.info, process: .client(process), f: request.f, key: request.key, value: request.value,
-                            node: node, error: error)
+            return recorder.record(.info, process: .client(process), f: request.f, key: request.key, value: request.value,
+                                   node: node, error: error)
         }
     }
 }

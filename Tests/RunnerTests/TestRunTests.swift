@@ -155,3 +155,14 @@ struct FakeInjector: FaultSchedule {
         #expect(verification.artifactsMatch && verification.verdictStands && verification.failure == results.failure)
     }
 }
+
+@Suite struct ProgressPhaseTests {
+    /// Past the time limit a progress line names the phase it is in, never `14s/12s` alone.
+    @Test func progressNamesThePhase() {
+        #expect(TestRun.phase(at: .seconds(5), timeLimit: .seconds(12), quietPeriod: .seconds(5)) == "load 5s/12s")
+        #expect(TestRun.phase(at: .seconds(14), timeLimit: .seconds(12), quietPeriod: .seconds(5))
+                == "quiet period 14s (faults healed; final reads at 17s)")
+        #expect(TestRun.phase(at: .seconds(18), timeLimit: .seconds(12), quietPeriod: .seconds(5))
+                == "final reads 18s (load phase over at 12s)")
+    }
+}

@@ -141,6 +141,31 @@ import Testing
         #expect(reads.allSatisfy { $0.time == .milliseconds(60_100) })
     }
 
+    @Test func aFinalReadThatFailsIsAskedAgainAfterAPauseAThreeTimesAtMost() throws {
+        let spec = testSpec(.set) { $0.quietPeriod = .seconds(2) }
+        // The first two final reads of every worker fail as a leader change makes them fail.
+        var failures: [Int: Int] = [:]
+        var worker = 0
+        let issued = simulate(try spec.makeGenerator(seed: 9), respond: { request in
+            guard request.f == "read" else { return .ok(request.value) }
+            failures[worker, default: 0] += 1
+            defer { if failures[worker]! == 3 { worker += 1 } }
+            return failures[worker]! < 3 ? .fail(error: "etcdserver: leader changed") : .ok(.array([]))
+        })
+        for w in 0..<spec.concurrency {
+            let reads = issued.filter { $0.worker == w && $0.request.f == "read" }
+            #expect(reads.count == 3, "worker \(w)")
+            #expect(reads.map(\.time) == [.seconds(3), .seconds(3) + .milliseconds(251), .seconds(3) + .milliseconds(502)])
+        }
+        // Never answered: 1 + 3 attempts, then done. Load operations that fail are not retried.
+        let never = simulate(try spec.makeGenerator(seed: 9), respond: { request in
+            request.f == "read" ? .info(error: "timed out") : .fail(error: "refused")
+        })
+        #expect(never.filter { $0.worker == 0 && $0.request.f == "read" }.count == 4)
+        #expect(never.filter { $0.worker == 0 && $0.request.f == "add" }.count
+                == simulate(try spec.makeGenerator(seed: 9)).filter { $0.worker == 0 && $0.request.f == "add" }.count)
+    }
+
     @Test func registerFinalReadReadsTheLastKey() throws {
         let issued = simulate(try testSpec(.register) { $0.finalReads = .every }.makeGenerator(seed: 2))
         for w in 0..<4 {

@@ -29,8 +29,9 @@ public enum GeneratorStep: Sendable, Hashable {
 ///   operation limit); then, if needed, one closing request (a held lock is released); then the
 ///   workers chosen for final reads wait until the time limit plus the quiet period (also when
 ///   their load ended earlier, at their share of the operation limit) and each issues its final
-///   reads; then `.done`. Workers without final reads are `.done` when their load ends, so a
-///   runner can stop early once every worker is done.
+///   reads; a final read that does not end ok (a leader change, a timeout) is asked again after
+///   250 ms, up to 3 times per final read of the worker; then `.done`. Workers without final
+///   reads are `.done` when their load ends, so a runner can stop early once every worker is done.
 /// - Rate: with a rate limit of R ops/s overall, each of the C workers gives load requests on a
 ///   schedule of one every C/R seconds, worker w starting at w/R, so the run stays at or below R.
 ///   A worker that fell behind by more than one interval (a slow operation) resumes from the

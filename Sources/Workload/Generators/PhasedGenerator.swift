@@ -18,6 +18,13 @@ struct PhasedGenerator<Operations: WorkloadOperations>: OperationGenerator {
     private let readsAtEnd: Bool
     private let quietPeriod: Duration
     private let finalReadTimeout: Duration
+    /// A final read that did not answer ok (a leader change, a timeout) is asked again, after a
+    /// pause, up to this many times in all for the worker's final reads.
+    private var finalRetriesLeft = 0
+    /// The final read to ask again, set by `completed`.
+    private var retry: OperationRequest?
+    static var retryPause: Duration { .milliseconds(250) }
+    static var retriesPerFinalRead: Int { 3 }
 
     init(
         _ operations: Operations, spec: WorkloadSpec, seed: UInt64, worker: Int, readsAtEnd: Bool
@@ -53,6 +60,13 @@ struct PhasedGenerator<Operations: WorkloadOperations>: OperationGenerator {
             // Quiet from the end of everyone's load phase, the time limit (a worker that used up
             // its share of the operation limit cannot know when the others are done).
             phase = finals.isEmpty ? .done : .final(remaining: finals, from: pacing.timeLimit + quietPeriod)
+            finalRetriesLeft = finals.count * Self.retriesPerFinalRead
+        }
+        if let again = retry {
+            retry = nil
+            var remaining: [OperationRequest] = []
+            if case .final(let rest, _) = phase { remaining = rest }
+            phase = .final(remaining: [again] + remaining, from: elapsed + Self.retryPause)
         }
         if case .final(var remaining, let from) = phase {
             if elapsed < from { return .wait(until: from) }
@@ -65,5 +79,19 @@ struct PhasedGenerator<Operations: WorkloadOperations>: OperationGenerator {
 
     mutating func completed(_ request: OperationRequest, with completion: Completion) {
         operations.completed(request, with: completion)
+        if case .ok = completion { return }
+        if isFinal(request), finalRetriesLeft > 0 {
+            finalRetriesLeft -= 1
+            retry = request
+        }
+    }
+
+    /// Whether `request` was one of the final reads: they are asked once the load and closing
+    /// requests are over, so the phase is `final` or `done` by then.
+    private func isFinal(_ request: OperationRequest) -> Bool {
+        switch phase {
+        case .final, .done: return true
+        case .load, .closing: return false
+        }
     }
 }
