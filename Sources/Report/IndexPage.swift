@@ -30,14 +30,15 @@ public struct IndexPage {
                 guard let results = try? ResultsFile.read(path: store.resultsPath) else { continue }
                 entries.append(Entry(
                     test: test, timestamp: stamp, results: results,
-                    faultKinds: Self.faultKinds(specPath: store.specPath),
+                    faultKinds: results.summary.faultsInEffect ?? Self.faultKinds(specPath: store.specPath).map { $0 + " (asked)" },
                     hasReport: fm.fileExists(atPath: store.path("report.html"))))
             }
         }
         self.entries = entries.sorted { ($0.timestamp, $0.test) > ($1.timestamp, $1.test) }
     }
 
-    /// The fault kinds the run's spec asked for (`nemesis.faults`), or none.
+    /// The fault kinds the run's spec asked for (`nemesis.faults`), or none: shown, marked
+    /// "asked", only for runs stored before results.json said which faults were in effect.
     static func faultKinds(specPath: String) -> [String] {
         guard let spec = try? TestSpec.load(path: specPath) else { return [] }
         return spec.nemesis?.faults.map(\.rawValue) ?? []

@@ -1,3 +1,4 @@
+import Analysis
 import History
 import Histogram
 
@@ -15,6 +16,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var latencyP50: Double
     public var latencyP99: Double
     public var latencyMax: Double
+    /// The fault kinds the history records as in effect at least once, in the order they were
+    /// first applied (a fault asked for but never in effect is not here). nil in older files.
+    public var faultsInEffect: [String]?
 
     /// Computes the summary of client operations in `operations` (nemesis events aside).
     public init(_ operations: [HistoryOperation], events: [Event]) {
@@ -34,6 +38,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
         latencyP50 = histogram.totalCount > 0 ? ms(histogram.valueAtPercentile(50)) : 0
         latencyP99 = histogram.totalCount > 0 ? ms(histogram.valueAtPercentile(99)) : 0
         latencyMax = histogram.totalCount > 0 ? ms(histogram.max) : 0
+        var kinds: [String] = []
+        for fault in FaultInterval.faults(in: events) where fault.inEffect && !kinds.contains(fault.kind) { kinds.append(fault.kind) }
+        faultsInEffect = kinds
     }
 
     /// One line for the terminal.

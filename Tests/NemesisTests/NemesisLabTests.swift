@@ -42,6 +42,31 @@ struct NemesisLabTests {
         }
     }
 
+    /// A heal says what it did even when it was no fault (an empty chain) and names a journal line
+    /// it could not read instead of dropping it; the journal is gone afterwards, empty or not.
+    @Test func healSaysWhatItTidiedAndWhatItCouldNotRead() async throws {
+        try await NemesisLab.withCluster { database, cluster, _ in
+            let n1 = cluster.nodes[0], n2 = cluster.nodes[1]
+            _ = try await n1.remote.exec("iptables -w -N FAULTLINE 2>/dev/null; iptables -w -C INPUT -j FAULTLINE 2>/dev/null || iptables -w -I INPUT -j FAULTLINE")
+            let journal = HealJournal.path(n1.baseDirectory)
+            _ = try await n1.remote.exec("mkdir -p \(ShellQuote.quote(n1.baseDirectory)) && printf '{\"id\":\"x\",\"fau' > \(ShellQuote.quote(journal))")
+            _ = try await n2.remote.exec("mkdir -p \(ShellQuote.quote(n2.baseDirectory)) && : > \(ShellQuote.quote(HealJournal.path(n2.baseDirectory)))")
+            let report = await Heal.heal(cluster: cluster, database: database)
+            #expect(report.succeeded, "\(report)")
+            let first = try #require(report.hosts.first { $0.name == n1.name })
+            #expect(first.tidied == ["empty chain FAULTLINE removed"], "\(report)")
+            #expect(first.actions.contains { $0.hasPrefix("journal: left out an unreadable line") && $0.contains("{\"id\":\"x\",\"fau") }, "\(report)")
+            #expect(!report.description.split(separator: "\n").prefix(4).contains("  nothing to do"), "\(report)")
+            try #expect(await NemesisLab.chain(n1).isEmpty)
+            for node in [n1, n2] {
+                let left = try await node.remote.exec("test -e \(ShellQuote.quote(HealJournal.path(node.baseDirectory))) && echo there || echo gone")
+                #expect(left.stdoutText.contains("gone"), "\(node.name)")
+            }
+            let again = await Heal.heal(cluster: cluster, database: database)
+            #expect(again.hosts.allSatisfy { $0.actions.isEmpty && $0.tidied.isEmpty }, "\(again)")
+        }
+    }
+
     @Test func pauseShowsStateTThenResumes() async throws {
         try await NemesisLab.withCluster { database, cluster, controller in
             let log = CollectingLog()
