@@ -21,14 +21,13 @@ import Testing
     }
 
     @Test func unreachableHostExits255NamingIt() throws {
+        // Three hosts, as the spec's `nodes: 3` asks, none of which answers.
         let inventory = try CheckCommandTests.temp("ghost.yml", """
+            defaults: {port: 1, key: /nonexistent/key, base_dir: /tmp/ghost, connect_timeout: 1s}
             hosts:
-              - name: ghost
-                address: 127.0.0.1
-                port: 1
-                key: /nonexistent/key
-                base_dir: /tmp/ghost
-                connect_timeout: 1s
+              - {name: ghost, address: 127.0.0.1}
+              - {name: ghost2, address: 127.0.0.2}
+              - {name: ghost3, address: 127.0.0.3}
             """)
         let reports = (inventory as NSString).deletingLastPathComponent + "/reports"
         let r = try CheckCommandTests.faultline(["run", "workloads/etcd-register.yml", "--hosts", inventory, "--reports", reports])
