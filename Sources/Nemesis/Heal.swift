@@ -30,6 +30,31 @@ public enum Heal {
         return HealReport(hosts: cluster.nodes.map { reports[$0.name] ?? HealReport.Host(name: $0.name, failures: ["not healed"]) })
     }
 
+    /// The heal a run does before its set-up: `heal`, then database processes an earlier run
+    /// left running (its controller died before tear-down) are stopped and their data removed,
+    /// as tear-down would, and reported per host. For databases whose members are
+    /// `ProbedMembers` daemons. `faultline heal` alone leaves them running: it undoes faults, and
+    /// a cluster still serving is its user's to look at.
+    public static func beforeSetUp(cluster: ClusterContext, database: any Database) async -> HealReport {
+        var report = await heal(cluster: cluster, database: database)
+        guard let members = database as? any ProbedMembers else { return report }
+        let running = (try? await NodeTasks.run("\(database.name) status", on: cluster.nodes) { node -> Int32? in
+            guard case .running(let pid, _) = try await members.daemon(for: node).state(on: node.remote) else { return nil }
+            return pid
+        }) ?? [:]
+        let left = running.compactMapValues { $0 }
+        guard !left.isEmpty else { return report }
+        var failure: String?
+        do { try await database.tearDown(cluster) } catch { failure = "stop \(database.name): \(error)" }
+        for i in report.hosts.indices {
+            guard let pid = left[report.hosts[i].name] else { continue }
+            if let failure { report.hosts[i].failures.append(failure) } else {
+                report.hosts[i].actions.append("\(database.name) left running (pid \(pid)) stopped, its data removed")
+            }
+        }
+        return report
+    }
+
     /// The sweeps every heal runs, also the one before each run's set-up. Mounts a disk fault
     /// left (FUSE, loop devices) are the kind of leftover that belongs here: a disk-fault module
     /// adds its `LeftoverSweep` to this list.

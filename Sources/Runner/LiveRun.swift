@@ -25,7 +25,7 @@ public struct LiveRun: Sendable {
         }
         environment = RunEnvironment(cluster: cluster, database: database,
                                      clients: DatabaseCatalog.clients(spec.database.kind, workload: workload), faults: faults,
-                                     leftovers: { cluster in await Heal.heal(cluster: cluster, database: database) })
+                                     leftovers: { cluster in await Heal.beforeSetUp(cluster: cluster, database: database) })
     }
 
     /// Closes the hosts' SSH sessions.

@@ -56,7 +56,8 @@ public struct RunEnvironment: Sendable {
     /// as the run sees it (its remotes transcribed); nil: no faults.
     public var faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)?
     /// Run before set-up on the cluster as the run sees it: finds and undoes what an earlier run
-    /// left on the hosts (`Heal.heal`: journals, Faultline's chain, stopped processes, …); nil:
+    /// left on the hosts (`Heal.beforeSetUp`: journals, Faultline's chain, stopped processes,
+    /// database processes left running, …); nil:
     /// nothing is looked for (fakes).
     public var leftovers: (@Sendable (ClusterContext) async -> HealReport)?
 
@@ -198,8 +199,13 @@ public actor TestRun {
     /// a host that cannot be healed fails the set-up (the run would test a broken cluster).
     private func healLeftovers(_ heal: @Sendable (ClusterContext) async -> HealReport) async throws {
         let report = await heal(environment.cluster)
-        for host in report.hosts where !host.actions.isEmpty || !host.failures.isEmpty {
-            say("left by an earlier run on \(host.name), healed first: " + (host.actions + host.failures.map { "FAILED: \($0)" }).joined(separator: "; "))
+        for host in report.hosts {
+            if !host.actions.isEmpty {
+                say("left by an earlier run on \(host.name), healed first: " + host.actions.joined(separator: "; "))
+            }
+            if !host.failures.isEmpty {
+                say("could not heal what an earlier run may have left on \(host.name): " + host.failures.joined(separator: "; "))
+            }
         }
         if !report.succeeded {
             throw LeftoverError(report: report)
