@@ -43,8 +43,10 @@ let package = Package(
         .target(
             name: "Workload",
             dependencies: [
-                "History", "Linearizability", "Cluster",
+                "History", "Linearizability",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .target(name: "Nemesis", dependencies: ["Cluster", "Control", "History"]),
         .plugin(name: "FaultlineBuildInfo", capability: .buildTool()),
@@ -93,7 +95,7 @@ let package = Package(
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
-        .target(name: "RaftKV"),
+        .target(name: "RaftKV", dependencies: ["History"]),
         .executableTarget(
             name: "raftkv",
             dependencies: [
@@ -101,6 +103,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
@@ -125,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "RaftKVTests",
             dependencies: [
-                "RaftKV", "raftkv", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "RaftKV", "raftkv", "History", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),

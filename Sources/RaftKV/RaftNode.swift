@@ -1,3 +1,5 @@
+import History  // SplitMix64, the project's one seeded generator
+
 /// One Raft node as a deterministic state machine: it does no I/O and reads no clock. Its driver
 /// feeds it time (`tick`), messages (`step`), client proposals and reads, then takes the `Ready`
 /// (what to persist, send, apply and answer) and carries it out in order before `advance()`.

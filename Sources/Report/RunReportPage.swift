@@ -68,11 +68,13 @@ public struct RunReportPage {
     }
 
     /// The command that runs the same test again with the same seed and time limit.
+    /// As stored with the run; for runs stored before it was, built from the spec file, seed and
+    /// time limit the results name.
     var reproduceCommand: String {
         let r = run.results
-        let spec = r.specFile ?? (run.directory as NSString).appendingPathComponent("spec.yml")
-        let seconds = r.timeLimitSeconds.rounded() == r.timeLimitSeconds ? String(Int(r.timeLimitSeconds)) : String(r.timeLimitSeconds)
-        return ShellQuote.join(["faultline", "run", spec, "--seed", String(r.seed), "--time-limit", seconds + "s"])
+        return r.reproduce ?? ReproduceCommand.text(
+            spec: r.specFile ?? (run.directory as NSString).appendingPathComponent("spec.yml"), hosts: nil,
+            seed: r.seed, timeLimit: .milliseconds(Int64((r.timeLimitSeconds * 1000).rounded())))
     }
 
     private var runSection: String {

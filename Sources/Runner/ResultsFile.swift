@@ -104,6 +104,9 @@ public struct ResultsFile: Codable, Sendable, Equatable {
     public var timeLimitSeconds: Double
     /// The spec file the run was started with (for the command that reproduces it).
     public var specFile: String?
+    /// The command that runs the test again (`ReproduceCommand`); nil in older files and for
+    /// runs that were not started by `faultline run` (sweep cells).
+    public var reproduce: String?
     public var summary: RunSummary
     public var check: Check
     /// Why the run could not be carried out (its set-up failed: a host out of reach, a database
@@ -122,7 +125,9 @@ public struct ResultsFile: Codable, Sendable, Equatable {
 
     /// `failure`: see the property; when given, the verdict is `unknown` whatever `check` says.
     public init(spec: TestSpec, seed: UInt64, summary: RunSummary, check: CheckResult,
-                versions: [String: String], hosts: [String], interrupted: Bool, failure: String? = nil) {
+                versions: [String: String], hosts: [String], interrupted: Bool, failure: String? = nil,
+                reproduce: String? = nil) {
+        self.reproduce = reproduce
         test = spec.name
         self.seed = seed
         let verdict: Verdict = failure == nil ? check.verdict : .unknown

@@ -109,12 +109,15 @@ public actor TestRun {
     private let plan: RunPlan
     private let seed: UInt64
     private let store: RunStore
+    private let reproduce: String?
     private let progress: (@Sendable (String) -> Void)?
     private let transcript: Transcript
 
+    /// `reproduce`: the command that runs the test again (`ReproduceCommand`), stored with the run.
     public init(spec: TestSpec, environment: RunEnvironment, plan: RunPlan, seed: UInt64, store: RunStore,
-                progress: (@Sendable (String) -> Void)? = nil) {
+                reproduce: String? = nil, progress: (@Sendable (String) -> Void)? = nil) {
         self.spec = spec
+        self.reproduce = reproduce
         transcript = Transcript(path: store.path(RunAudit.transcriptFile))
         self.environment = environment.transcribed(by: transcript)
         self.plan = plan
@@ -185,7 +188,8 @@ public actor TestRun {
         let check = try await plan.model.check(operations, initial: plan.initial, options: options)
         let summary = RunSummary(operations, events: events)
         let results = ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
-                                  hosts: cluster.nodes.map(\.name), interrupted: interrupted, failure: failure)
+                                  hosts: cluster.nodes.map(\.name), interrupted: interrupted, failure: failure,
+                                  reproduce: reproduce)
         try results.write(to: store)
         transcript.close()
         try RunAudit(spec: spec, seed: seed, startedAt: startedAt, interrupted: interrupted, cluster: cluster,

@@ -72,10 +72,11 @@ struct RunCommand: AsyncParsableCommand {
         let hostNames = hosts.map(\.name).joined(separator: ", ")
         say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hostNames)\(faultNames)")
         say("faultline: storing the run in \(store.directory)")
-        say("faultline: reproduce with: faultline run \(self.spec)\(self.hosts.map { " --hosts \($0)" } ?? "") --seed \(seed) --time-limit \(Int(spec.timeLimit.inMilliseconds / 1000))s")
+        let reproduce = ReproduceCommand.text(spec: self.spec, hosts: self.hosts, seed: seed, timeLimit: spec.timeLimit)
+        say("faultline: reproduce with: \(reproduce)")
 
         let testRun = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: seed),
-                              seed: seed, store: store, progress: { printError("  \($0)") })
+                              seed: seed, store: store, reproduce: reproduce, progress: { printError("  \($0)") })
         let task = Task { try await testRun.run() }
         let heal = "faultline heal" + (self.hosts.map { " --hosts \(ShellQuote.quote($0))" } ?? "") + " --database \(spec.database.kind)"
         let trap = InterruptTrap(healCommand: heal) { _ in task.cancel() }

@@ -33,7 +33,10 @@ struct RunReportLabTests {
             let run = reports + "/etcd-register/" + (try #require(runs.first))
             let html = try String(contentsOfFile: run + "/report.html", encoding: .utf8)
             #expect(html.contains("id=\"verdict\">VALID<"))
-            #expect(html.contains("faultline run workloads/etcd-register.yml --seed 11 --time-limit 3s"))
+            // One command, built once: the same in the terminal and in the report, with the hosts.
+            let command = "faultline run workloads/etcd-register.yml --hosts \(inventory) --seed 11 --time-limit 3s"
+            #expect(html.contains(command), "\(command)")
+            #expect(text.contains("reproduce with: \(command)"))
             #expect(html.contains("href=\"nodes/n1/"))
             let junit = try String(contentsOfFile: run + "/junit.xml", encoding: .utf8)
             #expect(junit.contains("failures=\"0\""))

@@ -1,4 +1,5 @@
 import Testing
+import History
 import RaftKV
 
 /// Raft under a seeded simulated network: random drops, delays (so reordering), partitions and

@@ -1,3 +1,4 @@
+import History
 import RaftKV
 
 /// Raft nodes over a simulated network and clock, all driven from one seeded generator, so a

@@ -50,6 +50,14 @@ import Testing
         #expect(n.interval == .seconds(3) && n.jitter == .zero && n.duration == .seconds(4))
     }
 
+    /// The reproduce command is shell-quoted and names the inventory only when one was given.
+    @Test func reproduceCommand() {
+        #expect(ReproduceCommand.text(spec: "workloads/a b.yml", hosts: "my hosts.yml", seed: 7, timeLimit: .seconds(20))
+                == "faultline run 'workloads/a b.yml' --hosts 'my hosts.yml' --seed 7 --time-limit 20s")
+        #expect(ReproduceCommand.text(spec: "w.yml", hosts: nil, seed: 1, timeLimit: .milliseconds(2500))
+                == "faultline run w.yml --seed 1 --time-limit 2.5s")
+    }
+
     /// Zero jitter is zero in every spelling; a zero interval is still refused.
     @Test func zeroJitterInAnyUnit() throws {
         for zero in ["0", "0s", "0ms"] {
