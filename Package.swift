@@ -48,6 +48,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
+        .target(
+            name: "Databases",
+            dependencies: [
+                "Cluster", "Workload", "Control", "History",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .target(name: "Nemesis", dependencies: ["Cluster", "Control", "History"]),
         .plugin(name: "FaultlineBuildInfo", capability: .buildTool()),
         .target(
@@ -60,7 +67,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Nemesis", "Audit",
+                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Databases", "Nemesis", "Audit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
@@ -79,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
+                "History", "Linearizability", "Control", "Cluster", "Workload", "Databases", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "Report", dependencies: ["History", "Linearizability", "Analysis", "Runner", "Control"]),
@@ -91,10 +98,10 @@ let package = Package(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
         .executableTarget(
-            name: "faultline-run-bench", dependencies: ["Runner", "Workload", "Cluster", "Control", "History", "LabHarness"]),
-        .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Control", "LabHarness"]),
+            name: "faultline-run-bench", dependencies: ["Runner", "Workload", "Databases", "Cluster", "Control", "History", "LabHarness"]),
+        .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Databases", "Control", "LabHarness"]),
         .executableTarget(
-            name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
+            name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Databases", "Control", "History", "LabHarness"]),
         .target(name: "RaftKV", dependencies: ["History"]),
         .executableTarget(
             name: "raftkv",
@@ -110,7 +117,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "History", "RunFixtures", "LabHarness", "Control", "Runner"]),
+        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "Databases", "History", "RunFixtures", "LabHarness", "Control", "Runner"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
@@ -122,16 +129,16 @@ let package = Package(
             dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Runner", "Audit", "Analysis", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "History", "Linearizability", "Runner"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Control", "LabHarness"]),
+            name: "RunnerTests", dependencies: ["Runner", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "Databases", "History", "Linearizability", "Runner"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Databases", "Control", "LabHarness"]),
         .testTarget(
             name: "RaftKVTests",
             dependencies: [
                 "RaftKV", "raftkv", "History", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Cluster", "Control", "History", "LabHarness"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Databases", "Cluster", "Control", "History", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

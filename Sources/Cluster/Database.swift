@@ -54,13 +54,6 @@ public protocol Database: Sendable {
     func tearDown(_ cluster: ClusterContext) async throws
 }
 
-/// A database that checks a spec's parameters when the spec is read, before any host is touched.
-public protocol ParameterChecking: Database {
-    /// Throws `ClusterError.invalidConfiguration`, naming the parameter, when `parameters` (the
-    /// spec's `database.parameters`, as text) cannot be used; set-up would refuse them too.
-    func checkParameters(_ parameters: [String: String]) throws
-}
-
 /// How clients reach each node.
 public protocol ClientEndpoints: Database {
     /// The base URL a client of `node` connects to, e.g. `http://10.77.0.2:2379`.

@@ -1,5 +1,6 @@
 import Cluster
 import Control
+import Databases
 import Foundation
 import Nemesis
 import Workload
@@ -86,8 +87,8 @@ extension TestSpec {
                 }
                 parameters[key] = text
             }
-            if let checking = DatabaseCatalog.database(kind) as? any ParameterChecking {
-                do { try checking.checkParameters(parameters) } catch let error as ClusterError {
+            if let descriptor = DatabaseCatalog.kind(named: kind) {
+                do { try descriptor.checkParameters(parameters) } catch let error as ClusterError {
                     guard case .invalidConfiguration(let reason) = error else { throw error }
                     // The line of the parameter the reason names, else of `parameters`.
                     let named = try yaml.mapping(p, "`parameters`").first { reason.contains("`\($0.key)`") }?.value

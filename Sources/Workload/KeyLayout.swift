@@ -16,14 +16,14 @@ public struct KeyLayout: Sendable, Hashable {
         self.prefix = prefix
     }
 
-    func register(_ key: Value?) -> String { prefix + "register/" + Self.text(key ?? .null) }
-    func set(_ key: Value?) -> String { prefix + "set/" + Self.text(key ?? .null) + "/" }
-    func element(_ element: Value, of key: Value?) -> String { set(key) + Self.text(element) }
-    func lock(_ key: Value?) -> String { prefix + "lock/" + Self.text(key ?? .null) }
+    public func register(_ key: Value?) -> String { prefix + "register/" + Self.text(key ?? .null) }
+    public func set(_ key: Value?) -> String { prefix + "set/" + Self.text(key ?? .null) + "/" }
+    public func element(_ element: Value, of key: Value?) -> String { set(key) + Self.text(element) }
+    public func lock(_ key: Value?) -> String { prefix + "lock/" + Self.text(key ?? .null) }
 
     /// A value as stored: integers in decimal, strings as they are, anything else as written in
     /// histories.
-    static func text(_ value: Value) -> String {
+    public static func text(_ value: Value) -> String {
         switch value {
         case .int(let i): return String(i)
         case .string(let s): return s
@@ -34,26 +34,26 @@ public struct KeyLayout: Sendable, Hashable {
 
     /// A stored text back as a value: an integer if it reads as one, else a string.
     /// The order of a set read's elements: integers by value, anything else by its text.
-    static func elementOrder(_ a: Value, _ b: Value) -> Bool {
+    public static func elementOrder(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y
         default: return a.description < b.description
         }
     }
 
-    static func value(fromText text: String) -> Value {
+    public static func value(fromText text: String) -> Value {
         Int(text).map(Value.int) ?? .string(text)
     }
 
-    static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+    public static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
 
     /// The text of a base64 field; nil if it is not base64.
-    static func text(fromBase64 field: String) -> String? {
+    public static func text(fromBase64 field: String) -> String? {
         Data(base64Encoded: field).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The end of the range of every key starting with `prefix` (its last byte plus one).
-    static func rangeEnd(ofPrefix prefix: String) -> String {
+    public static func rangeEnd(ofPrefix prefix: String) -> String {
         var bytes = Array(prefix.utf8)
         while let last = bytes.last, last == 0xFF { bytes.removeLast() }
         guard !bytes.isEmpty else { return Data([0]).base64EncodedString() }

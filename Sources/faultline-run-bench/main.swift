@@ -1,5 +1,6 @@
 import Cluster
 import Control
+import Databases
 import Foundation
 import History
 import LabHarness

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Control
+import Databases
 import Foundation
 import Nemesis
 import Runner
@@ -20,7 +21,7 @@ struct HealCommand: AsyncParsableCommand {
     @Option(help: "Inventory of the hosts (YAML). Default: the local lab.")
     var hosts: String?
 
-    @Option(help: "The database whose processes to continue and start again: etcd or raftkv.")
+    @Option(help: ArgumentHelp("The database whose processes to continue and start again: \(DatabaseCatalog.kinds.joined(separator: " or ")).", valueName: "kind"))
     var database = "etcd"
 
     func run() async throws {

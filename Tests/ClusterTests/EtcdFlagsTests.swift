@@ -1,3 +1,4 @@
+@testable import Databases
 import Control
 import Testing
 @testable import Cluster

@@ -1,3 +1,4 @@
+@testable import Databases
 @testable import Cluster
 import Control
 import Foundation

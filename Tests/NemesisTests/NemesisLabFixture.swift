@@ -1,3 +1,4 @@
+import Databases
 import Cluster
 import Control
 import Foundation

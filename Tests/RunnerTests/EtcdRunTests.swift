@@ -1,3 +1,4 @@
+@testable import Databases
 import Cluster
 import Control
 import Foundation

@@ -1,6 +1,7 @@
 import Analysis
 import Cluster
 import Control
+import Databases
 import Foundation
 import History
 import LabHarness

@@ -1,4 +1,5 @@
 import Control
+import Databases
 import Nemesis
 import Foundation
 import Testing
@@ -48,6 +49,22 @@ import Testing
         #expect(n.faults == [.partitionLeader, .kill, .pause])
         #expect(n.targets == [.one, .leader])
         #expect(n.interval == .seconds(3) && n.jitter == .zero && n.duration == .seconds(4))
+    }
+
+    /// The kinds a spec may name are the registered descriptors, each with its own workloads.
+    @Test func databaseKindsAreTheCatalogs() throws {
+        #expect(DatabaseCatalog.kinds == ["etcd", "raftkv"])
+        #expect(Set(DatabaseCatalog.kinds).count == DatabaseCatalog.registered.count)
+        #expect(DatabaseCatalog.workloads(of: "raftkv") == [.register, .set])
+        #expect(DatabaseCatalog.workloads(of: "nope").isEmpty)
+        let error = #expect(throws: InputFileError.self) {
+            try TestSpec.parse("name: a\ndatabase: {kind: mongo}\nworkload: {kind: register}\n", file: "w.yml")
+        }
+        #expect(error?.message == "expected `kind` to be etcd or raftkv, got `mongo`")
+        let lock = #expect(throws: InputFileError.self) {
+            try TestSpec.parse("name: a\ndatabase: {kind: raftkv}\nworkload: {kind: lock}\n", file: "w.yml")
+        }
+        #expect(lock?.message.contains("expected a workload raftkv can run (register, set)") == true)
     }
 
     /// The reproduce command is shell-quoted and names the inventory only when one was given.

@@ -1,3 +1,4 @@
+@testable import Databases
 import History
 import Testing
 @testable import Workload

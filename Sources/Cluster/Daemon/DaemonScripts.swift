@@ -60,6 +60,10 @@ enum DaemonScripts {
           [ $n -le 0 ] && { echo "no running process after \(wait) (pid file: ${q:-none})" >&2; exit 1; }
           sleep 0.02; n=$((n-1))
         done
+        # A binary that fails at once (a missing file, a bad flag) may still be seen running for
+        # an instant: look again a moment later before calling it started.
+        sleep 0.1
+        if gone "$p"; then echo "exited at once; \(daemon.logFile):" >&2; excerpt \(q(daemon.logFile)) 20 >&2; exit 1; fi
         echo "$p"
         """
     }

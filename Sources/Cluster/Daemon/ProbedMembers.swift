@@ -22,7 +22,7 @@ extension ProbedMembers {
     /// Waits until every member answers and all agree on one leader; returns its name. Throws at
     /// once when a member's process has exited, and after `readyTimeout` otherwise, naming the
     /// members that never answered (or, when all did, what each saw), with excerpts of their logs.
-    func waitForLeader(_ cluster: ClusterContext) async throws -> String {
+    public func waitForLeader(_ cluster: ClusterContext) async throws -> String {
         let deadline = ContinuousClock.now.advanced(by: readyTimeout)
         while true {
             let probes = await probes(cluster)
@@ -46,7 +46,7 @@ extension ProbedMembers {
     }
 
     /// Waits until `node`'s member answers its status endpoint (within `readyTimeout`).
-    func waitUntilAnswering(_ node: ClusterNode) async throws -> Status {
+    public func waitUntilAnswering(_ node: ClusterNode) async throws -> Status {
         let deadline = ContinuousClock.now.advanced(by: readyTimeout)
         while true {
             let probe = await probe(node)

@@ -99,7 +99,7 @@ public struct RemoteDaemon: Sendable, Equatable {
 
     /// Runs `script` for this daemon with its functions (`ourpid`, `state`, …) defined first and
     /// returns its stdout; a non-zero exit throws `DaemonError` with what it printed.
-    func run(_ action: String, _ script: String, on remote: any Remote) async throws -> String {
+    public func run(_ action: String, _ script: String, on remote: any Remote) async throws -> String {
         let result = try await remote.exec(script, timeout: commandTimeout)
         guard result.status.isSuccess else {
             let said = (result.stderrText + result.stdoutText).trimmingWhitespace

@@ -8,7 +8,7 @@ import NIOPosix
 
 /// Why a call to a node's HTTP API did not succeed, sorted by what it says about the request's
 /// effect.
-enum CallError: Error, Sendable, Equatable {
+public enum CallError: Error, Sendable, Equatable {
     /// The request never left: no connection could be made (refused, connect timeout) or the
     /// deadline had passed before it could be sent.
     case notSent(String)
@@ -20,7 +20,7 @@ enum CallError: Error, Sendable, Equatable {
     case unknown(String)
 
     /// True when the request certainly did not take effect.
-    var certainlyWithoutEffect: Bool {
+    public var certainlyWithoutEffect: Bool {
         switch self {
         case .notSent: return true
         case .rejected(_, let definite): return definite
@@ -29,7 +29,7 @@ enum CallError: Error, Sendable, Equatable {
     }
 
     /// Words for the history's error field.
-    var message: String {
+    public var message: String {
         switch self {
         case .notSent(let why): return "not sent: \(why)"
         case .rejected(let message, _): return message
@@ -39,7 +39,7 @@ enum CallError: Error, Sendable, Equatable {
 
     /// Sorts an error thrown by the HTTP client: errors of making a connection (which the pool
     /// reports only for requests it never sent) are `notSent`, everything else `unknown`.
-    init(transport error: any Error) {
+    public init(transport error: any Error) {
         if let e = error as? HTTPClientError,
             e == .connectTimeout || e == .getConnectionFromPoolTimeout
         {

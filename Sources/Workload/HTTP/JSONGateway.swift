@@ -5,23 +5,29 @@ import NIOCore
 /// JSON calls to one node's HTTP API (etcd's v3 JSON gateway, raftkv's API) over one HTTP/1.1
 /// connection (kept open between calls, made again when lost). Each call has a deadline; its
 /// outcome is sorted into what it says about the request's effect (`CallError`).
-struct JSONGateway: Sendable {
+public struct JSONGateway: Sendable {
     /// Turns an answer with a status other than 200 into the error it means for the request's
     /// effect; each API says differently which refusals are definite.
-    typealias Rejection = @Sendable (_ status: UInt, _ body: Data) -> CallError
+    public typealias Rejection = @Sendable (_ status: UInt, _ body: Data) -> CallError
 
     /// The most a response body may hold (a final read of a large set).
-    static let maxResponseBytes = 64 << 20
+    public static let maxResponseBytes = 64 << 20
 
-    let http: HTTPClient
+    public let http: HTTPClient
     /// E.g. `http://10.77.0.2:2379`, without a trailing slash.
-    let baseURL: String
-    let rejection: Rejection
+    public let baseURL: String
+    public let rejection: Rejection
+
+    public init(http: HTTPClient, baseURL: String, rejection: @escaping Rejection) {
+        self.http = http
+        self.baseURL = baseURL
+        self.rejection = rejection
+    }
 
     /// An HTTP client that keeps at most one connection, never retries a failed connect (so a
     /// refused request fails at once, and a failed request was never sent), never follows
     /// redirects.
-    static func makeHTTPClient(connectTimeout: Duration) -> HTTPClient {
+    public static func makeHTTPClient(connectTimeout: Duration) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .hours(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -32,7 +38,7 @@ struct JSONGateway: Sendable {
     }
 
     /// POSTs `body` as JSON to `path` (e.g. `/v3/kv/put`) and decodes the answer.
-    func post<Body: Encodable, Response: Decodable>(
+    public func post<Body: Encodable, Response: Decodable>(
         _ path: String, _ body: Body, as: Response.Type, deadline: NIODeadline
     ) async throws(CallError) -> Response {
         guard deadline > .now() else { throw .notSent("the operation's deadline passed before this call") }
@@ -57,7 +63,7 @@ struct JSONGateway: Sendable {
     }
 
     /// Reads an answer: the response on status 200, else what `rejection` makes of it.
-    static func decode<Response: Decodable>(status: UInt, body: Data, as: Response.Type, rejection: Rejection)
+    public static func decode<Response: Decodable>(status: UInt, body: Data, as: Response.Type, rejection: Rejection)
         throws(CallError) -> Response
     {
         guard status == 200 else { throw rejection(status, body) }

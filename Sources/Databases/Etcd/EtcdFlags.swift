@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 
 /// Whether a member starts a new cluster or rejoins the one its data directory belongs to.

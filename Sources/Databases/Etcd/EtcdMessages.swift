@@ -1,4 +1,5 @@
 import Foundation
+import Workload
 /// The JSON bodies of etcd 3.4's v3 gateway (`/v3/...`) that the etcd client uses, as the gateway
 /// writes them: proto field names (`range_end`, `create_revision`, `request_put`, `TTL`, `ID`),
 /// `bytes` fields (keys, values, lock names) in base64, 64-bit integers as decimal strings, and

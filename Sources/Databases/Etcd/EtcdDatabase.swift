@@ -1,3 +1,4 @@
+import Cluster
 import Control
 
 /// etcd (Debian `etcd-server` 3.4.x, `/usr/bin/etcd`) as the database under test, one member per
@@ -103,6 +104,6 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
     }
 }
 
-extension EtcdDatabase: ParameterChecking {
-    public func checkParameters(_ parameters: [String: String]) throws { _ = try EtcdFlags.tuning(parameters) }
+extension EtcdDatabase: BinaryLocated {
+    public func binaryPath(on node: ClusterNode) -> String { options.binary }
 }

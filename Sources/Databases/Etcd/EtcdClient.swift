@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import History
 import NIOCore
+import Workload
 
 /// A client of one etcd node through its v3 JSON gateway, for one workload (`KeyLayout` says
 /// where each workload's data lives).

@@ -1,3 +1,5 @@
+import Cluster
+
 /// The command line of one raftkv server: membership from the cluster, tuning and bug switches
 /// from the run's parameters.
 ///

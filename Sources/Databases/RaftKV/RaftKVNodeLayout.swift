@@ -1,3 +1,5 @@
+import Cluster
+
 /// Where raftkv keeps its files on one node: everything under `<base directory>/raftkv`.
 public struct RaftKVNodeLayout: Sendable, Equatable {
     /// `<base directory>/raftkv`.

@@ -1,3 +1,5 @@
+import Workload
+
 /// Opens `EtcdClient`s for one workload: one client, and so one HTTP connection, per process.
 public struct EtcdClientFactory: ClientFactory {
     public var kind: WorkloadSpec.Kind

@@ -1,3 +1,4 @@
+import Cluster
 import Control
 import Foundation
 
@@ -123,6 +124,8 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
     }
 }
 
-extension RaftKVDatabase: ParameterChecking {
-    public func checkParameters(_ parameters: [String: String]) throws { _ = try RaftKVFlags.tuning(parameters) }
+extension RaftKVDatabase: BinaryLocated {
+    /// The binary installed in the node's own directory (empty when the node's base directory is
+    /// unusable: the manifest then records the failed hash).
+    public func binaryPath(on node: ClusterNode) -> String { (try? layout(for: node).binary) ?? "" }
 }

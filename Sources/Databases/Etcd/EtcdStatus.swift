@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 
 /// One member's answer to `POST /v3/maintenance/status`.

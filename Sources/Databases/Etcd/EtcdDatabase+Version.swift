@@ -1,3 +1,4 @@
+import Cluster
 import Control
 
 /// The etcd binary on each host: present, and which version.

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 
 /// A raftkv server's answer to `GET /status`.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import History
 import NIOCore
+import Workload
 
 /// A client of one raftkv node through its HTTP API, for the register and set workloads
 /// (`KeyLayout` says where each keeps its data).

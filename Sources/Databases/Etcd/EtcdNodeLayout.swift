@@ -1,3 +1,5 @@
+import Cluster
+
 /// Where etcd keeps its files on one node: everything under `<base directory>/etcd`.
 public struct EtcdNodeLayout: Sendable, Equatable {
     /// `<base directory>/etcd`.

@@ -1,4 +1,5 @@
 import Foundation
+import Workload
 
 /// One command of raftkv's client API (`POST /kv`).
 struct RaftKVCommand: Encodable, Equatable {

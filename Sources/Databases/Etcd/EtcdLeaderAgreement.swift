@@ -1,3 +1,5 @@
+import Cluster
+
 /// Which member the cluster agrees leads.
 public enum EtcdLeaderAgreement {
     /// The non-zero leader id that members making up a majority of a cluster of `clusterSize`

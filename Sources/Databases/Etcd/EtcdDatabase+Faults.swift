@@ -1,3 +1,5 @@
+import Cluster
+
 /// Kill/start and pause/resume of one member, by its recorded pid (see `RemoteDaemon`).
 extension EtcdDatabase: Killable, Pausable {
     /// SIGKILL to the node's member; returns once the process is gone (absent, or a zombie in

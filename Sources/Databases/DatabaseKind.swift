@@ -1,0 +1,20 @@
+import Cluster
+import Workload
+
+/// A database kind a spec can name (`database: {kind: etcd}`): everything Faultline needs to
+/// drive it. Each kind lives in its own folder of this target with its descriptor, and is
+/// listed once in `DatabaseCatalog.registered`; no code outside the folder names the kind.
+public protocol DatabaseKind: Sendable {
+    /// The name specs use, e.g. `etcd`.
+    var name: String { get }
+    /// The workloads its clients can run.
+    var workloads: Set<WorkloadSpec.Kind> { get }
+    /// Checks a spec's `database.parameters` when the spec is read, before any host is
+    /// touched. Throws `ClusterError.invalidConfiguration` naming the parameter that set-up
+    /// would refuse.
+    func checkParameters(_ parameters: [String: String]) throws
+    /// The database with its default options.
+    func makeDatabase() -> any Database
+    /// The clients that run `workload` (one of `workloads`) against it.
+    func makeClients(for workload: WorkloadSpec) -> any ClientFactory
+}
