@@ -14,48 +14,48 @@ import History  // SplitMix64, the project's one seeded generator
 /// rules off.
 public struct RaftNode: Sendable {
     public let config: RaftConfig
-    public private(set) var term = 0
-    public private(set) var votedFor: NodeID?
-    public private(set) var role = RaftRole.follower
-    public private(set) var leader: NodeID?
+    public internal(set) var term = 0
+    public internal(set) var votedFor: NodeID?
+    public internal(set) var role = RaftRole.follower
+    public internal(set) var leader: NodeID?
     /// The log; entry i (1-based) is `log[i - 1]`.
-    public private(set) var log: [LogEntry]
-    public private(set) var commitIndex = 0
+    public internal(set) var log: [LogEntry]
+    public internal(set) var commitIndex = 0
     /// The last index handed to the driver for applying.
-    public private(set) var lastApplied = 0
+    public internal(set) var lastApplied = 0
 
-    private var now = 0
-    private var rng: SplitMix64
-    private var electionDeadline = 0
-    private var heartbeatDue = 0
-    private var quorumCheckDue = 0
-    private var votes: Set<NodeID> = []
+    var now = 0
+    var rng: SplitMix64
+    var electionDeadline = 0
+    var heartbeatDue = 0
+    var quorumCheckDue = 0
+    var votes: Set<NodeID> = []
     /// Pre-votes granted so far while this node asks whether it could win; nil when not asking.
-    private var preVotes: Set<NodeID>?
+    var preVotes: Set<NodeID>?
     /// When this node last heard from the leader of its term.
-    private var lastLeaderContact: Int?
-    private var nextIndex: [NodeID: Int] = [:]
-    private var matchIndex: [NodeID: Int] = [:]
-    private var recentlyActive: Set<NodeID> = []
+    var lastLeaderContact: Int?
+    var nextIndex: [NodeID: Int] = [:]
+    var matchIndex: [NodeID: Int] = [:]
+    var recentlyActive: Set<NodeID> = []
 
     /// Log entries up to here are on disk.
-    private var stableIndex: Int
+    var stableIndex: Int
     /// Lowest log index changed since the last `ready()`, if any.
-    private var unstableFrom: Int?
-    private var hardStateDirty = false
-    private var outbox: [Envelope] = []
-    private var broadcastPending = false
+    var unstableFrom: Int?
+    var hardStateDirty = false
+    var outbox: [Envelope] = []
+    var broadcastPending = false
 
     // Read index.
-    private struct PendingRead {
+    struct PendingRead {
         var id: UInt64
         var readIndex: Int?
         var round: Int?
     }
-    private var round = 0
-    private var ackedRound: [NodeID: Int] = [:]
-    private var pendingReads: [PendingRead] = []
-    private var refusedReads: [UInt64] = []
+    var round = 0
+    var ackedRound: [NodeID: Int] = [:]
+    var pendingReads: [PendingRead] = []
+    var refusedReads: [UInt64] = []
 
     /// A node starting from what it persisted (nothing, for a new node).
     public init(config: RaftConfig, hardState: HardState = HardState(), log: [LogEntry] = [], now: Int = 0) {
@@ -184,7 +184,7 @@ public struct RaftNode: Sendable {
 
     /// Committed entries exist up to here (the commit index can pass the log's end only when a
     /// bug let a leader truncate committed entries).
-    private var applyIndex: Int { min(commitIndex, lastIndex) }
+    var applyIndex: Int { min(commitIndex, lastIndex) }
 
     /// The last `Ready` was carried out: its entries are on disk.
     public mutating func advance() {
@@ -192,133 +192,20 @@ public struct RaftNode: Sendable {
         if role == .leader { maybeCommit() }
     }
 
-    // MARK: Elections
-
-    private mutating func resetElectionTimer() {
-        let t = config.electionTimeout
-        electionDeadline = now + t + Int(rng.next() % UInt64(t + 1))
-    }
-
-    private mutating func becomeFollower(term newTerm: Int, leader newLeader: NodeID?) {
-        if newTerm > term {
-            term = newTerm
-            votedFor = nil
-            hardStateDirty = true
-        }
-        if role != .follower { resetElectionTimer() }
-        role = .follower
-        leader = newLeader
-        if newLeader != nil { lastLeaderContact = now }
-        preVotes = nil
-        broadcastPending = false
-        failPendingReads()
-    }
-
-    private mutating func campaign() {
-        preVotes = nil
-        term += 1
-        role = .candidate
-        votedFor = config.id
-        leader = nil
-        hardStateDirty = true
-        votes = [config.id]
-        failPendingReads()
-        resetElectionTimer()
-        if votes.count >= config.majority { becomeLeader(); return }
-        let request = RequestVote(term: term, lastLogIndex: lastIndex, lastLogTerm: lastTerm)
-        for peer in config.peers { send(.requestVote(request), to: peer) }
-    }
-
-    /// Asks every peer whether it would vote for this node in the next term, without raising
-    /// this node's term; `campaign()` follows once a majority would.
-    private mutating func askPreVotes() {
-        leader = nil
-        preVotes = [config.id]
-        resetElectionTimer()
-        if config.majority <= 1 { campaign(); return }
-        let request = RequestVote(term: term + 1, lastLogIndex: lastIndex, lastLogTerm: lastTerm)
-        for peer in config.peers { send(.preVote(request), to: peer) }
-    }
-
-    /// This node leads, or heard from its leader within the election timeout.
-    private var hearsFromALeader: Bool {
-        if role == .leader { return true }
-        guard leader != nil, let last = lastLeaderContact else { return false }
-        return now - last < config.electionTimeout
-    }
-
-    /// The candidate's log is at least as up to date as this node's (or `vote-any-log` skips the check).
-    private func mayVote(for m: RequestVote) -> Bool {
-        let upToDate = m.lastLogTerm > lastTerm || (m.lastLogTerm == lastTerm && m.lastLogIndex >= lastIndex)
-        return upToDate || config.bugs.contains(.voteAnyLog)
-    }
-
-    private mutating func handlePreVote(_ m: RequestVote, from candidate: NodeID) {
-        let granted = m.term > term && !hearsFromALeader && mayVote(for: m)
-        send(.preVoteResponse(VoteResponse(term: granted ? m.term : term, granted: granted)), to: candidate)
-    }
-
-    private mutating func handlePreVoteResponse(_ m: VoteResponse, from voter: NodeID) {
-        guard role != .leader, m.granted, m.term == term + 1, preVotes != nil else { return }
-        preVotes!.insert(voter)
-        if preVotes!.count >= config.majority { campaign() }
-    }
-
-    private mutating func handleRequestVote(_ m: RequestVote, from candidate: NodeID) {
-        let granted = m.term == term && (votedFor == nil || votedFor == candidate) && mayVote(for: m)
-        if granted {
-            if votedFor != candidate { hardStateDirty = true }
-            votedFor = candidate
-            resetElectionTimer()
-        }
-        send(.voteResponse(VoteResponse(term: term, granted: granted)), to: candidate)
-    }
-
-    private mutating func handleVoteResponse(_ m: VoteResponse, from voter: NodeID) {
-        guard role == .candidate, m.term == term, m.granted else { return }
-        votes.insert(voter)
-        if votes.count >= config.majority { becomeLeader() }
-    }
-
-    private mutating func becomeLeader() {
-        role = .leader
-        leader = config.id
-        for peer in config.peers {
-            nextIndex[peer] = lastIndex + 1
-            matchIndex[peer] = 0
-            ackedRound[peer] = 0
-        }
-        recentlyActive = []
-        quorumCheckDue = now + config.electionTimeout
-        append(LogEntry(term: term, command: nil))
-        broadcastPending = true
-    }
-
-    /// Check-quorum: a leader that heard from no majority during the last election timeout steps
-    /// down, so clients of an isolated leader are refused quickly instead of waiting.
-    private mutating func checkQuorum() {
-        quorumCheckDue = now + config.electionTimeout
-        if !config.bugs.contains(.staleReads) && recentlyActive.count + 1 < config.majority {
-            becomeFollower(term: term, leader: nil)
-            return
-        }
-        recentlyActive = []
-    }
-
     // MARK: Replication
 
-    private mutating func append(_ entry: LogEntry) {
+    mutating func append(_ entry: LogEntry) {
         log.append(entry)
         unstableFrom = min(unstableFrom ?? lastIndex, lastIndex)
     }
 
-    private mutating func broadcastAppends() {
+    mutating func broadcastAppends() {
         broadcastPending = false
         heartbeatDue = now + config.heartbeatInterval
         for peer in config.peers { sendAppend(to: peer) }
     }
 
-    private mutating func sendAppend(to peer: NodeID) {
+    mutating func sendAppend(to peer: NodeID) {
         let next = max(1, min(nextIndex[peer] ?? lastIndex + 1, lastIndex + 1))
         let prev = next - 1
         let end = min(lastIndex, prev + config.maxEntriesPerMessage)
@@ -331,7 +218,7 @@ public struct RaftNode: Sendable {
         send(.appendEntries(m), to: peer)
     }
 
-    private mutating func handleAppendEntries(_ m: AppendEntries, from sender: NodeID) {
+    mutating func handleAppendEntries(_ m: AppendEntries, from sender: NodeID) {
         guard m.term == term else {
             send(.appendResponse(AppendResponse(term: term, success: false, matchIndex: 0, conflictIndex: 0, round: m.round)), to: sender)
             return
@@ -367,7 +254,7 @@ public struct RaftNode: Sendable {
         send(.appendResponse(AppendResponse(term: term, success: true, matchIndex: lastNew, conflictIndex: 0, round: m.round)), to: sender)
     }
 
-    private mutating func handleAppendResponse(_ m: AppendResponse, from peer: NodeID) {
+    mutating func handleAppendResponse(_ m: AppendResponse, from peer: NodeID) {
         guard role == .leader, m.term == term else { return }
         recentlyActive.insert(peer)
         ackedRound[peer] = max(ackedRound[peer] ?? 0, m.round)
@@ -383,7 +270,7 @@ public struct RaftNode: Sendable {
         }
     }
 
-    private mutating func maybeCommit() {
+    mutating func maybeCommit() {
         guard lastIndex > commitIndex else { return }
         for n in stride(from: lastIndex, to: commitIndex, by: -1) {
             if log[n - 1].term != term && !config.bugs.contains(.commitOldTerm) { break }
@@ -397,14 +284,14 @@ public struct RaftNode: Sendable {
 
     // MARK: Reads
 
-    private var committedInTerm: Bool { commitIndex > 0 && term(at: commitIndex) == term }
+    var committedInTerm: Bool { commitIndex > 0 && term(at: commitIndex) == term }
 
-    private var readsStartingRound: Bool {
+    var readsStartingRound: Bool {
         pendingReads.contains { $0.round == nil && ($0.readIndex != nil || committedInTerm) }
     }
 
     /// Reads that arrived before the leader's no-op committed get their read index once it has.
-    private mutating func assignReadIndexes() {
+    mutating func assignReadIndexes() {
         guard role == .leader, committedInTerm else { return }
         for i in pendingReads.indices where pendingReads[i].readIndex == nil {
             pendingReads[i].readIndex = commitIndex
@@ -412,7 +299,7 @@ public struct RaftNode: Sendable {
     }
 
     /// Reads that a state machine applied up to `applied` may now answer.
-    private func releasableReads(upTo applied: Int) -> [UInt64] {
+    func releasableReads(upTo applied: Int) -> [UInt64] {
         guard role == .leader, !pendingReads.isEmpty else { return [] }
         let confirmed = confirmedRound
         return pendingReads.filter { r in
@@ -422,17 +309,17 @@ public struct RaftNode: Sendable {
     }
 
     /// The highest heartbeat round a majority (this leader included) acknowledged.
-    private var confirmedRound: Int {
+    var confirmedRound: Int {
         let acks = ([round] + config.peers.map { ackedRound[$0] ?? 0 }).sorted(by: >)
         return acks[config.majority - 1]
     }
 
-    private mutating func failPendingReads() {
+    mutating func failPendingReads() {
         refusedReads += pendingReads.map(\.id)
         pendingReads = []
     }
 
-    private mutating func send(_ message: RaftMessage, to peer: NodeID) {
+    mutating func send(_ message: RaftMessage, to peer: NodeID) {
         outbox.append(Envelope(from: config.id, to: peer, message: message))
     }
 }

@@ -29,6 +29,17 @@ public struct LiveRun: Sendable {
                                      leftovers: { cluster in await Heal.beforeSetUp(cluster: cluster, database: database) })
     }
 
+    /// A live run ready to start, and the environment to close after it: the one place a run on
+    /// real hosts is composed, for `faultline run` and for every run of a sweep.
+    public static func compose(spec: TestSpec, workload: WorkloadSpec, inventory: Inventory, seed: UInt64,
+                               store: RunStore, reproduce: String? = nil,
+                               progress: (@Sendable (String) -> Void)? = nil) throws -> (live: LiveRun, run: TestRun) {
+        let live = LiveRun(spec: spec, workload: workload, inventory: inventory, seed: seed)
+        let run = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: seed),
+                          seed: seed, store: store, reproduce: reproduce, progress: progress)
+        return (live, run)
+    }
+
     /// Closes the hosts' SSH sessions.
     public func close() async {
         for node in environment.cluster.nodes { await (node.remote as? SSHRemote)?.close() }

@@ -41,18 +41,18 @@ public enum SweepDirectory {
 }
 
 extension SweepSpec {
-    /// Runs of this sweep against etcd on `inventories` (slot i runs on inventory i), each as
-    /// `faultline run` would run the test with the cell's parameters and the run's seed.
+    /// What starts each run of the sweep on `inventories` (slot i runs on inventory i): the test
+    /// with the cell's parameters and the run's seed, composed as `faultline run` composes a run
+    /// (`LiveRun.compose`). The workload section is read once here; cells change only database
+    /// parameters.
     public func launcher(inventories: [Inventory], progress: (@Sendable (String) -> Void)? = nil) throws -> SweepRunner.Launch {
         let test = self.test
-        _ = try test.workload.workloadSpec(timeLimit: test.timeLimit)
+        let workload = try test.workload.workloadSpec(timeLimit: test.timeLimit)
         return { run, cell, slot, store in
             var spec = test
             spec.database.parameters.merge(cell.parameters) { $1 }
-            let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-            let live = LiveRun(spec: spec, workload: workload, inventory: inventories[slot], seed: run.seed)
-            let testRun = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: run.seed),
-                                  seed: run.seed, store: store, progress: progress)
+            let (live, testRun) = try LiveRun.compose(spec: spec, workload: workload, inventory: inventories[slot],
+                                                      seed: run.seed, store: store, progress: progress)
             // Called directly: cancelling the sweep cancels the run, which tears down and returns.
             do {
                 let result = try await testRun.run()

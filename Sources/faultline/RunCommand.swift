@@ -61,22 +61,20 @@ struct RunCommand: AsyncParsableCommand {
         }
         let (spec, workload, inventory) = loaded
         let seed = self.seed ?? spec.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
-        let live = LiveRun(spec: spec, workload: workload, inventory: inventory, seed: seed)
-        let hosts = live.hosts
         let store: RunStore
         do { store = try RunStore.create(reports: reports, test: spec.name) } catch {
             printError("faultline: --reports \(reports): cannot make the run's directory: \(describe(error))")
             throw FaultlineExit.badInput
         }
+        let reproduce = ReproduceCommand.text(spec: self.spec, hosts: self.hosts, seed: seed, timeLimit: spec.timeLimit)
+        let (live, testRun) = try LiveRun.compose(spec: spec, workload: workload, inventory: inventory, seed: seed, store: store,
+                                                  reproduce: reproduce, progress: { printError("  \($0)") })
         let faultNames = spec.nemesis.map { ", faults: " + $0.faults.map(\.rawValue).joined(separator: " ") } ?? ""
-        let hostNames = hosts.map(\.name).joined(separator: ", ")
+        let hostNames = live.hosts.map(\.name).joined(separator: ", ")
         say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hostNames)\(faultNames)")
         say("faultline: storing the run in \(store.directory)")
-        let reproduce = ReproduceCommand.text(spec: self.spec, hosts: self.hosts, seed: seed, timeLimit: spec.timeLimit)
         say("faultline: reproduce with: \(reproduce)")
 
-        let testRun = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: seed),
-                              seed: seed, store: store, reproduce: reproduce, progress: { printError("  \($0)") })
         let task = Task { try await testRun.run() }
         let heal = "faultline heal" + (self.hosts.map { " --hosts \(ShellQuote.quote($0))" } ?? "") + " --database \(spec.database.kind)"
         let trap = InterruptTrap(healCommand: heal) { _ in task.cancel() }
