@@ -26,44 +26,20 @@ public struct FaultInjector: Sendable {
         if let why = plan.unavailable {
             return AppliedFault(plan: plan, journalID: id, inEffect: false, evidence: why, touched: [])
         }
-        switch plan.kind {
-        case .partitionOne, .partitionLeader, .partitionHalves, .partitionRing, .partitionBridge, .partitionOneWay:
-            return await applyPartition(plan, id: id)
-        case .kill, .pause:
-            return await applyProcessFault(plan, id: id)
-        case .clockBump, .clockStrobe:
-            return await applyClock(plan, id: id)
-        case .loss:
-            return await applyLoss(plan, id: id)
-        case .delay:
-            return await applyDelay(plan, id: id)
-        }
+        return await plan.kind.family.apply(plan, id: id, by: self)
     }
 
     /// Keeps `fault` for `duration` (a strobe flips the clocks meanwhile); returns early when the
     /// task is cancelled.
     public func hold(_ fault: AppliedFault, for duration: Duration) async {
-        if fault.plan.kind == .clockStrobe && fault.inEffect {
-            await strobe(fault, for: duration)
-        } else {
-            try? await Task.sleep(for: duration)
-        }
+        await fault.plan.kind.family.hold(fault, for: duration, by: self)
     }
 
     /// Undoes `fault` on the hosts it touched, removes their journal entries and returns the
     /// evidence (`node: …` per host). A fault that touched nothing heals to "nothing to heal".
     public func heal(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
         guard !fault.touched.isEmpty else { return (true, "nothing to heal") }
-        switch fault.plan.kind {
-        case .partitionOne, .partitionLeader, .partitionHalves, .partitionRing, .partitionBridge, .partitionOneWay:
-            return await healFirewall(fault)
-        case .kill, .pause:
-            return await healProcessFault(fault)
-        case .clockBump, .clockStrobe:
-            return await healClock(fault)
-        case .loss, .delay:
-            return await healPacket(fault)
-        }
+        return await fault.plan.kind.family.heal(fault, by: self)
     }
 
     func node(_ name: String) -> ClusterNode? { cluster.nodes.first { $0.name == name } }

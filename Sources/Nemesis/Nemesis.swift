@@ -16,7 +16,7 @@ public actor Nemesis {
     private var schedule: NemesisSchedule
     /// The fault currently applied, if any.
     private var active: AppliedFault?
-    /// Clock kinds found unavailable on this cluster are left out of the draw.
+    /// Kinds found unavailable on this cluster are left out of the draw.
     private var unavailableKinds: Set<FaultKind> = []
 
     public init(spec: NemesisSpec, cluster: ClusterContext, database: any Database, log: any NemesisLog,
@@ -32,7 +32,7 @@ public actor Nemesis {
     /// and record; repeat. Clock faults are checked once first: where the hosts share the
     /// controller's clock they are recorded as not in effect and left out of the schedule.
     public func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async {
-        await excludeUnavailableClockFaults()
+        await excludeUnavailableFaults()
         while !Task.isCancelled {
             let kinds = spec.faults.filter { !unavailableKinds.contains($0) }
             guard let step = schedule.nextStep(from: kinds) else {
@@ -93,14 +93,17 @@ public actor Nemesis {
         return await Heal.heal(cluster: injector.cluster, database: injector.database, interface: spec.interface)
     }
 
-    private func excludeUnavailableClockFaults() async {
-        let clockKinds = Set(spec.faults.filter(\.isClock))
-        guard !clockKinds.isEmpty,
-              let why = await injector.clockUnavailable(on: injector.cluster.nodes.map(\.name)) else { return }
-        for kind in clockKinds.sorted(by: { $0.rawValue < $1.rawValue }) {
-            log.recordNemesis(.invoke, f: kind.rawValue, value: "all nodes")
-            log.recordNemesis(.info, f: kind.rawValue, value: .string("not in effect: " + why + "; left out of the schedule"))
+    /// Leaves out of the draw the kinds whose family cannot run on this cluster at all (clock
+    /// faults where the hosts share the controller's clock), recording each as not in effect.
+    private func excludeUnavailableFaults() async {
+        for family in FaultFamilies.all {
+            let kinds = spec.faults.filter { family.kinds.contains($0) }
+            guard !kinds.isEmpty, let why = await family.unavailable(by: injector) else { continue }
+            for kind in kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
+                log.recordNemesis(.invoke, f: kind.rawValue, value: "all nodes")
+                log.recordNemesis(.info, f: kind.rawValue, value: .string("not in effect: " + why + "; left out of the schedule"))
+            }
+            unavailableKinds.formUnion(kinds)
         }
-        unavailableKinds.formUnion(clockKinds)
     }
 }

@@ -1,35 +1,6 @@
 import Cluster
 import History
 
-/// The faults Faultline injects, by the names used in specs.
-public enum FaultKind: String, Sendable, CaseIterable, Hashable {
-    /// One node (seeded choice) cannot hear the others, nor they it.
-    case partitionOne = "partition-one"
-    /// The current leader is isolated.
-    case partitionLeader = "partition-leader"
-    /// Two random halves.
-    case partitionHalves = "partition-halves"
-    /// Majorities ring: every node sees a majority, no two see the same one.
-    case partitionRing = "partition-ring"
-    /// Two halves joined by one bridge node that hears both.
-    case partitionBridge = "partition-bridge"
-    /// One way: A cannot hear B, but B hears A.
-    case partitionOneWay = "partition-one-way"
-    /// SIGKILL the database process on the targets, then start it again on its data.
-    case kill
-    /// SIGSTOP the database process on the targets, then SIGCONT.
-    case pause
-    /// Jump the targets' clocks by ±Δ, then reset.
-    case clockBump = "clock-bump"
-    /// Flip the targets' clocks between two offsets at a period, then reset.
-    case clockStrobe = "clock-strobe"
-    /// Drop a share of incoming packets on the targets (netem where present, else iptables'
-    /// statistic match).
-    case loss
-    /// Delay packets (netem only; reported unavailable where the kernel lacks it).
-    case delay
-}
-
 /// Which nodes a kill, pause, clock or packet fault hits.
 public enum FaultTarget: String, Sendable, CaseIterable, Hashable {
     case one, minority, majority, all, leader, random

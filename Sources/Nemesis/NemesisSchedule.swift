@@ -36,49 +36,12 @@ public struct NemesisSchedule: Sendable {
         return Step(wait: spec.interval + .milliseconds(extra), kind: kind, target: target)
     }
 
-    /// The plan for `step` on a cluster of `nodes` whose leader is `leader` (needed only for
-    /// `partition-leader` and the `leader` target; pass nil otherwise or when there is none).
+    /// The plan for `step` on a cluster of `nodes` whose leader is `leader` (needed only when
+    /// `needsLeader(step)`; pass nil otherwise or when there is none), by the kind's family.
     public mutating func plan(_ step: Step, nodes: [String], leader: String?) -> FaultPlan {
-        let kind = step.kind
-        switch kind {
-        case .partitionOne:
-            let node = nodes.isEmpty ? nil : nodes[Int.random(in: 0..<nodes.count, using: &rng)]
-            guard let node else { return FaultPlan(kind: kind, unavailable: "no nodes") }
-            return FaultPlan(kind: kind, grudge: .isolate(node, in: nodes))
-        case .partitionLeader:
-            guard let leader, nodes.contains(leader) else {
-                return FaultPlan(kind: kind, unavailable: "the cluster agrees on no leader")
-            }
-            return FaultPlan(kind: kind, grudge: .isolate(leader, in: nodes))
-        case .partitionHalves:
-            return FaultPlan(kind: kind, grudge: .halves(nodes, using: &rng))
-        case .partitionRing:
-            return FaultPlan(kind: kind, grudge: .ring(nodes, using: &rng))
-        case .partitionBridge:
-            return FaultPlan(kind: kind, grudge: .bridge(nodes, using: &rng))
-        case .partitionOneWay:
-            guard nodes.count >= 2 else { return FaultPlan(kind: kind, unavailable: "fewer than 2 nodes") }
-            let deaf = nodes[Int.random(in: 0..<nodes.count, using: &rng)]
-            return FaultPlan(kind: kind, grudge: .oneWay(deaf: deaf, from: nodes.filter { $0 != deaf }))
-        case .kill, .pause, .clockBump, .clockStrobe, .loss, .delay:
-            let chosen = TargetSelection.nodes(step.target, of: nodes, leader: leader, using: &rng)
-            guard !chosen.isEmpty else {
-                return FaultPlan(kind: kind, target: step.target,
-                                 unavailable: step.target == .leader ? "the cluster agrees on no leader" : "no target node")
-            }
-            return FaultPlan(kind: kind, target: step.target, nodes: chosen)
-        }
+        step.kind.family.plan(step, nodes: nodes, leader: leader, using: &rng)
     }
 
     /// True when planning `step` needs the current leader.
-    public static func needsLeader(_ step: Step) -> Bool {
-        step.kind == .partitionLeader || (step.target == .leader && !step.kind.isPartition)
-    }
-}
-
-extension FaultKind {
-    /// The partition shapes.
-    public var isPartition: Bool { rawValue.hasPrefix("partition-") }
-    /// Clock bump and strobe.
-    public var isClock: Bool { self == .clockBump || self == .clockStrobe }
+    public static func needsLeader(_ step: Step) -> Bool { step.kind.family.needsLeader(step) }
 }

@@ -15,6 +15,26 @@ import Testing
         }
     }
 
+    /// Each kind is declared by exactly one family; the spec names are the families' kinds, in the
+    /// order they always had (seeded draws over all kinds depend on it); other names are no kind.
+    @Test func faultKindsAreTheFamilies() {
+        #expect(FaultKind.allCases.map(\.rawValue) == [
+            "partition-one", "partition-leader", "partition-halves", "partition-ring", "partition-bridge",
+            "partition-one-way", "kill", "pause", "clock-bump", "clock-strobe", "loss", "delay",
+        ])
+        #expect(Set(FaultKind.allCases).count == FaultKind.allCases.count)
+        for kind in FaultKind.allCases {
+            #expect(FaultFamilies.all.filter { $0.kinds.contains(kind) }.count == 1, "\(kind)")
+            #expect(FaultKind(rawValue: kind.rawValue) == kind)
+        }
+        #expect(FaultKind(rawValue: "partition-everything") == nil)
+        #expect(FaultKind.partitionRing.isPartition && !FaultKind.kill.isPartition)
+        #expect(FaultKind.clockStrobe.isClock && !FaultKind.loss.isClock)
+        #expect(NemesisSchedule.needsLeader(.init(wait: .zero, kind: .partitionLeader, target: .one)))
+        #expect(!NemesisSchedule.needsLeader(.init(wait: .zero, kind: .partitionHalves, target: .leader)))
+        #expect(NemesisSchedule.needsLeader(.init(wait: .zero, kind: .pause, target: .leader)))
+    }
+
     @Test func sameSeedSameSchedule() {
         let a = Self.draw(seed: 42), b = Self.draw(seed: 42), c = Self.draw(seed: 43)
         #expect(a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1))

@@ -1,5 +1,29 @@
 import Cluster
 import Control
+import History
+
+extension FaultKind {
+    /// SIGKILL the database process on the targets, then start it again on its data.
+    public static let kill = FaultKind(declared: "kill")
+    /// SIGSTOP the database process on the targets, then SIGCONT.
+    public static let pause = FaultKind(declared: "pause")
+}
+
+/// Process faults: the database's process on the targets killed (`Killable`) or paused
+/// (`Pausable`), verified by its state; healed by starting or resuming it.
+public struct ProcessFaults: FaultFamily {
+    public var kinds: [FaultKind] { [.kill, .pause] }
+    public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
+    public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {
+        TargetedPlan.plan(step, nodes: nodes, leader: leader, using: &rng)
+    }
+    public func apply(_ plan: FaultPlan, id: String, by injector: FaultInjector) async -> AppliedFault {
+        await injector.applyProcessFault(plan, id: id)
+    }
+    public func heal(_ fault: AppliedFault, by injector: FaultInjector) async -> (healed: Bool, evidence: String) {
+        await injector.healProcessFault(fault)
+    }
+}
 
 extension FaultInjector {
     /// Kill (`Killable.kill`: returns once the process is gone) or pause (`Pausable.pause`:

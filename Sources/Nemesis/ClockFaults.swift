@@ -1,5 +1,43 @@
 import Cluster
 import Control
+import History
+
+extension FaultKind {
+    /// Jump the targets' clocks by ±Δ, then reset.
+    public static let clockBump = FaultKind(declared: "clock-bump")
+    /// Flip the targets' clocks between two offsets at a period, then reset.
+    public static let clockStrobe = FaultKind(declared: "clock-strobe")
+
+    /// Clock bump and strobe.
+    public var isClock: Bool { family is ClockFaults }
+}
+
+/// Clock faults: a database's faked clock (`ClockFaking`) moved wherever it runs, or on real
+/// hosts the host clock stepped with NTP paused, measured against the controller; never on a
+/// host that shares the controller's clock (then unavailable for the whole run).
+public struct ClockFaults: FaultFamily {
+    public var kinds: [FaultKind] { [.clockBump, .clockStrobe] }
+    public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
+    public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {
+        TargetedPlan.plan(step, nodes: nodes, leader: leader, using: &rng)
+    }
+    public func unavailable(by injector: FaultInjector) async -> String? {
+        await injector.clockUnavailable(on: injector.cluster.nodes.map(\.name))
+    }
+    public func apply(_ plan: FaultPlan, id: String, by injector: FaultInjector) async -> AppliedFault {
+        await injector.applyClock(plan, id: id)
+    }
+    public func hold(_ fault: AppliedFault, for duration: Duration, by injector: FaultInjector) async {
+        if fault.plan.kind == .clockStrobe && fault.inEffect {
+            await injector.strobe(fault, for: duration)
+        } else {
+            try? await Task.sleep(for: duration)
+        }
+    }
+    public func heal(_ fault: AppliedFault, by injector: FaultInjector) async -> (healed: Bool, evidence: String) {
+        await injector.healClock(fault)
+    }
+}
 
 extension FaultInjector {
     /// Why clock faults cannot be applied to `nodes`, or nil when they can: any node that shares

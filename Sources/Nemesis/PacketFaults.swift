@@ -1,5 +1,30 @@
 import Cluster
 import Control
+import History
+
+extension FaultKind {
+    /// Drop a share of incoming packets on the targets (netem where present, else iptables'
+    /// statistic match).
+    public static let loss = FaultKind(declared: "loss")
+    /// Delay packets (netem only; reported unavailable where the kernel lacks it).
+    public static let delay = FaultKind(declared: "delay")
+}
+
+/// Packet faults: loss and delay on the targets' interface, verified by showing the qdisc or
+/// listing the chain; healed by removing netem and flushing the chain.
+public struct PacketFaults: FaultFamily {
+    public var kinds: [FaultKind] { [.loss, .delay] }
+    public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
+    public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {
+        TargetedPlan.plan(step, nodes: nodes, leader: leader, using: &rng)
+    }
+    public func apply(_ plan: FaultPlan, id: String, by injector: FaultInjector) async -> AppliedFault {
+        plan.kind == .loss ? await injector.applyLoss(plan, id: id) : await injector.applyDelay(plan, id: id)
+    }
+    public func heal(_ fault: AppliedFault, by injector: FaultInjector) async -> (healed: Bool, evidence: String) {
+        await injector.healPacket(fault)
+    }
+}
 
 extension FaultInjector {
     /// Loss through netem where the kernel has it, else iptables' statistic match in the FAULTLINE
