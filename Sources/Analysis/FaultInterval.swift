@@ -46,7 +46,7 @@ public struct FaultInterval: Sendable, Hashable, Codable {
                 invokedAt[kind] = time
             case (false, _):
                 let text = e.value.text
-                let inEffect = !text.hasPrefix("not in effect")
+                let inEffect = e.nemesisFailure == nil
                 let start = invokedAt.removeValue(forKey: kind) ?? time
                 faults.append(FaultInterval(kind: kind, start: start, effective: time,
                                             end: inEffect ? nil : time, inEffect: inEffect, evidence: text))

@@ -13,6 +13,7 @@ public struct AppliedFault: Sendable {
     /// Loss: the nodes where netem (rather than iptables) carries it.
     var netemNodes: [String] = []
 
-    /// The `info` value recorded after applying: the evidence, or `not in effect: …`.
-    public var recordedValue: String { inEffect ? evidence : "not in effect: " + evidence }
+    /// The `error` recorded on the `info` after applying: nil in effect, else `not in effect`
+    /// (the reason is `evidence`, the info's value).
+    public var recordedError: String? { inEffect ? nil : "not in effect" }
 }

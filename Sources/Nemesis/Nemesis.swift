@@ -73,7 +73,7 @@ public actor Nemesis {
         log.recordNemesis(.invoke, f: plan.kind.rawValue, value: .string(plan.description))
         let fault = await injector.apply(plan)
         active = fault
-        log.recordNemesis(.info, f: plan.kind.rawValue, value: .string(fault.recordedValue))
+        log.recordNemesis(.info, f: plan.kind.rawValue, value: .string(fault.evidence), error: fault.recordedError)
         return fault
     }
 
@@ -84,7 +84,7 @@ public actor Nemesis {
         let f = "heal-" + fault.plan.kind.rawValue
         log.recordNemesis(.invoke, f: f, value: .string(fault.plan.description))
         let (healed, evidence) = await injector.heal(fault)
-        log.recordNemesis(.info, f: f, value: .string(healed ? evidence : "not healed: " + evidence))
+        log.recordNemesis(.info, f: f, value: .string(evidence), error: healed ? nil : "not healed")
     }
 
     /// Heals the active fault, then runs `Heal.heal` over every host, and returns its report.
@@ -101,7 +101,7 @@ public actor Nemesis {
             guard !kinds.isEmpty, let why = await family.unavailable(by: injector) else { continue }
             for kind in kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
                 log.recordNemesis(.invoke, f: kind.rawValue, value: "all nodes")
-                log.recordNemesis(.info, f: kind.rawValue, value: .string("not in effect: " + why + "; left out of the schedule"))
+                log.recordNemesis(.info, f: kind.rawValue, value: .string(why + "; left out of the schedule"), error: "not in effect")
             }
             unavailableKinds.formUnion(kinds)
         }

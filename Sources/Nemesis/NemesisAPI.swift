@@ -51,5 +51,14 @@ public struct NemesisSpec: Sendable, Hashable {
 /// (the runner's `Recorder` conforms). `value` says what was done to which nodes and, on the
 /// `info`, the evidence that it took effect (or why it did not).
 public protocol NemesisLog: Sendable {
-    func recordNemesis(_ type: EventType, f: String, value: Value)
+    /// Records one event of the nemesis; on an `info`, `error` says what failed (`not in
+    /// effect`, `not healed`) and `value` why, or `error` is nil and `value` is the evidence.
+    func recordNemesis(_ type: EventType, f: String, value: Value, error: String?)
+}
+
+extension NemesisLog {
+    /// Records an event that carries no failure (an invoke, evidence of a fault in effect).
+    public func recordNemesis(_ type: EventType, f: String, value: Value) {
+        recordNemesis(type, f: f, value: value, error: nil)
+    }
 }

@@ -33,13 +33,13 @@ public struct JUnitFile {
                 name: "faults in effect (\(faults.count - notInEffect.count) of \(faults.count))",
                 failure: notInEffect.isEmpty ? nil : notInEffect.map { "\($0.kind): \($0.evidence)" }.joined(separator: "; "),
                 seconds: 0))
-            // A heal that could not be verified says so in its info (`not healed: …`).
+            // A heal that could not be verified says so in its info (`error: not healed`).
             let unhealed = run.history.events.filter {
-                $0.process == .nemesis && $0.type == .info && $0.f.hasPrefix("heal") && $0.value.string?.hasPrefix("not healed") == true
+                $0.f.hasPrefix("heal") && $0.nemesisFailure != nil
             }
             cases.append(Case(
                 name: "cluster healed",
-                failure: unhealed.isEmpty ? nil : unhealed.map { "\($0.f): \($0.value.string ?? "")" }.joined(separator: "; "),
+                failure: unhealed.isEmpty ? nil : unhealed.map { "\($0.f): \($0.nemesisFailureText ?? "")" }.joined(separator: "; "),
                 seconds: 0))
         }
         cases.append(Case(

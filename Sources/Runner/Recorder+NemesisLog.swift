@@ -3,8 +3,8 @@ import Nemesis
 
 extension Recorder: NemesisLog {
     /// Records a fault's invoke or info as an event of process `nemesis`.
-    public func recordNemesis(_ type: EventType, f: String, value: Value) {
-        record(type, process: .nemesis, f: f, value: value)
+    public func recordNemesis(_ type: EventType, f: String, value: Value, error: String?) {
+        record(type, process: .nemesis, f: f, value: value, error: error)
     }
 }
 

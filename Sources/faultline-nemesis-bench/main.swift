@@ -33,14 +33,14 @@ try await LabHarness.withLab(LabHarness.config("fb", octet: 94, nodes: 5)) { lab
         let scheduled = clock.now
         let cut = await injector.apply(FaultPlan(kind: .partitionHalves, grudge: .halves(names, using: &rng)))
         partition.append(clock.now - scheduled)
-        if !cut.inEffect { notInEffect.append(cut.recordedValue) }
+        if !cut.inEffect { notInEffect.append(cut.evidence) }
         _ = await injector.heal(cut)
 
         let targets = TargetSelection.nodes(.majority, of: names, leader: nil, using: &rng)
         let pausedAt = clock.now
         let stop = await injector.apply(FaultPlan(kind: .pause, target: .majority, nodes: targets))
         pause.append(clock.now - pausedAt)
-        if !stop.inEffect { notInEffect.append(stop.recordedValue) }
+        if !stop.inEffect { notInEffect.append(stop.evidence) }
         _ = await injector.heal(stop)
 
         if round < 5 {

@@ -53,14 +53,14 @@ enum NemesisLab {
 /// Collects nemesis events for inspection.
 final class CollectingLog: NemesisLog, @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: [(EventType, String, Value)] = []
+    private var stored: [(EventType, String, Value, String?)] = []
 
-    func recordNemesis(_ type: EventType, f: String, value: Value) {
-        lock.withLock { stored.append((type, f, value)) }
+    func recordNemesis(_ type: EventType, f: String, value: Value, error: String?) {
+        lock.withLock { stored.append((type, f, value, error)) }
     }
 
-    var events: [(type: EventType, f: String, value: String)] {
-        lock.withLock { stored.map { ($0.0, $0.1, $0.2.string ?? "\($0.2)") } }
+    var events: [(type: EventType, f: String, value: String, error: String?)] {
+        lock.withLock { stored.map { ($0.0, $0.1, $0.2.string ?? "\($0.2)", $0.3) } }
     }
 }
 

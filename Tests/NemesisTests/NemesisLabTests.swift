@@ -146,7 +146,7 @@ struct NemesisLabTests {
             await nemesis.run(until: .milliseconds(500), clock: clock)
             let infos = log.events.filter { $0.type == .info }
             #expect(Set(infos.map(\.f)) == ["clock-bump", "clock-strobe"])
-            #expect(infos.allSatisfy { $0.value.hasPrefix("not in effect:") && $0.value.contains("controller's clock") })
+            #expect(infos.allSatisfy { $0.error == "not in effect" && $0.value.contains("controller's clock") })
             let direct = await FaultInjector(cluster: cluster, database: database, spec: spec, controllerAddresses: controller)
                 .apply(FaultPlan(kind: .clockBump, target: .one, nodes: ["n1"]))
             #expect(!direct.inEffect && direct.touched.isEmpty)
@@ -163,7 +163,7 @@ struct NemesisLabTests {
             #expect(chain.contains("-m statistic --mode random --probability") && chain.contains("-s \(controller[0])/32 -j RETURN"), "\(chain)")
             let delay = await nemesis.inject(FaultPlan(kind: .delay, target: .one, nodes: ["n2"]))
             try #expect(Firewall.rules(in: await NemesisLab.chain(cluster.nodes[1])).isEmpty, "loss healed before delay")
-            #expect(!delay.inEffect && delay.recordedValue.contains("netem unavailable"), "\(delay.recordedValue)")
+            #expect(!delay.inEffect && delay.recordedError == "not in effect" && delay.evidence.contains("netem unavailable"), "\(delay.evidence)")
             await nemesis.healActive()
         }
     }
@@ -180,7 +180,7 @@ struct NemesisLabTests {
             let events = log.events
             #expect(events.count >= 8 && events.count % 2 == 0, "\(events)")
             let applied = events.filter { $0.type == .info && !$0.f.hasPrefix("heal-") }
-            #expect(applied.allSatisfy { !$0.value.hasPrefix("not in effect") }, "\(applied)")
+            #expect(applied.allSatisfy { $0.error == nil }, "\(applied)")
             for node in cluster.nodes {
                 try #expect(Firewall.rules(in: await NemesisLab.chain(node)).isEmpty)
                 try #expect(await NemesisLab.state(node, database) != "T")

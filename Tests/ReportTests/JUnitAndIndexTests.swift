@@ -48,6 +48,29 @@ import Testing
         #expect(junit.cases.first { $0.name == "cluster healed" }?.failure?.contains("still drops 10.77.0.2") == true)
     }
 
+    /// As the nemesis records them now: the outcome in the info's `error`, the reason in its value.
+    @Test func faultNotInEffectAndUnhealedFaultFailWithTheOutcomeAsAField() throws {
+        let reports = try S.temporaryReports()
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        var events = RunFixtures.registerEvents(operations: 400, faultEvery: 100)
+        let applied = try #require(events.firstIndex { $0.process == .nemesis && $0.type == .info && !$0.f.hasPrefix("heal") })
+        events[applied].value = "n1 still answers"
+        events[applied].error = "not in effect"
+        let heal = try #require(events.firstIndex { $0.process == .nemesis && $0.type == .info && $0.f.hasPrefix("heal") })
+        events[heal].value = "n1: chain FAULTLINE still drops 10.77.0.2"
+        events[heal].error = "not healed"
+        let store = try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "fixture-typed"), events: events)
+        let run = try StoredRun.load(directory: store.directory)
+        let junit = JUnitFile(run: run)
+        #expect(junit.cases.first { $0.name.hasPrefix("faults in effect") }?.failure?.contains("n1 still answers") == true)
+        #expect(junit.cases.first { $0.name == "cluster healed" }?.failure == "\(events[heal].f): not healed: n1: chain FAULTLINE still drops 10.77.0.2")
+        // The field decides; histories from before it existed are read by the value's prefix.
+        #expect(Event(index: 0, type: .info, process: .nemesis, f: "pause", value: "n1: state T").nemesisFailure == nil)
+        #expect(Event(index: 0, type: .info, process: .nemesis, f: "pause", value: "n1 still up", error: "not in effect").nemesisFailure == "not in effect")
+        #expect(Event(index: 0, type: .info, process: .nemesis, f: "pause", value: "not in effect: n1 still up").nemesisFailure == "not in effect")
+        #expect(Event(index: 0, type: .info, process: .client(1), f: "read", error: "timeout").nemesisFailure == nil)
+    }
+
     @Test func aRunWhoseSetUpFailedShowsAsFailedInJUnitTheIndexAndItsReport() throws {
         let reports = try S.temporaryReports()
         defer { try? FileManager.default.removeItem(atPath: reports) }
