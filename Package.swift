@@ -31,14 +31,17 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CSystemShims"),
+        .target(name: "RemoteCore"),
+        .target(name: "SpecFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Control",
             dependencies: [
+                "RemoteCore", "SpecFiles",
                 "CLibSSH2", "CSystemShims",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "Cluster", dependencies: ["Control"]),
+        .target(name: "Cluster", dependencies: ["Control", "RemoteCore"]),
         .target(name: "LabHarness", dependencies: ["Control"]),
         .target(
             name: "Workload",
@@ -51,45 +54,42 @@ let package = Package(
         .target(
             name: "Databases",
             dependencies: [
-                "Cluster", "Workload", "Control", "History",
+                "RemoteCore", "Cluster", "Workload", "History",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        .target(name: "Nemesis", dependencies: ["Cluster", "Control", "History"]),
+        .target(name: "Nemesis", dependencies: ["RemoteCore", "Cluster", "History"]),
         .plugin(name: "FaultlineBuildInfo", capability: .buildTool()),
         .target(
             name: "Audit",
             dependencies: [
-                "History", "Linearizability", "Analysis", "Control",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "RemoteCore", "History", "Linearizability", "Analysis", .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["FaultlineBuildInfo"]),
         .target(
             name: "Runner",
             dependencies: [
-                "History", "Linearizability", "Analysis", "Control", "Cluster", "Workload", "Databases", "Nemesis", "Audit",
+                "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Analysis", "Cluster", "Workload", "Databases", "Nemesis", "Audit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         .target(
             name: "Sweep",
             dependencies: [
-                "Runner", "Analysis", "Audit", "History", "Control",
-                .product(name: "Yams", package: "Yams"),
+                "Control", "RemoteCore", "SpecFiles", "Runner", "Analysis", "Audit", "History", .product(name: "Yams", package: "Yams"),
             ]),
         .target(
             name: "RunIndex",
             dependencies: [
-                "Runner", "Analysis", "Audit", "Control",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "RemoteCore", "Runner", "Analysis", "Audit", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "History", "Linearizability", "Control", "Cluster", "Workload", "Databases", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
+                "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Cluster", "Workload", "Databases", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "Report", dependencies: ["History", "Linearizability", "Analysis", "Runner", "Control"]),
+        .target(name: "Report", dependencies: ["RemoteCore", "SpecFiles", "History", "Linearizability", "Analysis", "Runner"]),
         .target(name: "RunFixtures", dependencies: ["History", "Linearizability", "Runner", "HistoryGenerators"]),
         .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "Runner", "History"]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
@@ -98,10 +98,10 @@ let package = Package(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
         .executableTarget(
-            name: "faultline-run-bench", dependencies: ["Runner", "Workload", "Databases", "Cluster", "Control", "History", "LabHarness"]),
-        .executableTarget(name: "faultline-cluster-bench", dependencies: ["Cluster", "Databases", "Control", "LabHarness"]),
+            name: "faultline-run-bench", dependencies: ["Control", "Runner", "Workload", "Databases", "Cluster", "History", "LabHarness"]),
+        .executableTarget(name: "faultline-cluster-bench", dependencies: ["Control", "Cluster", "Databases", "LabHarness"]),
         .executableTarget(
-            name: "faultline-nemesis-bench", dependencies: ["Nemesis", "Cluster", "Databases", "Control", "History", "LabHarness"]),
+            name: "faultline-nemesis-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness"]),
         .target(name: "RaftKV", dependencies: ["History"]),
         .executableTarget(
             name: "raftkv",
@@ -117,28 +117,28 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "Databases", "History", "RunFixtures", "LabHarness", "Control", "Runner"]),
+        .testTarget(name: "FaultlineCLITests", dependencies: ["Control", "RemoteCore", "faultline", "Databases", "History", "RunFixtures", "LabHarness", "Runner"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Audit", "Analysis", "RunIndex", "Runner", "History", "Workload", "Cluster", "Control", "LabHarness", "Nemesis", "faultline"]),
+            dependencies: ["Control", "RemoteCore", "Audit", "Analysis", "RunIndex", "Runner", "History", "Workload", "Cluster", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(
             name: "SweepTests",
-            dependencies: ["Sweep", "Runner", "Analysis", "History", "Control", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control", "LabHarness"]),
+            dependencies: ["Control", "SpecFiles", "Sweep", "Runner", "Analysis", "History", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "RemoteCore", "SpecFiles", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Runner", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "Control", "LabHarness", "Nemesis", "Linearizability"]),
+            name: "RunnerTests", dependencies: ["Control", "RemoteCore", "SpecFiles", "Runner", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "Databases", "History", "Linearizability", "Runner"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Databases", "Control", "LabHarness"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Control", "RemoteCore", "Cluster", "Databases", "LabHarness"]),
         .testTarget(
             name: "RaftKVTests",
             dependencies: [
                 "RaftKV", "raftkv", "History", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Databases", "Cluster", "Control", "History", "LabHarness"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Control", "RemoteCore", "Nemesis", "Databases", "Cluster", "History", "LabHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

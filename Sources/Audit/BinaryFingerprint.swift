@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// Reads a database binary's SHA-256 on its host, over the host's `Remote` (so the command is in
 /// the run's transcript like every other).

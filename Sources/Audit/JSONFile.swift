@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import RemoteCore
 
 /// A `Codable` record kept as one pretty-printed JSON file (keys sorted, so two writes of the
 /// same value give the same bytes), written atomically: `manifest.json`, `sweep.json`.

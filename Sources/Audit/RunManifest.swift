@@ -1,6 +1,6 @@
 import Analysis
-import Control
 import Foundation
+import RemoteCore
 
 /// `manifest.json` of a run: what an auditor needs to check the run's record without trusting
 /// the machine that made it. Written last, after every other file of the run directory.

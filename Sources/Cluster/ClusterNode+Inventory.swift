@@ -1,4 +1,5 @@
 import Control
+import RemoteCore
 
 extension ClusterNode {
     /// The node for an inventory host: its name, its address, its base directory, reached

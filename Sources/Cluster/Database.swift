@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// One host of a cluster under test, as the database sees it.
 public struct ClusterNode: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// Builds the command line that is actually sent to a host for an `ExecRequest`.
 enum RemoteCommandLine {
@@ -81,9 +82,4 @@ func onOwnThread<T: Sendable>(name: String, _ body: @escaping @Sendable () throw
         thread.name = name
         thread.start()
     }
-}
-
-/// The text for an errno value.
-func errnoText(_ code: Int32 = errno) -> String {
-    String(cString: strerror(code))
 }

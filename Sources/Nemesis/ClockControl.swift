@@ -1,6 +1,6 @@
 import Cluster
-import Control
 import Foundation
+import RemoteCore
 
 /// Clock faults on real hosts: stepping the host clock with `date -s`, with the NTP daemons
 /// stopped and restored afterwards. Never used where a host shares the controller's clock (the

@@ -1,5 +1,4 @@
 import Cluster
-import Control
 import History
 
 extension FaultKind {

@@ -1,5 +1,4 @@
 import Cluster
-import Control
 
 /// Undoing a clock fault on one real host, shared by `FaultInjector` and `Heal`.
 enum ClockReset {

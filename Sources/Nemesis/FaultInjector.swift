@@ -1,5 +1,4 @@
 import Cluster
-import Control
 
 /// Applies and heals single faults on a cluster's hosts, every target at once, through each
 /// node's `Remote`. Before anything changes on a host it appends a heal-journal entry there;

@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// The iptables commands of partitions and iptables loss, all confined to Faultline's own chain
 /// `FAULTLINE`, jumped to from `INPUT`. Nothing here touches any other rule: healing flushes

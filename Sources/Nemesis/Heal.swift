@@ -1,5 +1,4 @@
 import Cluster
-import Control
 
 /// `faultline heal`: undoes every fault Faultline may have left on a cluster's hosts, also after
 /// the controller crashed in the middle of a run.

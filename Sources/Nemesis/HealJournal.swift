@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import RemoteCore
 
 /// What `Heal` must do on a host to undo one fault.
 public enum UndoAction: String, Codable, Sendable, CaseIterable {

@@ -1,5 +1,4 @@
 import Cluster
-import Control
 import History
 
 /// The nemesis of one run: draws faults from its seeded schedule, applies them one at a time,

@@ -1,5 +1,5 @@
 import History
-import Control
+import RemoteCore
 
 /// netem commands for packet faults. Applying is also the detection: on a kernel without netem
 /// (`qdisc kind is unknown`) the command fails and the fault falls back (loss) or is reported

@@ -1,5 +1,4 @@
 import Cluster
-import Control
 
 /// A failure of one step on one node, in words.
 struct StepFailure: Error, CustomStringConvertible {
@@ -60,3 +59,4 @@ extension ClusterNode {
 }
 
 import Foundation
+import RemoteCore

@@ -1,5 +1,4 @@
 import Cluster
-import Control
 import Foundation
 
 /// Whether hosts share the controller's clock: a host whose kernel boot id

@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import RemoteCore
 import Runner
 
 /// `reports/index.html`: every stored run under a reports folder, newest first, verdict

@@ -1,5 +1,4 @@
 import Analysis
-import Control
 import Foundation
 import History
 import Linearizability

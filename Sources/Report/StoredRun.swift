@@ -1,8 +1,8 @@
 import Analysis
-import Control
 import Foundation
 import History
 import Runner
+import SpecFiles
 
 /// Everything a report shows, read from a run directory: `results.json`, `spec.yml`,
 /// `history.jsonl`, `leaders.jsonl` (when present) and the node logs under `nodes/`.

@@ -1,8 +1,8 @@
-import Control
 import Analysis
 import Audit
 import Foundation
 import GRDB
+import RemoteCore
 import Runner
 
 /// One run as the index keeps it: what ran, when, its verdict and tuning, and its main metrics.

@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import RemoteCore
 import Runner
 
 /// `reports/trends.html`: per test, its runs across time (verdict, tuning, metrics) as a table,

@@ -1,7 +1,8 @@
-import Control
 import Foundation
 import History
 import Linearizability
+import RemoteCore
+import SpecFiles
 
 /// A run directory left by a controller that died before the run finished (SIGKILL, power loss):
 /// `spec.yml` and `history.jsonl` but no `results.json`, and no live process holding its

@@ -1,5 +1,5 @@
-import Control
 import Nemesis
+import SpecFiles
 import Yams
 
 /// Reads the spec's `nemesis` mapping into a `NemesisSpec`, with file:line errors.

@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// The command that runs a test again with the same seed and time limit: built here only, for
 /// the terminal when a run starts and for results.json (and so the report) when it is stored.

@@ -1,7 +1,7 @@
 import Audit
-import Control
 import Foundation
 import Linearizability
+import SpecFiles
 
 /// `results.json` of a run: what was run, what was observed, and the verdict with its reasons.
 ///

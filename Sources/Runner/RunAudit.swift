@@ -1,7 +1,6 @@
 import Analysis
 import Audit
 import Cluster
-import Control
 import Foundation
 import History
 import Linearizability

@@ -1,5 +1,5 @@
 import Cluster
-import Control
+import RemoteCore
 
 extension RunEnvironment {
     /// The same environment with every node's remote writing to `transcript`: set-up, faults,

@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import RemoteCore
 
 /// Where a run's files go: `reports/<test>/<UTC timestamp>/` with `spec.yml`, `history.jsonl`,
 /// `results.json` and `nodes/<host>/…`.

@@ -1,10 +1,10 @@
 import Audit
 import Cluster
-import Control
 import Foundation
 import History
 import Linearizability
 import Nemesis
+import RemoteCore
 import Workload
 
 /// What a workload gives the runner: how to judge the history, and what each worker does.

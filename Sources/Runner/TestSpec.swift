@@ -3,6 +3,7 @@ import Control
 import Databases
 import Foundation
 import Nemesis
+import SpecFiles
 import Workload
 import Yams
 

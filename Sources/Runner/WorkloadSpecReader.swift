@@ -1,4 +1,3 @@
-import Control
 import Workload
 import Yams
 

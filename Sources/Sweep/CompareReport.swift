@@ -1,6 +1,6 @@
-import Control
 import Analysis
 import Foundation
+import RemoteCore
 import Runner
 
 /// `compare.html` of a sweep: per cell, the distribution over repetitions of each metric

@@ -2,6 +2,7 @@ import Control
 import Foundation
 import History
 import Runner
+import SpecFiles
 
 /// Where a sweep is stored, `reports/<sweep name>/<UTC time>/`: `sweep.json`, a copy of the
 /// spec (`sweep.yml`), `compare.html`, and the runs under `runs/cell<i>-rep<r>/<UTC time>/`.

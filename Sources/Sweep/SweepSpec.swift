@@ -1,6 +1,6 @@
-import Control
 import Foundation
 import Runner
+import SpecFiles
 import Yams
 
 /// One setting of a sweep: the swept database parameters' values.

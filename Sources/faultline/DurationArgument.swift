@@ -1,5 +1,5 @@
 import ArgumentParser
-import Control
+import SpecFiles
 
 /// A duration on the command line: `60s`, `500ms`, `2m`, `1h`, or a number of seconds.
 struct DurationArgument: ExpressibleByArgument, Sendable {

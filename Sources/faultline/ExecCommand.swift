@@ -1,6 +1,8 @@
 import ArgumentParser
 import Control
 import Foundation
+import RemoteCore
+import SpecFiles
 
 /// `faultline exec --hosts FILE [--nodes n1,n3] -- CMD…`
 struct ExecCommand: AsyncParsableCommand {

@@ -5,6 +5,7 @@ import Databases
 import Foundation
 import Nemesis
 import Runner
+import SpecFiles
 
 /// `faultline heal`: undoes every fault Faultline may have left on the hosts (after a crash of the
 /// controller, or to be sure). Safe to run any number of times.

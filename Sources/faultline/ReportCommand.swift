@@ -1,9 +1,9 @@
 import Analysis
 import ArgumentParser
-import Control
 import Foundation
 import History
 import Report
+import SpecFiles
 
 /// `faultline report RUN_DIR`: renders a stored run's report again from its files.
 struct ReportCommand: AsyncParsableCommand {

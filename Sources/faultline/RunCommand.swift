@@ -4,9 +4,11 @@ import Control
 import Foundation
 import Linearizability
 import Nemesis
+import RemoteCore
 import Report
 import Runner
 import RunIndex
+import SpecFiles
 import Workload
 
 /// `faultline run SPEC`: one chaos run of a test spec against a real cluster.

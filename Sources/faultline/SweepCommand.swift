@@ -4,6 +4,7 @@ import Foundation
 import Linearizability
 import Runner
 import RunIndex
+import SpecFiles
 import Sweep
 
 /// `faultline sweep SPEC`: the same test over a matrix of database parameters, repeated.

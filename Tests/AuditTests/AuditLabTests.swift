@@ -1,9 +1,9 @@
 import Audit
 import Cluster
-import Control
 import Foundation
 import LabHarness
 import Nemesis
+import RemoteCore
 import Testing
 import Workload
 @testable import Runner

@@ -4,6 +4,7 @@ import Control
 import Foundation
 import History
 import Linearizability
+import RemoteCore
 import Testing
 import Workload
 @testable import Runner

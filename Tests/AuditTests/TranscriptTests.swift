@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import RemoteCore
 import Testing
 
 /// The transcript decorator: what it records of commands, failures and transfers.

@@ -3,6 +3,7 @@ import Cluster
 import Control
 import Foundation
 import LabHarness
+import RemoteCore
 import Testing
 
 /// The etcd suites' lab: 3 hosts named `fc<run>` in 10.90.<run>.0/24, brought up around the

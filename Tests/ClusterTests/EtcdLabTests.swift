@@ -2,6 +2,7 @@
 @testable import Cluster
 import Control
 import Foundation
+import RemoteCore
 import Testing
 
 /// etcd's whole life cycle, for real, on a 3-host lab: set-up to a leader, versions, leader

@@ -3,6 +3,7 @@
 import Control
 import Foundation
 import LabHarness
+import RemoteCore
 import Testing
 
 /// raftkv's whole life cycle, for real, on a 3-host lab: upload and set-up to a leader, versions,

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 import Testing
 @testable import Control
 

@@ -1,3 +1,5 @@
+import RemoteCore
+import SpecFiles
 import Testing
 @testable import Control
 

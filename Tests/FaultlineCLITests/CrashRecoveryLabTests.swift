@@ -4,6 +4,7 @@ import Control
 import Foundation
 import LabHarness
 import Nemesis
+import RemoteCore
 import Runner
 import Testing
 

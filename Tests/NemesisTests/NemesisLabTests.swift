@@ -1,8 +1,8 @@
 import Cluster
-import Control
 import Foundation
 import History
 import Nemesis
+import RemoteCore
 import Testing
 
 @Suite(.serialized, .nemesisLab, .enabled(if: NemesisLab.available), .timeLimit(.minutes(2)))

@@ -5,6 +5,7 @@ import Foundation
 import History
 import LabHarness
 import Nemesis
+import RemoteCore
 import Testing
 import Workload
 @testable import Runner

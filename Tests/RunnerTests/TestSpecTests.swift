@@ -1,7 +1,7 @@
-import Control
 import Databases
 import Nemesis
 import Foundation
+import SpecFiles
 import Testing
 @testable import Runner
 

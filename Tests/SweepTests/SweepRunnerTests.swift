@@ -1,6 +1,7 @@
 import Cluster
 import Control
 import Foundation
+import SpecFiles
 import Synchronization
 import Testing
 import Workload

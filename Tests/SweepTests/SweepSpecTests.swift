@@ -1,5 +1,5 @@
-import Control
 import Nemesis
+import SpecFiles
 import Testing
 @testable import Sweep
 

@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// What asking one node's daemon for its status found.
 public enum DaemonProbe<Status: Sendable & Equatable & CustomStringConvertible>: Sendable, Equatable, CustomStringConvertible {

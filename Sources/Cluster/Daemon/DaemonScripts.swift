@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// The POSIX `sh` scripts through which `RemoteDaemon` controls a daemon on a host. Each starts
 /// with the same small functions:

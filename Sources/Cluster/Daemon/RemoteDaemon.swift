@@ -1,4 +1,4 @@
-import Control
+import RemoteCore
 
 /// One long-running process on one host, controlled through a pid file it writes itself: start
 /// detached, stop (TERM, then KILL), kill, pause, resume, look at its state and its log. All of it

@@ -1,4 +1,5 @@
 import Foundation
+import SpecFiles
 
 /// The hosts a run touches, as read from an inventory YAML file:
 ///

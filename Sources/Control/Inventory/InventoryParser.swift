@@ -1,4 +1,5 @@
 import Foundation
+import SpecFiles
 import Yams
 
 /// Reads inventory YAML into `Inventory`, checking every field, with file:line in every error.

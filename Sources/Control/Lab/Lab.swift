@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// The local lab: hosts n1…nN made of Linux network namespaces on one bridge, each with its own
 /// address in the lab's /24, its own sshd (own host key, key-only root login, own config, pid file

@@ -1,3 +1,4 @@
+import RemoteCore
 import Foundation
 
 /// Signals processes the lab started, only after checking that a pid still names the lab's own

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// Runs the lab's local commands (ip, ssh-keygen, sshd) and turns failures into `LabError`.
 struct LabShell: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// Supplies a command's standard input chunk by chunk, from bytes in memory or from a local file,
 /// to a sink that may take only part of each chunk (a pipe, an SSH channel).

@@ -1,5 +1,6 @@
 import CSystemShims
 import Foundation
+import RemoteCore
 
 /// Runs a shell command line as a child of this process (in a process group of its own), feeding its
 /// standard input and reading stdout and stderr together, on a thread of its own.

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// The controller's own machine as a `Remote`: commands run as children of this process under
 /// `/bin/sh -c`; upload and download copy files locally. A timeout or cancellation kills the

@@ -1,3 +1,4 @@
+import RemoteCore
 import CSystemShims
 import Foundation
 

@@ -1,5 +1,6 @@
 import CLibSSH2
 import Foundation
+import RemoteCore
 
 /// One command on one SSH channel, as a state machine that the session's thread advances without
 /// ever blocking: every step returns as soon as libssh2 says EAGAIN.

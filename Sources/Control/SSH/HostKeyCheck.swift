@@ -1,6 +1,7 @@
 import CLibSSH2
 import Foundation
 import Logging
+import RemoteCore
 
 /// Checks the key a server offered against an OpenSSH known_hosts file.
 struct HostKeyCheck {

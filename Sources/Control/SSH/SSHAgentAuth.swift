@@ -1,5 +1,6 @@
 import CLibSSH2
 import Foundation
+import RemoteCore
 
 /// Logs in with the identities of an ssh-agent (at `socket`, else at `$SSH_AUTH_SOCK`), trying
 /// each in turn.

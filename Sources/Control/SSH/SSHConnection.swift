@@ -1,5 +1,6 @@
 import CLibSSH2
 import Foundation
+import RemoteCore
 
 /// One TCP connection and the libssh2 session on it, handshaken, host-key checked and
 /// authenticated. Used only by the thread of the `SessionLoop` that made it.

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// A host reached over SSH (libssh2): one session per host, opened on first use and re-opened
 /// transparently when it breaks (sshd restarted, host rebooted); up to `maxChannels` commands run

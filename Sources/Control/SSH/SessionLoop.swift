@@ -1,6 +1,7 @@
 import CLibSSH2
 import Foundation
 import Logging
+import RemoteCore
 
 /// The thread that owns one host's SSH session. Commands are submitted from any thread; the loop
 /// opens the session when there is work (and again after it broke), runs up to `maxChannels`

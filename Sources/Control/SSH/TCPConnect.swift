@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCore
 
 /// A TCP connect that gives up after a timeout (a blocking `connect` to a host that drops packets
 /// hangs for minutes): non-blocking connect, then `poll`.

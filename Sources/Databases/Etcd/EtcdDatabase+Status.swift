@@ -1,6 +1,6 @@
 import Cluster
-import Control
 import Foundation
+import RemoteCore
 
 // Status requests (`POST /v3/maintenance/status`, `/v3/cluster/member/list`) run as `curl` on each
 // member's own host, through that host's `Remote`, not from the controller (URLSession):

@@ -1,5 +1,5 @@
 import Cluster
-import Control
+import RemoteCore
 
 /// The etcd binary on each host: present, and which version.
 extension EtcdDatabase: Versioned {

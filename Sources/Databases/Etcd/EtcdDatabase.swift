@@ -1,5 +1,4 @@
 import Cluster
-import Control
 
 /// etcd (Debian `etcd-server` 3.4.x, `/usr/bin/etcd`) as the database under test, one member per
 /// node, driven through each node's `Remote`.

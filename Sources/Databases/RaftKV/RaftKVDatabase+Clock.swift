@@ -1,6 +1,6 @@
 import Cluster
-import Control
 import Foundation
+import RemoteCore
 
 extension RaftKVDatabase: ClockFaking {
     /// Writes the offset into the node's libfaketime file (re-read by the server on every clock

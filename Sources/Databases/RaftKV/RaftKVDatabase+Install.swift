@@ -1,6 +1,6 @@
 import Cluster
-import Control
 import Foundation
+import RemoteCore
 
 extension RaftKVDatabase: Versioned {
     /// What `raftkv --version` prints on every node (e.g. `0.1.0`), by node name.

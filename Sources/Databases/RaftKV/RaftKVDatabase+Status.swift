@@ -1,6 +1,6 @@
 import Cluster
-import Control
 import Foundation
+import RemoteCore
 
 extension RaftKVDatabase: LeaderAware {
     /// The node every answering server names as leader, when they are a majority of the cluster

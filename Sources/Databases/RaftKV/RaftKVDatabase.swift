@@ -1,6 +1,6 @@
 import Cluster
-import Control
 import Foundation
+import RemoteCore
 
 /// raftkv, Faultline's own Raft key-value server (the `raftkv` executable of this package), as
 /// the database under test: uploaded to every node over its `Remote`, one server per node.

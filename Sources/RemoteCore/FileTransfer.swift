@@ -121,7 +121,3 @@ private final class DownloadSink: @unchecked Sendable {
         }
     }
 }
-
-extension StringProtocol {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-}
