@@ -67,38 +67,43 @@ let package = Package(
             ],
             plugins: ["FaultlineBuildInfo"]),
         .target(
+            name: "RunRecord",
+            dependencies: [
+                "Audit", "Analysis", "History", "Linearizability", "RemoteCore", "SpecFiles",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
+        .target(
             name: "Runner",
             dependencies: [
-                "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Analysis", "Cluster", "Workload", "Databases", "Nemesis", "Audit",
+                "Control", "RemoteCore", "SpecFiles", "History", "RunRecord", "Linearizability", "Analysis", "Cluster", "Workload", "Databases", "Nemesis", "Audit",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         .target(
             name: "Sweep",
             dependencies: [
-                "Control", "RemoteCore", "SpecFiles", "Runner", "Analysis", "Audit", "History", .product(name: "Yams", package: "Yams"),
+                "RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "Analysis", "Audit", "History", .product(name: "Yams", package: "Yams"),
             ]),
         .target(
             name: "RunIndex",
             dependencies: [
-                "RemoteCore", "Runner", "Analysis", "Audit", .product(name: "GRDB", package: "GRDB.swift"),
+                "RunRecord", "RemoteCore", "Analysis", "Audit", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Cluster", "Workload", "Databases", "Runner", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
+                "RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Cluster", "Workload", "Databases", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "Report", dependencies: ["RemoteCore", "SpecFiles", "History", "Linearizability", "Analysis", "Runner"]),
-        .target(name: "RunFixtures", dependencies: ["History", "Linearizability", "Runner", "HistoryGenerators"]),
-        .executableTarget(name: "faultline-report-bench", dependencies: ["Report", "RunFixtures", "Runner", "History"]),
+        .target(name: "Report", dependencies: ["RunRecord", "RemoteCore", "SpecFiles", "History", "Linearizability", "Analysis"]),
+        .target(name: "RunFixtures", dependencies: ["RunRecord", "Runner", "History", "Linearizability", "HistoryGenerators"]),
+        .executableTarget(name: "faultline-report-bench", dependencies: ["RunRecord", "Report", "RunFixtures", "History"]),
         .target(name: "HistoryGenerators", dependencies: ["History"]),
         .target(name: "Corpus", dependencies: ["History", "Linearizability"]),
         .executableTarget(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
         .executableTarget(
-            name: "faultline-run-bench", dependencies: ["Control", "Runner", "Workload", "Databases", "Cluster", "History", "LabHarness"]),
+            name: "faultline-run-bench", dependencies: ["RunRecord", "Runner", "Control", "Workload", "Databases", "Cluster", "History", "LabHarness"]),
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Control", "Cluster", "Databases", "LabHarness"]),
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness"]),
@@ -117,20 +122,20 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["Control", "RemoteCore", "faultline", "Databases", "History", "RunFixtures", "LabHarness", "Runner"]),
+        .testTarget(name: "FaultlineCLITests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "faultline", "Databases", "History", "RunFixtures", "LabHarness"]),
         .testTarget(
-            name: "ReportTests", dependencies: ["Report", "RunFixtures", "Runner", "History", "Linearizability", "Analysis"],
+            name: "ReportTests", dependencies: ["RunRecord", "Report", "RunFixtures", "History", "Linearizability", "Analysis"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Control", "RemoteCore", "Audit", "Analysis", "RunIndex", "Runner", "History", "Workload", "Cluster", "LabHarness", "Nemesis", "faultline"]),
+            dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "Audit", "Analysis", "RunIndex", "History", "Workload", "Cluster", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(
             name: "SweepTests",
-            dependencies: ["Control", "SpecFiles", "Sweep", "Runner", "Analysis", "History", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
+            dependencies: ["Runner", "Control", "SpecFiles", "Sweep", "Analysis", "History", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "RemoteCore", "SpecFiles", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["Control", "RemoteCore", "SpecFiles", "Runner", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "Databases", "History", "Linearizability", "Runner"]),
+            name: "RunnerTests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Runner", "Workload", "Databases", "History", "Linearizability"]),
         .testTarget(name: "ClusterTests", dependencies: ["Control", "RemoteCore", "Cluster", "Databases", "LabHarness"]),
         .testTarget(
             name: "RaftKVTests",

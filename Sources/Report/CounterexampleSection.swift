@@ -1,5 +1,5 @@
 import History
-import Runner
+import RunRecord
 
 /// The counterexample of an invalid run, in the spirit of Porcupine's view: the shrunk failing
 /// operations on their own timeline (SVG), the longest linearization found step by step with the

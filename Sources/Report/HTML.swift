@@ -1,4 +1,4 @@
-import Runner
+import RunRecord
 
 /// Escaping for text placed into the report's HTML, and for data placed into its scripts.
 enum HTML {

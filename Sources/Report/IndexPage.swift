@@ -1,6 +1,6 @@
 import Foundation
 import RemoteCore
-import Runner
+import RunRecord
 
 /// `reports/index.html`: every stored run under a reports folder, newest first, verdict
 /// coloured, with test name, duration, operations, fault kinds and a link to its report.
@@ -9,7 +9,8 @@ public struct IndexPage {
         var test: String
         var timestamp: String
         var results: ResultsFile
-        var faultKinds: [String]
+        /// The faults the run recorded in effect; nil for runs stored before results.json said.
+        var faultKinds: [String]?
         var hasReport: Bool
     }
 
@@ -30,18 +31,11 @@ public struct IndexPage {
                 guard let results = try? ResultsFile.read(path: store.resultsPath) else { continue }
                 entries.append(Entry(
                     test: test, timestamp: stamp, results: results,
-                    faultKinds: results.summary.faultsInEffect ?? Self.faultKinds(specPath: store.specPath).map { $0 + " (asked)" },
+                    faultKinds: results.summary.faultsInEffect,
                     hasReport: fm.fileExists(atPath: store.path("report.html"))))
             }
         }
         self.entries = entries.sorted { ($0.timestamp, $0.test) > ($1.timestamp, $1.test) }
-    }
-
-    /// The fault kinds the run's spec asked for (`nemesis.faults`), or none: shown, marked
-    /// "asked", only for runs stored before results.json said which faults were in effect.
-    static func faultKinds(specPath: String) -> [String] {
-        guard let spec = try? TestSpec.load(path: specPath) else { return [] }
-        return spec.nemesis?.faults.map(\.rawValue) ?? []
     }
 
     public var html: String {
@@ -56,7 +50,9 @@ public struct IndexPage {
             s += "<td><span class=\"pill \(verdict)\">\(verdict)\(r.interrupted ? " (interrupted)" : "")</span></td>"
             s += "<td>\(RunReportPage.number(r.summary.seconds)) s</td><td>\(r.summary.operations)</td>"
             s += "<td>\(r.summary.ok) / \(r.summary.fail) / \(r.summary.info)</td>"
-            s += "<td>\(e.faultKinds.isEmpty ? "<span class=\"muted\">none</span>" : HTML.escape(e.faultKinds.joined(separator: ", ")))</td>"
+            let faults = e.faultKinds.map { $0.isEmpty ? "<span class=\"muted\">none</span>" : HTML.escape($0.joined(separator: ", ")) }
+                ?? "<span class=\"muted\">not recorded</span>"
+            s += "<td>\(faults)</td>"
             s += "<td>\(e.hasReport ? "<a href=\"\(link)\">report</a>" : "<span class=\"muted\">not rendered</span>")</td></tr>"
         }
         return s + "</table></section></body></html>\n"

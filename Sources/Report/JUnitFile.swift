@@ -2,7 +2,7 @@ import Analysis
 import Foundation
 import History
 import Linearizability
-import Runner
+import RunRecord
 
 /// `junit.xml` of a run, for CI systems: one test case per check the run knows (linearizability,
 /// faults in effect, cluster healed, run completed); a failed check carries its reason.

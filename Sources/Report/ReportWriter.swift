@@ -1,5 +1,5 @@
 import Foundation
-import Runner
+import RunRecord
 
 /// Writes a run's `report.html` and `junit.xml`, and the index of its reports folder.
 public enum ReportWriter {

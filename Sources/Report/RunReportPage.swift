@@ -2,7 +2,7 @@ import Analysis
 import Foundation
 import History
 import Linearizability
-import Runner
+import RunRecord
 
 /// The HTML run report of a stored run: one self-contained page (inline CSS, SVG and script,
 /// no external reference), readable on screen and printable as an audit record.

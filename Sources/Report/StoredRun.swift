@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import History
-import Runner
+import RunRecord
 import SpecFiles
 
 /// Everything a report shows, read from a run directory: `results.json`, `spec.yml`,

@@ -2,6 +2,7 @@ import Foundation
 import History
 import HistoryGenerators
 import Linearizability
+import RunRecord
 import Runner
 
 /// Stored runs made without a cluster, for the report's tests and benchmark: a generated history

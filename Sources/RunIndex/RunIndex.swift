@@ -3,7 +3,7 @@ import Audit
 import Foundation
 import GRDB
 import RemoteCore
-import Runner
+import RunRecord
 
 /// One run as the index keeps it: what ran, when, its verdict and tuning, and its main metrics.
 public struct IndexedRun: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {

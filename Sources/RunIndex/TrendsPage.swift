@@ -1,6 +1,6 @@
 import Foundation
 import RemoteCore
-import Runner
+import RunRecord
 
 /// `reports/trends.html`: per test, its runs across time (verdict, tuning, metrics) as a table,
 /// with unavailable time and failover as dots over the runs. Self-contained: inline CSS and SVG.

@@ -2,6 +2,7 @@ import Foundation
 import History
 import Linearizability
 import RemoteCore
+import RunRecord
 import SpecFiles
 
 /// A run directory left by a controller that died before the run finished (SIGKILL, power loss):

@@ -2,6 +2,7 @@ import Cluster
 import Control
 import Databases
 import Nemesis
+import RunRecord
 import Workload
 
 /// A real run's environment, as `faultline run` and `faultline sweep` make it: the spec's

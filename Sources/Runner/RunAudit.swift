@@ -4,6 +4,7 @@ import Cluster
 import Foundation
 import History
 import Linearizability
+import RunRecord
 
 /// The audit record of a run: the transcript of its commands and its `manifest.json`.
 struct RunAudit {

@@ -5,6 +5,7 @@ import History
 import Linearizability
 import Nemesis
 import RemoteCore
+import RunRecord
 import Workload
 
 /// What a workload gives the runner: how to judge the history, and what each worker does.

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import RemoteCore
-import Runner
+import RunRecord
 
 /// `compare.html` of a sweep: per cell, the distribution over repetitions of each metric
 /// (min / median / max, every repetition a dot on an axis shared by all cells), the verdicts,

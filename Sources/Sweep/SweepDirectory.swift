@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import History
+import RunRecord
 import Runner
 import SpecFiles
 

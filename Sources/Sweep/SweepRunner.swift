@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import History
+import RunRecord
 import Runner
 
 /// Runs the unfinished runs of a sweep, one at a time per cluster (slot), clusters in parallel,

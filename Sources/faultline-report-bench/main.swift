@@ -2,7 +2,7 @@ import Foundation
 import History
 import Report
 import RunFixtures
-import Runner
+import RunRecord
 
 // Renders the report of a generated 100,000-operation run (faults, leader samples, and an
 // invalid counterexample) and prints how long it took and how big the page is.

@@ -4,6 +4,7 @@ import Databases
 import Foundation
 import History
 import LabHarness
+import RunRecord
 import Runner
 import Workload
 

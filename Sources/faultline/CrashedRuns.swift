@@ -1,4 +1,5 @@
 import Foundation
+import RunRecord
 import Runner
 
 /// Finds the runs under `reports` whose controller died before recording them, stores each as a

@@ -4,7 +4,6 @@ import Control
 import Databases
 import Foundation
 import Nemesis
-import Runner
 import SpecFiles
 
 /// `faultline heal`: undoes every fault Faultline may have left on the hosts (after a crash of the

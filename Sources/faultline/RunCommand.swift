@@ -6,6 +6,7 @@ import Linearizability
 import Nemesis
 import RemoteCore
 import Report
+import RunRecord
 import Runner
 import RunIndex
 import SpecFiles

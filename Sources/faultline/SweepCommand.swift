@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import Linearizability
+import RunRecord
 import Runner
 import RunIndex
 import SpecFiles

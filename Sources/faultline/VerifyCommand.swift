@@ -2,7 +2,7 @@ import ArgumentParser
 import Audit
 import Foundation
 import Linearizability
-import Runner
+import RunRecord
 
 /// `faultline verify RUN_DIR`: checks a stored run against its `manifest.json`.
 struct VerifyCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 import LabHarness
 import Nemesis
 import RemoteCore
+import RunRecord
 import Testing
 import Workload
 @testable import Runner

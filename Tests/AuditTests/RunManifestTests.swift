@@ -5,6 +5,7 @@ import Foundation
 import History
 import Linearizability
 import RemoteCore
+import RunRecord
 import Testing
 import Workload
 @testable import Runner

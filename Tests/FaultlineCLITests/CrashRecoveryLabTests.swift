@@ -5,7 +5,7 @@ import Foundation
 import LabHarness
 import Nemesis
 import RemoteCore
-import Runner
+import RunRecord
 import Testing
 
 /// The controller killed outright (SIGKILL) at five moments of a run — during set-up, with a

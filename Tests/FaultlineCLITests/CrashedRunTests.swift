@@ -1,4 +1,5 @@
 import Foundation
+import RunRecord
 import Runner
 import RunFixtures
 import Testing

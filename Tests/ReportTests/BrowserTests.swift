@@ -1,7 +1,7 @@
 import Foundation
 import Report
 import RunFixtures
-import Runner
+import RunRecord
 import Testing
 
 /// Opens reports in headless Chromium (Debian `chromium`): the page's script must run to its end

@@ -2,7 +2,7 @@ import Foundation
 import History
 import Report
 import RunFixtures
-import Runner
+import RunRecord
 import Testing
 
 @Suite struct IndexPageTests {
@@ -27,6 +27,23 @@ import Testing
         #expect(results.summary.faultsInEffect == ["pause"])
         let html = IndexPage(root: reports).html
         #expect(html.contains("<td>pause</td>"), "\(html)")
+        #expect(!html.contains("partition-leader"))
+    }
+
+    /// A run stored before results.json said which faults were in effect shows "not recorded",
+    /// not the spec's list as if it had been applied.
+    @Test func anOlderRunSaysNotRecorded() throws {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-index-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        let store = try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "index-old"),
+                                          events: RunFixtures.registerEvents(operations: 40))
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: store.resultsPath))) as? [String: Any])
+        var summary = try #require(json["summary"] as? [String: Any])
+        summary.removeValue(forKey: "faultsInEffect")
+        json["summary"] = summary
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: store.resultsPath))
+        let html = IndexPage(root: reports).html
+        #expect(html.contains("<span class=\"muted\">not recorded</span>"), "\(html)")
         #expect(!html.contains("partition-leader"))
     }
 }

@@ -5,7 +5,7 @@ import FoundationXML
 import History
 @testable import Report
 import RunFixtures
-import Runner
+import RunRecord
 import Testing
 
 @Suite struct JUnitAndIndexTests {

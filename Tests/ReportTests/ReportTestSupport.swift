@@ -2,7 +2,7 @@ import Foundation
 import History
 @testable import Report
 import RunFixtures
-import Runner
+import RunRecord
 
 /// Temporary reports folders and stored fixture runs for the report's tests.
 enum ReportTestSupport {

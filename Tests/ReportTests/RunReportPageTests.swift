@@ -3,7 +3,7 @@ import Foundation
 import History
 @testable import Report
 import RunFixtures
-import Runner
+import RunRecord
 import Testing
 
 @Suite struct RunReportPageTests {

@@ -6,6 +6,7 @@ import History
 import LabHarness
 import Nemesis
 import RemoteCore
+import RunRecord
 import Testing
 import Workload
 @testable import Runner

@@ -4,6 +4,7 @@ import Control
 import Foundation
 import History
 import LabHarness
+import RunRecord
 import Testing
 import Workload
 import Analysis

@@ -7,6 +7,7 @@ import History
 import LabHarness
 import Linearizability
 import Nemesis
+import RunRecord
 import Testing
 import Workload
 @testable import Runner

@@ -3,6 +3,7 @@ import Cluster
 import Control
 import Foundation
 import History
+import RunRecord
 import Testing
 import Nemesis
 import Workload

@@ -1,6 +1,7 @@
 import Databases
 import Nemesis
 import Foundation
+import RunRecord
 import SpecFiles
 import Testing
 @testable import Runner

@@ -15,6 +15,12 @@ public struct ResultsFile: Codable, Sendable, Equatable {
         public var parameters: [String: String]
         /// Database version per host.
         public var versions: [String: String]
+
+        public init(kind: String, parameters: [String: String], versions: [String: String]) {
+            self.kind = kind
+            self.parameters = parameters
+            self.versions = versions
+        }
     }
 
     public struct Undecided: Codable, Sendable, Equatable {
@@ -123,22 +129,24 @@ public struct ResultsFile: Codable, Sendable, Equatable {
         crashed == true ? "crashed" : RunManifest.outcome(verdict: check.verdict.rawValue, failure: failure)
     }
 
-    /// `failure`: see the property; when given, the verdict is `unknown` whatever `check` says.
-    public init(spec: TestSpec, seed: UInt64, summary: RunSummary, check: CheckResult,
-                versions: [String: String], hosts: [String], interrupted: Bool, failure: String? = nil,
-                reproduce: String? = nil) {
+    /// A run's results from what it ran (`test` … `specFile`, as its spec says) and what it
+    /// observed. `failure`: see the property; when given, the verdict is `unknown` whatever
+    /// `check` says.
+    public init(test: String, database: DatabaseInfo, workload: String, timeLimitSeconds: Double, specFile: String?,
+                seed: UInt64, summary: RunSummary, check: CheckResult, hosts: [String], interrupted: Bool,
+                failure: String? = nil, reproduce: String? = nil) {
         self.reproduce = reproduce
-        test = spec.name
+        self.test = test
         self.seed = seed
         let verdict: Verdict = failure == nil ? check.verdict : .unknown
         valid = Validity(verdict)
         self.interrupted = interrupted
         self.failure = failure
-        database = DatabaseInfo(kind: spec.database.kind, parameters: spec.database.parameters, versions: versions)
-        workload = spec.workload.kind
+        self.database = database
+        self.workload = workload
         self.hosts = hosts
-        timeLimitSeconds = spec.timeLimit.inMilliseconds / 1000
-        specFile = spec.file
+        self.timeLimitSeconds = timeLimitSeconds
+        self.specFile = specFile
         self.summary = summary
         let undecided = check.partitions.filter { $0.verdict == .unknown }
         self.check = Check(
