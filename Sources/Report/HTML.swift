@@ -2,7 +2,7 @@ import RunRecord
 
 /// Escaping for text placed into the report's HTML, and for data placed into its scripts.
 enum HTML {
-    /// `text` safe inside an element or a quoted attribute (`Runner.HTMLText`, shared with the
+    /// `text` safe inside an element or a quoted attribute (`RunRecord.HTMLText`, shared with the
     /// sweep's and the index's pages).
     static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
