@@ -9,6 +9,6 @@ set +e
 .build/debug/faultline run workloads/etcd-register.yml "$@"
 status=$?
 set -e
-echo "faultline run exited $status (0 valid, 1 invalid, 2 unknown, 254 bad input)."
+echo "faultline run exited $status (0 valid, 1 invalid, 2 unknown, 3 interrupted, 254 bad input, 255 could not be carried out)."
 echo "The lab stays up for the next run; '.build/debug/faultline lab down' removes it."
 exit "$status"
