@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "faultline", targets: ["faultline"]),
         .library(name: "History", targets: ["History"]),
         .library(name: "Linearizability", targets: ["Linearizability"]),
+        .library(name: "Transactions", targets: ["Transactions"]),
         .library(name: "Control", targets: ["Control"]),
         .library(name: "RaftKV", targets: ["RaftKV"]),
         .executable(name: "raftkv", targets: ["raftkv"]),
@@ -25,6 +26,7 @@ let package = Package(
     targets: [
         .target(name: "History"),
         .target(name: "Linearizability", dependencies: ["History"]),
+        .target(name: "Transactions", dependencies: ["History"]),
         .target(name: "Analysis", dependencies: ["History"]),
         .systemLibrary(
             name: "CLibSSH2",
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Cluster", "Workload", "Databases", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
+                "RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "History", "Linearizability", "Transactions", "Cluster", "Workload", "Databases", "Nemesis", "Report", "Analysis", "Audit", "Sweep", "RunIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "Report", dependencies: ["RunRecord", "RemoteCore", "SpecFiles", "History", "Linearizability", "Analysis"]),
@@ -102,6 +104,7 @@ let package = Package(
         .executableTarget(
             name: "faultline-bench", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .executableTarget(name: "faultline-control-bench", dependencies: ["Control"]),
+        .executableTarget(name: "faultline-txn-bench", dependencies: ["History", "Transactions", "HistoryGenerators"]),
         .executableTarget(
             name: "faultline-run-bench", dependencies: ["RunRecord", "Runner", "Control", "Workload", "Databases", "Cluster", "History", "LabHarness"]),
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Control", "Cluster", "Databases", "LabHarness"]),
@@ -120,6 +123,7 @@ let package = Package(
             ]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
+        .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "History", "HistoryGenerators"]),
         .testTarget(
             name: "LinearizabilityTests", dependencies: ["History", "Linearizability", "HistoryGenerators", "Corpus"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "faultline", "Databases", "History", "RunFixtures", "LabHarness"]),
