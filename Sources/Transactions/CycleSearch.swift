@@ -70,7 +70,6 @@ struct CycleSearch {
                 let state = Int(queue[head])
                 head += 1
                 let node = state / 3, r = state % 3
-                if node == goal && accept(r) { return path(to: state, seed: seed) }
                 for e in graph.edges(of: node) {
                     work += 1
                     let kind = graph.kinds[e]
@@ -85,7 +84,11 @@ struct CycleSearch {
                     stamp[s] = g
                     parentEdge[s] = Int32(e)
                     parentState[s] = Int32(state)
-                    if next == goal && accept(r2) { return path(to: s, seed: seed) }
+                    if next == goal {
+                        // A walk through some transaction twice is not one cycle: look on.
+                        if accept(r2), let cycle = simplePath(to: s, seed: seed) { return cycle }
+                        continue
+                    }
                     queue.append(Int32(s))
                 }
             }
@@ -94,13 +97,16 @@ struct CycleSearch {
         return nil
     }
 
-    private func path(to state: Int, seed: Int) -> [Int] {
+    /// The seed and the path to `state`, or nil when the path passes a transaction twice.
+    private func simplePath(to state: Int, seed: Int) -> [Int]? {
         var edges: [Int] = []
+        var nodes: Set<Int32> = [graph.sources[seed]]
         var s = state
-        while parentEdge[s] >= 0 && stamp[s] == generation {
-            edges.append(Int(parentEdge[s]))
+        while parentEdge[s] >= 0 {
+            let e = Int(parentEdge[s])
+            edges.append(e)
+            guard nodes.insert(graph.sources[e]).inserted else { return nil }
             s = Int(parentState[s])
-            if parentEdge[s] < 0 { break }
         }
         return [seed] + edges.reversed()
     }

@@ -174,8 +174,15 @@ struct ListAppendDependencies: DataDependencies {
             if n > 0, let w = writer(kid, order[n - 1]), isNode(w), w.txn != r.txn {
                 edges.append(DataEdge(from: w.txn, to: r.txn, kind: .wr, witness: witness(kid, r, n - 1)))
             }
-            if n < order.count, let w = writer(kid, order[n]), isNode(w), w.txn != r.txn {
-                edges.append(DataEdge(from: r.txn, to: w.txn, kind: .rw, witness: witness(kid, r, n)))
+            // The next version is the next element by another transaction than the one whose
+            // element the read ended with (a read that ends inside a transaction's appends saw
+            // an intermediate state, G1b, not a version of its own).
+            var next = n
+            if n > 0, let last = writer(kid, order[n - 1]) {
+                while next < order.count, writer(kid, order[next])?.txn == last.txn { next += 1 }
+            }
+            if next < order.count, let w = writer(kid, order[next]), isNode(w), w.txn != r.txn {
+                edges.append(DataEdge(from: r.txn, to: w.txn, kind: .rw, witness: witness(kid, r, next)))
             }
         }
         lostUpdates(kid, reads, lengths)
@@ -252,7 +259,8 @@ struct ListAppendDependencies: DataDependencies {
         case .wr:
             return "\(to) read key \(k) = \(prefix(p + 1)), whose last element \(order[p]) \(from) appended."
         case .rw:
-            return "\(from) read key \(k) = \(prefix(p)), without \(order[p]), which \(to) appended next (the longest read of key \(k), \(prefix(order.count)), shows the order)."
+            let read = readList(Read(txn: w.txn, op: w.op, thenAppends: false))
+            return "\(from) read key \(k) = \(ValueText.short(.array(read))), without \(order[p]), which \(to) appended next (the longest read of key \(k), \(prefix(order.count)), shows the order)."
         case .process, .realtime:
             return ""
         }

@@ -1,0 +1,177 @@
+import History
+import Testing
+@testable import Transactions
+
+/// One hand-built list-append history per anomaly: each is found, with its class and the
+/// transactions of its cycle.
+@Suite struct ListAppendAnomalyTests {
+    typealias H = TestHistory
+
+    @Test func writeCycleIsG0() throws {
+        var h = H()
+        let t = h.concurrent([
+            [H.a(1, 1), H.a(2, 2)],
+            [H.a(1, 2), H.a(2, 1)],
+            [H.r(1, [1, 2]), H.r(2, [1, 2])],
+        ])
+        let result = try h.check()
+        #expect(result.sets(.g0) == [[t[0], t[1]]])
+        #expect(result.verdict == .invalid)
+        let g0 = try #require(result.of(.g0).first)
+        #expect(g0.steps.allSatisfy { $0.kind == .ww })
+        #expect(g0.explanation.contains { $0.contains("appended 2 to key 1 right after") })
+        #expect(try h.check(.listAppend, .readUncommitted).verdict == .invalid)
+    }
+
+    @Test func abortedReadIsG1a() throws {
+        var h = H()
+        let t = h.concurrent([(0, [H.a(1, 1)], .fail), (1, [H.r(1, [1])], .ok)])
+        let result = try h.check()
+        #expect(result.sets(.g1a) == [[t[0], t[1]]])
+        #expect(try h.check(.listAppend, .readUncommitted).verdict == .valid)
+        #expect(try h.check(.listAppend, .readCommitted).verdict == .invalid)
+    }
+
+    @Test func intermediateReadIsG1b() throws {
+        var h = H()
+        let t = h.concurrent([[H.a(1, 1), H.a(1, 2)], [H.r(1, [1])], [H.r(1, [1, 2])]])
+        let result = try h.check()
+        #expect(result.sets(.g1b) == [[t[0], t[1]]])
+        #expect(result.kinds == [.g1b])
+    }
+
+    @Test func circularInformationFlowIsG1c() throws {
+        var h = H()
+        let t = h.concurrent([[H.a(1, 1), H.r(2, [1])], [H.a(2, 1), H.r(1, [1])]])
+        let result = try h.check()
+        #expect(result.sets(.g1c) == [[t[0], t[1]]])
+        #expect(result.of(.g1c)[0].steps.map(\.kind) == [.wr, .wr])
+        #expect(try h.check(.listAppend, .readUncommitted).verdict == .valid)
+        #expect(try h.check(.listAppend, .readCommitted).verdict == .invalid)
+    }
+
+    @Test func readSkewIsGSingle() throws {
+        var h = H()
+        let t = h.concurrent([[H.r(1, []), H.r(2, [1])], [H.a(1, 1), H.a(2, 1)], [H.r(1, [1])]])
+        let result = try h.check()
+        #expect(result.sets(.gSingle) == [[t[0], t[1]]])
+        let g = try #require(result.of(.gSingle).first)
+        #expect(Set(g.steps.map(\.kind)) == [.rw, .wr])
+        #expect(g.explanation.contains { $0.contains("read key 1 = [], without 1, which") })
+        #expect(try h.check(.listAppend, .snapshotIsolation).verdict == .invalid)
+        #expect(try h.check(.listAppend, .readCommitted).verdict == .valid)
+    }
+
+    @Test func writeSkewIsG2ItemAndAllowedBySnapshotIsolation() throws {
+        var h = H()
+        let t = h.concurrent([
+            [H.r(1, []), H.r(2, []), H.a(1, 1)],
+            [H.r(1, []), H.r(2, []), H.a(2, 1)],
+            [H.r(1, [1]), H.r(2, [1])],
+        ])
+        let result = try h.check()
+        #expect(result.sets(.g2Item) == [[t[0], t[1]]])
+        #expect(result.kinds == [.g2Item])
+        #expect(try h.check(.listAppend, .snapshotIsolation).verdict == .valid)
+        #expect(try h.check(.listAppend, .repeatableRead).verdict == .invalid)
+        #expect(try h.check(.listAppend, .serializable).verdict == .invalid)
+    }
+
+    @Test func lostUpdate() throws {
+        var h = H()
+        let t = h.concurrent([[H.r(1, []), H.a(1, 1)], [H.r(1, []), H.a(1, 2)], [H.r(1, [1, 2])]])
+        let result = try h.check()
+        #expect(result.sets(.lostUpdate) == [[t[0], t[1]]])
+        #expect(try h.check(.listAppend, .readCommitted).verdict == .valid)
+        #expect(try h.check(.listAppend, .snapshotIsolation).verdict == .invalid)
+    }
+
+    @Test func duplicateElements() throws {
+        var h = H()
+        let t = h.concurrent([[H.a(1, 1)], [H.r(1, [1, 1])]])
+        #expect(try h.check().sets(.duplicateElements) == [[t[1]]])
+        #expect(try h.check(.listAppend, .readUncommitted).verdict == .invalid)
+    }
+
+    @Test func readOfAValueNeverAppended() throws {
+        var h = H()
+        let t = h.concurrent([[H.a(1, 1)], [H.r(1, [1, 9])]])
+        #expect(try h.check().sets(.garbageRead) == [[t[1]]])
+    }
+
+    @Test func incompatibleOrders() throws {
+        var h = H()
+        let t = h.concurrent([[H.a(1, 1)], [H.a(1, 2)], [H.r(1, [1, 2])], [H.r(1, [2, 1])]])
+        let result = try h.check()
+        #expect(result.sets(.incompatibleOrder) == [[t[2], t[3]]])
+        // The key has no order: no ww or rw edge comes from it.
+        #expect(result.edgeCounts[.ww] == nil && result.edgeCounts[.rw] == nil)
+    }
+
+    @Test func readMissingItsOwnAppendIsInternal() throws {
+        var h = H()
+        let t = h.concurrent([[H.a(1, 1), H.r(1, [])]])
+        #expect(try h.check().sets(.internal) == [[t[0]]])
+    }
+
+    @Test func staleReadIsGSingleRealtime() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(1, [H.r(1, [])])
+        h.serial(2, [H.r(1, [1])])
+        let result = try h.check()
+        #expect(result.sets(.gSingleRealtime) == [[t1, t2]])
+        let g = try #require(result.of(.gSingleRealtime).first)
+        #expect(g.explanation.contains { $0.contains("completed on line 2 before T2 was invoked on line 3") })
+        #expect(result.verdict == .invalid)
+        #expect(try h.check(.listAppend, .serializable).verdict == .valid)
+    }
+
+    @Test func sameProcessStaleReadIsGSingleProcess() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(0, [H.r(1, [])])
+        h.serial(2, [H.r(1, [1])])
+        let result = try h.check()
+        #expect(result.sets(.gSingleProcess) == [[t1, t2]])
+        #expect(result.of(.gSingleProcess)[0].steps.map(\.kind).contains(.process))
+    }
+
+    @Test func writesOrderedAgainstRealTimeIsG0Realtime() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(1, [H.a(1, 2)])
+        h.serial(2, [H.r(1, [2, 1])])
+        #expect(try h.check().sets(.g0Realtime) == [[t1, t2]])
+    }
+
+    @Test func readFromTheFutureIsG1cRealtime() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.r(1, [1])])
+        let t2 = h.serial(1, [H.a(1, 1)])
+        #expect(try h.check().sets(.g1cRealtime) == [[t1, t2]])
+    }
+
+    @Test func twoAntiDependenciesAndRealTimeIsG2ItemRealtime() throws {
+        var h = H()
+        // T3 runs across T1 and T2; T1 completes before T2 begins. T2 misses T3's append to
+        // key 2, T3 misses T1's append to key 1.
+        let t3 = h.invoke(2, [H.r(1, []), H.a(2, 1)])
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(1, [H.r(2, [])])
+        h.complete(2, [H.r(1, []), H.a(2, 1)])
+        h.serial(3, [H.r(1, [1]), H.r(2, [1])])
+        let result = try h.check()
+        #expect(result.sets(.g2ItemRealtime) == [[t1, t2, t3]])
+        #expect(try h.check(.listAppend, .serializable).verdict == .valid)
+    }
+
+    @Test func infoTransactionsMayHaveCommitted() throws {
+        var h = H()
+        // An info append that a read saw is no anomaly; one nobody saw is none either.
+        h.concurrent([(0, [H.a(1, 1)], .info), (1, [H.a(1, 2)], .info), (2, [H.r(1, [1])], .ok)])
+        let result = try h.check()
+        #expect(result.anomalies.isEmpty)
+        #expect(result.verdict == .valid)
+    }
+}
