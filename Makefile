@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions
 
 demo:
 	./scripts/demo.sh
@@ -36,3 +36,8 @@ bench-nemesis:
 bench-report:
 	./scripts/setup.sh
 	swift run -c release faultline-report-bench 100000
+
+# Release-mode figures of the transactional checker on a 100,000-transaction list-append history.
+bench-transactions:
+	./scripts/setup.sh
+	swift run -c release faultline-txn-bench --transactions 100000

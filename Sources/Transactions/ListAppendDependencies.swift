@@ -20,6 +20,8 @@ struct ListAppendDependencies: DataDependencies {
     private var witnesses: [Witness] = []
     /// Per key: its version order (the longest read), and who appended each element.
     private var orders: [[Value]] = []
+    /// Per key: the transaction whose read is the version order.
+    private var orderReaders: [Int32] = []
     private var appenders: [[Value: Append]] = []
     private let txns: TransactionHistory
 
@@ -49,6 +51,7 @@ struct ListAppendDependencies: DataDependencies {
             appenders.append([:])
             reads.append([])
             orders.append([])
+            orderReaders.append(-1)
         }
         return id
     }
@@ -161,6 +164,7 @@ struct ListAppendDependencies: DataDependencies {
             return
         }
         orders[Int(kid)] = order
+        orderReaders[Int(kid)] = longest.txn
         directAnomalies(kid, order, reads, lengths)
         // ww along the order.
         if order.count > 1 {
@@ -251,16 +255,16 @@ struct ListAppendDependencies: DataDependencies {
         let k = keys.values[Int(w.key)]
         let order = orders[Int(w.key)]
         let p = Int(w.extra)
-        let reader = name(Int(w.txn))
         let prefix = { (n: Int) in ValueText.short(.array(Array(order.prefix(n)))) }
+        let evidence = "as \(name(Int(orderReaders[Int(w.key)]))) read key \(k) = \(prefix(order.count))"
         switch kind {
         case .ww:
-            return "\(to) appended \(order[p + 1]) to key \(k) right after \(from)'s \(order[p]): \(reader)'s read of key \(k), \(prefix(order.count)), shows the order."
+            return "\(to) appended \(order[p + 1]) to key \(k) right after \(from)'s \(order[p]), \(evidence)."
         case .wr:
             return "\(to) read key \(k) = \(prefix(p + 1)), whose last element \(order[p]) \(from) appended."
         case .rw:
             let read = readList(Read(txn: w.txn, op: w.op, thenAppends: false))
-            return "\(from) read key \(k) = \(ValueText.short(.array(read))), without \(order[p]), which \(to) appended next (the longest read of key \(k), \(prefix(order.count)), shows the order)."
+            return "\(from) read key \(k) = \(ValueText.short(.array(read))), without \(order[p]), which \(to) appended next, \(evidence)."
         case .process, .realtime:
             return ""
         }

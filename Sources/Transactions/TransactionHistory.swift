@@ -48,6 +48,14 @@ public struct TransactionHistory: Sendable {
         transactions = txns
     }
 
+    /// Checks these transactions against `options.consistency` (see `TransactionModel.check`).
+    /// - Throws: `HistoryError` for a value appended or written twice to one key.
+    public func check(options: TransactionCheckOptions = TransactionCheckOptions()) throws(HistoryError)
+        -> TransactionCheckResult
+    {
+        try TransactionChecker.check(self, options: options, start: ContinuousClock.now)
+    }
+
     /// The steps of one event's value. With `results`, reads carry what they returned (nil
     /// becomes the empty list for list-append); otherwise reads are unknown.
     static func ops(_ value: Value, model: TransactionModel, results: Bool, source: String, line: Int)

@@ -23,8 +23,6 @@ public enum TransactionModel: String, Sendable, CaseIterable {
     public func check(_ history: History, options: TransactionCheckOptions = TransactionCheckOptions())
         throws(HistoryError) -> TransactionCheckResult
     {
-        let start = ContinuousClock.now
-        let txns = try TransactionHistory(history, model: self)
-        return try TransactionChecker.check(txns, options: options, start: start)
+        try TransactionHistory(history, model: self).check(options: options)
     }
 }

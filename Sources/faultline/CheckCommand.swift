@@ -3,6 +3,7 @@ import Foundation
 import History
 import Linearizability
 import Runner
+import Transactions
 
 extension HistoryFormat: ExpressibleByArgument {}
 extension BuiltInModel: ExpressibleByArgument {}
@@ -11,14 +12,16 @@ extension BuiltInModel: ExpressibleByArgument {}
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check histories for linearizability.",
+        abstract: "Check histories for linearizability, or transactional histories for isolation anomalies.",
         discussion: """
             Prints one line per file (verdict, time to check, operations, partitions) and, for an \
             invalid file, a shrunk counterexample. A history stored by `faultline run` is checked \
             with its run's model and initial value, read from the spec.yml beside it, unless \
             --model or --initial say otherwise. Exit code: 0 all valid, 1 any invalid, \
             2 any unknown (and none invalid; with --partial also a file with no operation to \
-            check), 254 unreadable input (not UTF-8, malformed, or no operation at all).
+            check), 254 unreadable input (not UTF-8, malformed, or no operation at all). \
+            --model list-append or rw-register checks transactions (values such as \
+            [["append", k, 1], ["r", k, null]]) for the anomalies --consistency forbids.
             """)
 
     @Argument(help: "History files.")
@@ -27,8 +30,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "History format: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: from the file's extension, else jsonl.")
     var format: HistoryFormat?
 
-    @Option(help: "Model: \(BuiltInModel.allCases.map(\.rawValue).joined(separator: ", ")). Default: the model of the run whose spec.yml is beside the history, else cas-register.")
-    var model: BuiltInModel?
+    @Option(help: "Model: \(CheckModel.names.joined(separator: ", ")). Default: the model of the run whose spec.yml is beside the history, else cas-register.")
+    var model: CheckModel?
+
+    @Option(help: "With --model list-append or rw-register, the consistency model to hold the transactions to: \(ConsistencyModel.allCases.map(\.rawValue).joined(separator: ", ")). Default: strict-serializable.")
+    var consistency: ConsistencyModel?
 
     @Option(help: "Initial value of every key (nil, an integer, or a string). Default: the run's (spec.yml beside the history), else 0 for registers, \"\" for kv.")
     var initial: String?
@@ -70,7 +76,7 @@ struct CheckCommand: ParsableCommand {
     /// Returns also where the choice came from, for the output; throws when that spec.yml
     /// cannot be read.
     private func checking(_ file: String) throws -> (model: BuiltInModel, initial: Value?, from: String?) {
-        let given = (model, initial.map(Value.init(literal:)))
+        let given = (linearizableModel, initial.map(Value.init(literal:)))
         if let m = given.0, given.1 != nil { return (m, given.1, nil) }
         let specPath = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spec.yml")
         guard (file as NSString).lastPathComponent == "history.jsonl", FileManager.default.fileExists(atPath: specPath) else {
@@ -83,11 +89,28 @@ struct CheckCommand: ParsableCommand {
         return (chosen, given.1 ?? (chosen == workload.model ? workload.initialValue : nil), specPath)
     }
 
+    /// The linearizability model given, if any.
+    private var linearizableModel: BuiltInModel? {
+        if case .linearizable(let m)? = model { return m }
+        return nil
+    }
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if case .transactional(let m)? = model {
+            if initial != nil { throw ValidationError("--initial is for linearizability models, not \(m.rawValue)") }
+        } else if consistency != nil {
+            throw ValidationError("--consistency needs --model \(TransactionModel.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
     }
 
     func run() throws {
+        if case .transactional(let m)? = model {
+            let check = TransactionCheck(
+                model: m, consistency: consistency ?? .strictSerializable, timeout: timeout.duration, json: json,
+                partial: partial)
+            return try check.run(files) { file throws(HistoryError) in try read(file) }
+        }
         var options = CheckOptions()
         options.timeout = timeout.duration
         options.memoryLimit = memoryLimit.bytes
