@@ -27,13 +27,13 @@ public struct TransactionHistory: Sendable {
         txns.reserveCapacity(operations.count)
         for op in operations {
             let invokeLine = history.lines[op.invokeIndex]
-            let invoked = try Self.ops(op.input, model: model, results: false, source: history.source, line: invokeLine)
+            let invoked = try Self.ops(op.input, f: op.f, model: model, results: false, source: history.source, line: invokeLine)
             var ops = invoked
             var completeLine: Int?
             if let c = op.completeIndex { completeLine = history.lines[c] }
             if op.outcome == .ok, let c = op.completeIndex {
                 let line = history.lines[c]
-                let done = try Self.ops(op.output, model: model, results: true, source: history.source, line: line)
+                let done = try Self.ops(op.output, f: op.f, model: model, results: true, source: history.source, line: line)
                 if !invoked.isEmpty {
                     try Self.requireSameSteps(invoked, done, source: history.source, line: line, invokeLine: invokeLine)
                 }
@@ -58,7 +58,7 @@ public struct TransactionHistory: Sendable {
 
     /// The steps of one event's value. With `results`, reads carry what they returned (nil
     /// becomes the empty list for list-append); otherwise reads are unknown.
-    static func ops(_ value: Value, model: TransactionModel, results: Bool, source: String, line: Int)
+    static func ops(_ value: Value, f opName: String, model: TransactionModel, results: Bool, source: String, line: Int)
         throws(HistoryError) -> [MicroOp]
     {
         func fail(_ message: String) -> HistoryError {
@@ -66,8 +66,8 @@ public struct TransactionHistory: Sendable {
         }
         let example = model == .listAppend ? "[[\"append\", k, 1], [\"r\", k, nil]]" : "[[\"w\", k, 1], [\"r\", k, nil]]"
         if value == .null && !results { return [] }
-        guard case .array(let steps) = value else {
-            throw fail("expected a \(model.rawValue) transaction, an array of micro-operations such as \(example), found \(value)")
+        guard case .array(let steps) = value, steps.allSatisfy({ $0.array != nil }) else {
+            throw fail("expected a \(model.rawValue) transaction, an array of micro-operations such as \(example), found \(opName) with value \(value)")
         }
         var ops: [MicroOp] = []
         ops.reserveCapacity(steps.count)

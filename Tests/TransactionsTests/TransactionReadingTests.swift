@@ -47,7 +47,7 @@ import Testing
             {"type":"invoke","process":0,"f":"txn","value":3}
             """))
         #expect(e.line == 3)
-        #expect(e.description.hasPrefix("h.jsonl:3: expected a list-append transaction"))
+        #expect(e.description.hasPrefix("h.jsonl:3: expected a list-append transaction, an array of micro-operations such as [[\"append\", k, 1], [\"r\", k, nil]], found txn with value 3"))
     }
 
     @Test func unknownFunctionsAndShapes() throws {
