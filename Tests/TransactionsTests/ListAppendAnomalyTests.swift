@@ -45,7 +45,7 @@ import Testing
         let t = h.concurrent([[H.a(1, 1), H.r(2, [1])], [H.a(2, 1), H.r(1, [1])]])
         let result = try h.check()
         #expect(result.sets(.g1c) == [[t[0], t[1]]])
-        #expect(result.of(.g1c)[0].steps.map(\.kind) == [.wr, .wr])
+        #expect(try #require(result.of(.g1c).first).steps.map(\.kind) == [.wr, .wr])
         #expect(try h.check(.listAppend, .readUncommitted).verdict == .valid)
         #expect(try h.check(.listAppend, .readCommitted).verdict == .invalid)
     }
@@ -134,7 +134,7 @@ import Testing
         h.serial(2, [H.r(1, [1])])
         let result = try h.check()
         #expect(result.sets(.gSingleProcess) == [[t1, t2]])
-        #expect(result.of(.gSingleProcess)[0].steps.map(\.kind).contains(.process))
+        #expect(try #require(result.of(.gSingleProcess).first).steps.map(\.kind).contains(.process))
     }
 
     @Test func writesOrderedAgainstRealTimeIsG0Realtime() throws {
@@ -173,5 +173,30 @@ import Testing
         let result = try h.check()
         #expect(result.anomalies.isEmpty)
         #expect(result.verdict == .valid)
+    }
+
+    @Test func anInfoTransactionWhoseWritesWereSeenTakesPartInCycles() throws {
+        var h = H()
+        let t = h.concurrent([
+            (0, [H.r(1, []), H.r(2, [1])], .ok), (1, [H.a(1, 1), H.a(2, 1)], .info), (2, [H.r(1, [1])], .ok),
+        ])
+        #expect(try h.check().sets(.gSingle) == [[t[0], t[1]]])
+    }
+
+    /// B's own G-single with C and A's with B make a walk A→B→C→B→A with two rw edges; it
+    /// passes B twice, so it is no G2-item cycle.
+    @Test func aWalkThroughATransactionTwiceIsNoCycle() throws {
+        var h = H()
+        let t = h.concurrent([
+            [H.r(1, []), H.a(2, 2)],  // A
+            [H.a(1, 1), H.a(2, 1), H.r(3, []), H.r(4, [1])],  // B
+            [H.a(3, 1), H.a(4, 1)],  // C
+            [H.r(1, [1]), H.r(2, [1, 2]), H.r(3, [1])],
+        ])
+        let result = try h.check()
+        // One component: its shortest G-single is shown, and nothing else.
+        let g = try #require(result.sets(.gSingle).first)
+        #expect(g == [t[0], t[1]] || g == [t[1], t[2]])
+        #expect(result.kinds == [.gSingle])
     }
 }
