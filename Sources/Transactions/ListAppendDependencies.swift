@@ -20,6 +20,9 @@ struct ListAppendDependencies: DataDependencies {
     private var witnesses: [Witness] = []
     /// Per key: its version order (the longest read), and who appended each element.
     private var orders: [[Value]] = []
+    /// Appends of committed transactions that no read saw (see `unobservedAppends`); a
+    /// witness's `extra` of -i names the i-th.
+    private var unobserved: [Value] = []
     /// Per key: the transaction whose read is the version order.
     private var orderReaders: [Int32] = []
     private var appenders: [[Value: Append]] = []
@@ -189,6 +192,7 @@ struct ListAppendDependencies: DataDependencies {
                 edges.append(DataEdge(from: r.txn, to: w.txn, kind: .rw, witness: witness(kid, r, next)))
             }
         }
+        unobservedAppends(kid, order, seen, reads, lengths, longest)
         lostUpdates(kid, reads, lengths)
     }
 
@@ -232,6 +236,27 @@ struct ListAppendDependencies: DataDependencies {
         }
     }
 
+    /// An append of a committed transaction that no read saw is in the key's final list, so
+    /// after every element read: ww from the appender of the last element read, rw from every
+    /// read of the whole order. (A read that missed an acknowledged append is how a lost
+    /// append shows.) Appends of `info` transactions may never have happened and give nothing.
+    private mutating func unobservedAppends(
+        _ kid: Int32, _ order: [Value], _ observed: Set<Value>, _ reads: [Read], _ lengths: [Int], _ longest: Read
+    ) {
+        let last = order.last.flatMap { writer(kid, $0) }
+        let full = zip(reads, lengths).filter { $0.1 == order.count }.map(\.0)
+        for (v, a) in appenders[Int(kid)] where !observed.contains(v) && txns.transactions[Int(a.txn)].outcome == .ok {
+            unobserved.append(v)
+            let marker = -unobserved.count
+            if let last, isNode(last), last.txn != a.txn {
+                edges.append(DataEdge(from: last.txn, to: a.txn, kind: .ww, witness: witness(kid, longest, marker)))
+            }
+            for r in full where r.txn != a.txn {
+                edges.append(DataEdge(from: r.txn, to: a.txn, kind: .rw, witness: witness(kid, r, marker)))
+            }
+        }
+    }
+
     /// Two committed transactions that read the same version of a key and then both appended
     /// to it: whichever serializes second should have seen the other's append.
     private mutating func lostUpdates(_ kid: Int32, _ reads: [Read], _ lengths: [Int]) {
@@ -257,6 +282,14 @@ struct ListAppendDependencies: DataDependencies {
         let p = Int(w.extra)
         let prefix = { (n: Int) in ValueText.short(.array(Array(order.prefix(n)))) }
         let evidence = "as \(name(Int(orderReaders[Int(w.key)]))) read key \(k) = \(prefix(order.count))"
+        if p < 0 {
+            let v = unobserved[-p - 1]
+            let read = readList(Read(txn: w.txn, op: w.op, thenAppends: false))
+            let after = "\(to) appended \(v) to key \(k) and committed, yet no read saw it: it comes after every element read, \(evidence)"
+            return kind == .ww
+                ? "\(after), so after \(from)'s \(order.last.map(\.description) ?? "")."
+                : "\(from) read key \(k) = \(ValueText.short(.array(read))), without \(v); \(after)."
+        }
         switch kind {
         case .ww:
             return "\(to) appended \(order[p + 1]) to key \(k) right after \(from)'s \(order[p]), \(evidence)."

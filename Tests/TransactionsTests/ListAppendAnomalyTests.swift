@@ -127,6 +127,22 @@ import Testing
         #expect(try h.check(.listAppend, .serializable).verdict == .valid)
     }
 
+    @Test func anAcknowledgedAppendNoReadSawIsLostToALaterRead() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(1, [H.a(1, 2)])
+        let t3 = h.serial(2, [H.r(1, [2])])
+        let result = try h.check()
+        // 1 was acknowledged, yet T3 read [2] after it: 1 comes after 2 (ww T2→T1, against
+        // real time), and T3 missed it (rw T3→T1).
+        #expect(result.sets(.g0Realtime) == [[t1, t2]])
+        #expect(result.sets(.gSingleRealtime) == [[t1, t2, t3]])
+        #expect(result.kinds == [.g0Realtime, .gSingleRealtime])
+        let g = try #require(result.anomalies.first)
+        #expect(g.explanation.contains { $0.contains("appended 1 to key 1 and committed, yet no read saw it") })
+        #expect(try h.check(.listAppend, .serializable).verdict == .valid)
+    }
+
     @Test func sameProcessStaleReadIsGSingleProcess() throws {
         var h = H()
         let t1 = h.serial(0, [H.a(1, 1)])
