@@ -53,11 +53,12 @@ import Testing
         #expect(array[1]["consistency"] as? String == "strict-serializable")
         let anomalies = try #require(array[1]["anomalies"] as? [[String: Any]])
         #expect(anomalies.count == 1)
-        #expect(anomalies[0]["type"] as? String == "G-single")
-        let cycle = try #require(anomalies[0]["cycle"] as? [[String: Any]])
+        let anomaly = try #require(anomalies.first)
+        #expect(anomaly["type"] as? String == "G-single")
+        let cycle = try #require(anomaly["cycle"] as? [[String: Any]])
         #expect(cycle.map { $0["type"] as? String } == ["rw", "wr"])
         #expect(cycle.map { $0["from"] as? Int } == [1, 2])
-        #expect((anomalies[0]["rulesOut"] as? [String])?.contains("snapshot-isolation") == true)
+        #expect((anomaly["rulesOut"] as? [String])?.contains("snapshot-isolation") == true)
     }
 
     @Test func rwRegisterWriteSkewIsAllowedBySnapshotIsolation() throws {
