@@ -173,16 +173,3 @@ struct CycleAnomalies {
         return Anomaly(kind: kind, transactions: members, steps: steps, explanation: text)
     }
 }
-
-extension DependencyKind {
-    /// `ww`, `wr`, `rw`, `process`, `realtime`.
-    public var name: String {
-        switch self {
-        case .ww: return "ww"
-        case .wr: return "wr"
-        case .rw: return "rw"
-        case .process: return "process"
-        case .realtime: return "realtime"
-        }
-    }
-}

@@ -18,6 +18,19 @@ public enum DependencyKind: UInt8, Sendable, CaseIterable {
     static let data: UInt8 = ww.bit | wr.bit | rw.bit
 }
 
+extension DependencyKind {
+    /// `ww`, `wr`, `rw`, `process`, `realtime`.
+    public var name: String {
+        switch self {
+        case .ww: return "ww"
+        case .wr: return "wr"
+        case .rw: return "rw"
+        case .process: return "process"
+        case .realtime: return "realtime"
+        }
+    }
+}
+
 /// An edge inferred from values, with the evidence for it (see `DataDependencies.explain`).
 struct DataEdge: Sendable {
     var from: Int32

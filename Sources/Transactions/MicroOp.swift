@@ -6,8 +6,11 @@ import History
 /// never appended to), for rw-register the register's value (`.null` for the initial state).
 /// It is `nil` when unknown: in an invocation, and in a transaction whose outcome is unknown.
 public enum MicroOp: Hashable, Sendable {
+    /// list-append: add `value` at the end of the list at `key`.
     case append(key: Value, value: Value)
+    /// rw-register: set the register at `key` to `value`.
     case write(key: Value, value: Value)
+    /// Read the list or register at `key`; `value` is what it returned, nil when unknown.
     case read(key: Value, value: Value?)
 
     /// The key the step works on.

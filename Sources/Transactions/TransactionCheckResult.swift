@@ -27,8 +27,12 @@ public enum ConsistencyVerdict: String, Sendable {
 
 /// The result of checking one transactional history.
 public struct TransactionCheckResult: Sendable {
+    /// The workload the history was read as.
     public var model: TransactionModel
+    /// The model the verdict is about.
     public var consistency: ConsistencyModel
+    /// Invalid when an anomaly `consistency` forbids was found; unknown when none was but the
+    /// search of a class it forbids stopped early; else valid.
     public var verdict: ConsistencyVerdict
     /// Transactions in the history (every outcome).
     public var transactions: Int
@@ -41,6 +45,7 @@ public struct TransactionCheckResult: Sendable {
     public var edgeCounts: [DependencyKind: Int]
     /// Strongly connected components of two or more transactions (all edges).
     public var cyclicComponents: Int
+    /// Wall time of the check, reading the transactions included.
     public var elapsed: Duration
 
     /// The anomalies the chosen model forbids.

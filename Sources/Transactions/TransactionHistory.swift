@@ -10,6 +10,7 @@ import History
 /// value but nil. Nemesis events are left out; an `info` or never-completed operation keeps the
 /// steps it was invoked with, its reads unknown.
 public struct TransactionHistory: Sendable {
+    /// The workload the values were read as.
     public var model: TransactionModel
     /// In invocation order; `transactions[i].id == i`.
     public var transactions: [Transaction]

@@ -153,6 +153,37 @@ import Testing
         #expect(try #require(result.of(.gSingleProcess).first).steps.map(\.kind).contains(.process))
     }
 
+    @Test func writesOrderedAgainstProcessOrderIsG0Process() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(0, [H.a(1, 2)])
+        h.serial(2, [H.r(1, [2, 1])])
+        let result = try h.check()
+        #expect(result.sets(.g0Process) == [[t1, t2]])
+        #expect(result.kinds == [.g0Process])
+    }
+
+    @Test func aProcessReadingItsOwnFutureIsG1cProcess() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.r(1, [1])])
+        let t2 = h.serial(0, [H.a(1, 1)])
+        let result = try h.check()
+        #expect(result.sets(.g1cProcess) == [[t1, t2]])
+        #expect(result.kinds == [.g1cProcess])
+    }
+
+    @Test func twoAntiDependenciesAndProcessOrderIsG2ItemProcess() throws {
+        var h = H()
+        let t3 = h.invoke(2, [H.r(1, []), H.a(2, 1)])
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(0, [H.r(2, [])])
+        h.complete(2, [H.r(1, []), H.a(2, 1)])
+        h.serial(3, [H.r(1, [1]), H.r(2, [1])])
+        let result = try h.check()
+        #expect(result.sets(.g2ItemProcess) == [[t1, t2, t3]])
+        #expect(result.kinds == [.g2ItemProcess])
+    }
+
     @Test func writesOrderedAgainstRealTimeIsG0Realtime() throws {
         var h = H()
         let t1 = h.serial(0, [H.a(1, 1)])
