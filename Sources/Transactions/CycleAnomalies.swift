@@ -74,7 +74,28 @@ struct CycleAnomalies {
                     component: Int32(comp), prune: nil)
             }
         }
+        guaranteeOneCycle(per: whole, mask: all)
         return found.keys.sorted().flatMap { kind in found[kind]!.map { explain($0.cycle, as: kind) } }
+    }
+
+    /// A component none of whose cycles was found (the time budget ran out) still shows one:
+    /// the shortest cycle through one of its edges, by one search without budget (linear in
+    /// the component).
+    private mutating func guaranteeOneCycle(per sccs: StronglyConnectedComponents, mask: UInt8) {
+        var shown = Set<Int32>()
+        for cycles in found.values {
+            for c in cycles { shown.insert(sccs.component[c.key[0]]) }
+        }
+        for (index, members) in sccs.members.enumerated() where !shown.contains(Int32(index)) {
+            let c = Int32(index)
+            let graph = self.graph
+            guard let seed = members.lazy.flatMap({ graph.edges(of: Int($0)) })
+                .first(where: { graph.kinds[$0] & mask != 0 && sccs.component[Int(graph.targets[$0])] == c })
+            else { continue }
+            if let cycle = search.cycle(seed: seed, mask: mask, rw: .any, in: sccs, component: c, maxLength: Int.max) {
+                record(cycle, stageMask: mask)
+            }
+        }
     }
 
     /// Searches component `component` for the shortest cycle of class `c`; with `prune`, skips

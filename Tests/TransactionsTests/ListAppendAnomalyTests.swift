@@ -143,6 +143,32 @@ import Testing
         #expect(try h.check(.listAppend, .serializable).verdict == .valid)
     }
 
+    /// Out of time before any class search: the component still shows a cycle, and a verdict
+    /// that needed the searches not done is unknown, never valid.
+    @Test func outOfTimeACycleIsStillShownAndTheRestIsUnknown() throws {
+        var h = H()
+        let t1 = h.serial(0, [H.a(1, 1)])
+        let t2 = h.serial(1, [H.r(1, [])])
+        h.serial(2, [H.r(1, [1])])
+        let strict = try h.history.checkTransactions(.strictSerializable, timeout: .zero)
+        #expect(strict.verdict == .invalid)
+        #expect(strict.sets(.gSingleRealtime) == [[t1, t2]])
+        #expect(strict.incomplete != nil)
+        // Without real-time edges the graph has no cycle: nothing to search, valid.
+        #expect(try h.history.checkTransactions(.serializable, timeout: .zero).verdict == .valid)
+
+        // Write skew: the cycle shown is the G2-item snapshot isolation allows, but the search
+        // for a G-single it forbids was not done.
+        var skew = H()
+        skew.concurrent([
+            [H.r(1, []), H.r(2, []), H.a(1, 1)], [H.r(1, []), H.r(2, []), H.a(2, 1)], [H.r(1, [1]), H.r(2, [1])],
+        ])
+        let cut = try skew.history.checkTransactions(.snapshotIsolation, timeout: .zero)
+        #expect(cut.verdict == .unknown)
+        #expect(cut.kinds == [.g2Item])
+        #expect(try skew.history.checkTransactions(.snapshotIsolation, timeout: .seconds(60)).verdict == .valid)
+    }
+
     @Test func sameProcessStaleReadIsGSingleProcess() throws {
         var h = H()
         let t1 = h.serial(0, [H.a(1, 1)])

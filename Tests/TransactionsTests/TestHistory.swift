@@ -79,3 +79,10 @@ extension TransactionCheckResult {
 
     var kinds: Set<AnomalyClass> { Set(anomalies.map(\.kind)) }
 }
+
+extension History {
+    /// Checks as list-append against `consistency` within `timeout`.
+    func checkTransactions(_ consistency: ConsistencyModel, timeout: Duration) throws -> TransactionCheckResult {
+        try TransactionModel.listAppend.check(self, options: TransactionCheckOptions(consistency: consistency, timeout: timeout))
+    }
+}
