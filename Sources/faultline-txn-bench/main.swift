@@ -91,6 +91,15 @@ let classes = invalid.counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator
 print(String(format: "check, %d stale reads: %.2f s  %@  %d cyclic components  anomalies: %@  peak memory %.0f MB",
              changed, invalidTime, invalid.verdict.rawValue, invalid.cyclicComponents, classes, peakMB()))
 if invalid.verdict != .invalid { failures += 1; print("  FAIL: stale reads must be caught") }
+do {
+    let registers = TransactionalHistories.generate(
+        .rwRegister, transactions: count, clients: clients, keysInFlight: keys, writesPerKey: 32, maxLength: 4,
+        outcomes: .init(fail: 0.01, infoApplied: 0.005, infoDropped: 0.005), seed: seed)
+    let (r, rTime) = try seconds { try TransactionModel.rwRegister.check(registers) }
+    print(String(format: "check, rw-register as generated: %.2f s  %@  %d anomalies  %d edges  peak memory %.0f MB",
+                 rTime, r.verdict.rawValue, r.anomalies.count, r.edgeCounts.values.reduce(0, +), peakMB()))
+    if r.verdict != .valid { failures += 1; print("  FAIL: a generated history must be valid") }
+}
 if args.contains("--worst") {
     // Every read cut at a random length: a database that serves any old prefix.
     var worst = read

@@ -243,9 +243,14 @@ import Testing
         var h = H()
         // An info append that a read saw is no anomaly; one nobody saw is none either.
         h.concurrent([(0, [H.a(1, 1)], .info), (1, [H.a(1, 2)], .info), (2, [H.r(1, [1])], .ok)])
+        // Nor is one that never completed (the history ends first).
+        h.invoke(3, [H.a(1, 3)])
+        h.serial(4, [H.r(1, [1, 3])])
         let result = try h.check()
         #expect(result.anomalies.isEmpty)
         #expect(result.verdict == .valid)
+        let txns = try TransactionHistory(h.history, model: .listAppend)
+        #expect(txns.transactions.map(\.outcome) == [.info, .info, .ok, .info, .ok])
     }
 
     @Test func anInfoTransactionWhoseWritesWereSeenTakesPartInCycles() throws {
