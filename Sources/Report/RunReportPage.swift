@@ -15,7 +15,8 @@ public struct RunReportPage {
     public init(run: StoredRun) {
         self.run = run
         timeline = TimelineData(operations: run.operations, events: run.history.events)
-        metrics = RunMetrics.measure(events: run.history.events, operations: run.operations, leaders: run.leaders)
+        // As recorded with the run; measured here only for runs stored before results.json held them.
+        metrics = run.results.metrics ?? RunMetrics.measure(events: run.history.events, operations: run.operations, leaders: run.leaders)
     }
 
     /// The whole page.

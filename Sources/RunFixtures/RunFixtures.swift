@@ -111,8 +111,10 @@ public enum RunFixtures {
         let operations = try History(events: events).operations()
         let check = try BuiltInModel.casRegister.check(operations)
         let summary = RunSummary(operations, events: events)
-        try ResultsFile(spec: spec, seed: 42, summary: summary, check: check, versions: versions,
-                        hosts: ["n1", "n2", "n3", "n4", "n5"], interrupted: false, failure: failure).write(to: store)
+        var results = ResultsFile(spec: spec, seed: 42, summary: summary, check: check, versions: versions,
+                                  hosts: ["n1", "n2", "n3", "n4", "n5"], interrupted: false, failure: failure)
+        results.metrics = store.measure(events: events, operations: operations)
+        try results.write(to: store)
         return store
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Audit
 import Foundation
 import Linearizability
@@ -114,6 +115,10 @@ public struct ResultsFile: Codable, Sendable, Equatable {
     /// runs that were not started by `faultline run` (sweep cells).
     public var reproduce: String?
     public var summary: RunSummary
+    /// Faults, availability and leader figures (`Analysis.RunMetrics`), measured once when the
+    /// run was recorded; the report, the index and sweeps read them from here. nil in older files
+    /// and when the leader samples could not be read.
+    public var metrics: RunMetrics?
     public var check: Check
     /// Why the run could not be carried out (its set-up failed: a host out of reach, a database
     /// that did not start); nil for a run that ran. A failed run has no verdict: it is stored as

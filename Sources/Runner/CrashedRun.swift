@@ -47,6 +47,7 @@ public enum CrashedRun {
         var results = ResultsFile(spec: spec, seed: seed, summary: RunSummary(operations, events: history.events), check: check,
                                   versions: [:], hosts: hosts, interrupted: true)
         results.crashed = true
+        results.metrics = store.measure(events: history.events, operations: operations)
         try results.write(to: store)
         return true
     }

@@ -188,9 +188,10 @@ public actor TestRun {
         options.timeout = spec.checker.timeout
         let check = try await plan.model.check(operations, initial: plan.initial, options: options)
         let summary = RunSummary(operations, events: events)
-        let results = ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
+        var results = ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
                                   hosts: cluster.nodes.map(\.name), interrupted: interrupted, failure: failure,
                                   reproduce: reproduce)
+        results.metrics = store.measure(events: events, operations: operations)
         try results.write(to: store)
         transcript.close()
         try RunAudit(spec: spec, seed: seed, startedAt: startedAt, interrupted: interrupted, cluster: cluster,
