@@ -9,6 +9,8 @@ public protocol DatabaseKind: Sendable {
     var name: String { get }
     /// The workloads its clients can run.
     var workloads: Set<WorkloadSpec.Kind> { get }
+    /// The read paths its clients offer (`read-path`); every kind has `linearizable`.
+    var readPaths: Set<WorkloadSpec.ReadPath> { get }
     /// Checks a spec's `database.parameters` when the spec is read, before any host is
     /// touched. Throws `ClusterError.invalidConfiguration` naming the parameter that set-up
     /// would refuse.
@@ -17,4 +19,8 @@ public protocol DatabaseKind: Sendable {
     func makeDatabase() -> any Database
     /// The clients that run `workload` (one of `workloads`) against it.
     func makeClients(for workload: WorkloadSpec) -> any ClientFactory
+}
+
+extension DatabaseKind {
+    public var readPaths: Set<WorkloadSpec.ReadPath> { [.linearizable] }
 }

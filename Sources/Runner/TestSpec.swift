@@ -109,6 +109,10 @@ extension TestSpec {
         if let k = WorkloadSpec.Kind(rawValue: workload.kind), !DatabaseCatalog.workloads(of: kind).contains(k) {
             throw yaml.error(w["kind"]!, "expected a workload \(kind) can run (\(DatabaseCatalog.workloads(of: kind).map(\.rawValue).sorted().joined(separator: ", "))), got `\(workload.kind)`")
         }
+        if let r = w["read-path"], let path = r.scalar.flatMap({ WorkloadSpec.ReadPath(rawValue: $0.string) }),
+           let descriptor = DatabaseCatalog.kind(named: kind), !descriptor.readPaths.contains(path) {
+            throw yaml.error(r, "expected a read path \(kind) has (\(descriptor.readPaths.map(\.rawValue).sorted().joined(separator: ", "))), got `\(path.rawValue)`")
+        }
 
         var seed: UInt64?
         if let s = top["seed"] {

@@ -3,7 +3,8 @@ import History
 import Workload
 
 /// Runs the clients of a test: one worker per generator of the workload, each with its own
-/// client on one node (round robin), each recording every invocation and completion.
+/// client on one node (`WorkloadGenerator.node(forWorker:of:)`: the workers of a key spread over the
+/// nodes), each recording every invocation and completion.
 ///
 /// Contract: worker w drives `generator.worker(w)` as `OperationGenerator` says, with the time
 /// since `run` began as the run's time (set-up before it does not eat into the load phase). An operation that ends `info` retires the process: the
@@ -26,16 +27,18 @@ public struct WorkerPool: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for w in 0..<generator.workerCount {
                 group.addTask {
-                    await worker(w, generator.worker(w), workers: generator.workerCount, origin: origin, stop: hardStop)
+                    await worker(w, generator.worker(w), node: generator.node(forWorker: w, of: nodes.count),
+                                 workers: generator.workerCount, origin: origin, stop: hardStop)
                 }
             }
         }
     }
 
-    private func worker(_ w: Int, _ generator: any OperationGenerator, workers: Int, origin: Int64, stop: Duration) async {
+    private func worker(_ w: Int, _ generator: any OperationGenerator, node index: Int, workers: Int, origin: Int64,
+                        stop: Duration) async {
         func elapsed() -> Duration { .nanoseconds(recorder.now() - origin) }
         var generator = generator
-        let node = nodes[w % nodes.count]
+        let node = nodes[index]
         var process = w
         var client: (any Client)?
         while !Task.isCancelled && elapsed() < stop {

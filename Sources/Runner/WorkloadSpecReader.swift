@@ -4,7 +4,7 @@ import Yams
 extension WorkloadSection {
     static let fields: Set<String> = [
         "kind", "keys", "ops-per-key", "concurrency", "rate", "mix", "value-range", "op-timeout",
-        "operation-limit", "final-reads", "quiet-period", "final-read-timeout", "lock-lease",
+        "operation-limit", "final-reads", "quiet-period", "final-read-timeout", "lock-lease", "read-path",
     ]
 
     /// The workload the section describes, over the defaults of its kind, with the run's time
@@ -53,6 +53,12 @@ extension WorkloadSection {
         spec.quietPeriod = try yaml.duration(f["quiet-period"], "`quiet-period`") ?? spec.quietPeriod
         spec.finalReadTimeout = try yaml.duration(f["final-read-timeout"], "`final-read-timeout`") ?? spec.finalReadTimeout
         spec.lockLease = try yaml.duration(f["lock-lease"], "`lock-lease`") ?? spec.lockLease
+        if let r = f["read-path"] {
+            guard let path = r.scalar.flatMap({ WorkloadSpec.ReadPath(rawValue: $0.string) }) else {
+                throw yaml.error(r, "expected `read-path` to be \(WorkloadSpec.ReadPath.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            spec.readPath = path
+        }
         do {
             try spec.validate()
         } catch {

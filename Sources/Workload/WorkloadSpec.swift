@@ -23,7 +23,18 @@ public struct WorkloadSpec: Sendable, Hashable {
         case every
     }
 
+    /// How reads reach the data, where a database offers more than one way.
+    public enum ReadPath: String, Sendable, Hashable, CaseIterable {
+        /// Through the cluster's agreement (etcd's default, raftkv's read index): linearizable.
+        case linearizable
+        /// From the member's own state without asking the leader (etcd's `serializable: true`),
+        /// which its documentation warns may be stale.
+        case serializable
+    }
+
     public var kind: Kind
+    /// How reads reach the data (`read-path`); the database's descriptor lists the paths it has.
+    public var readPath: ReadPath = .linearizable
     /// How many keys are in play at once (register: registers, set: sets, lock: lock names).
     /// Workers are split into `min(keys, concurrency)` groups, one key per group at a time.
     public var keys: Int

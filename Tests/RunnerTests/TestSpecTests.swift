@@ -68,6 +68,19 @@ import Testing
         #expect(lock?.message.contains("expected a workload raftkv can run (register, set)") == true)
     }
 
+    /// A read path the database offers is read; one it lacks is refused at its line.
+    @Test func readPaths() throws {
+        let etcd = try TestSpec.parse("name: a\ndatabase: {kind: etcd}\nworkload:\n  kind: register\n  read-path: serializable\n", file: "w.yml")
+        #expect(try etcd.workload.workloadSpec(timeLimit: .seconds(5)).readPath == .serializable)
+        let raftkv = #expect(throws: InputFileError.self) {
+            try TestSpec.parse("name: a\ndatabase: {kind: raftkv}\nworkload:\n  kind: register\n  read-path: serializable\n", file: "w.yml")
+        }
+        #expect(raftkv?.line == 5)
+        #expect(raftkv?.message == "expected a read path raftkv has (linearizable), got `serializable`")
+        let spec = try TestSpec.parse("name: a\ndatabase: {kind: etcd}\nworkload:\n  kind: register\n  read-path: stale\n", file: "w.yml")
+        #expect(throws: InputFileError.self) { try spec.workload.workloadSpec(timeLimit: .seconds(5)) }
+    }
+
     /// The reproduce command is shell-quoted and names the inventory only when one was given.
     @Test func reproduceCommand() {
         #expect(ReproduceCommand.text(spec: "workloads/a b.yml", hosts: "my hosts.yml", seed: 7, timeLimit: .seconds(20))

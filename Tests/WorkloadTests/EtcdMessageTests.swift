@@ -21,6 +21,7 @@ import Testing
     @Test func requestsEncodeAsTheGatewayExpects() throws {
         #expect(try json(RangeRequest(key: "ci8x")) == parsed(#"{"key":"ci8x"}"#))
         #expect(try json(RangeRequest(key: "Zm9v", rangeEnd: "Zm9w")) == parsed(#"{"key":"Zm9v","range_end":"Zm9w"}"#))
+        #expect(try json(RangeRequest(key: "ci8x", serializable: true)) == parsed(#"{"key":"ci8x","serializable":true}"#))
         #expect(try json(PutRequest(key: "ci8x", value: "Mw==")) == parsed(#"{"key":"ci8x","value":"Mw=="}"#))
         let txn = TxnRequest(
             compare: [.valueEquals(key: "ci8x", value: "Mw==")],

@@ -166,6 +166,22 @@ import Testing
                 == simulate(try spec.makeGenerator(seed: 9)).filter { $0.worker == 0 && $0.request.f == "add" }.count)
     }
 
+    /// Every key is worked on through several nodes, also when the node count divides the
+    /// number of keys (round robin would put each key's workers on one node).
+    @Test func theWorkersOfAKeySpreadOverTheNodes() throws {
+        for (keys, concurrency, nodes) in [(3, 9, 3), (5, 10, 5), (5, 10, 3), (1, 4, 3), (6, 12, 3)] {
+            let generator = try testSpec(.register) { $0.keys = keys; $0.concurrency = concurrency }.makeGenerator(seed: 1)
+            let groups = min(keys, concurrency)
+            for g in 0..<groups {
+                let members = (0..<concurrency).filter { $0 % groups == g }
+                let used = Set(members.map { generator.node(forWorker: $0, of: nodes) })
+                #expect(used.count == min(members.count, nodes), "keys \(keys), concurrency \(concurrency), nodes \(nodes), group \(g): \(used)")
+            }
+            // Every node gets workers.
+            #expect(Set((0..<concurrency).map { generator.node(forWorker: $0, of: nodes) }).count == min(nodes, concurrency))
+        }
+    }
+
     @Test func registerFinalReadReadsTheLastKey() throws {
         let issued = simulate(try testSpec(.register) { $0.finalReads = .every }.makeGenerator(seed: 2))
         for w in 0..<4 {

@@ -9,7 +9,8 @@ extension EtcdClient {
         let key = KeyLayout.base64(layout.register(request.key))
         do {
             let response = try await gateway.post(
-                "/v3/kv/range", RangeRequest(key: key), as: RangeResponse.self, deadline: deadline)
+                "/v3/kv/range", RangeRequest(key: key, serializable: serializableReads ? true : nil), as: RangeResponse.self,
+                deadline: deadline)
             guard let found = response.kvs?.first else { return .ok(.null) }
             return .ok(Self.decodedValue(found.value))
         } catch {

@@ -17,7 +17,8 @@ extension EtcdClient {
 
     func readSet(_ request: OperationRequest, _ deadline: NIODeadline) async -> Completion {
         let prefix = layout.set(request.key)
-        let range = RangeRequest(key: KeyLayout.base64(prefix), rangeEnd: KeyLayout.rangeEnd(ofPrefix: prefix))
+        let range = RangeRequest(key: KeyLayout.base64(prefix), rangeEnd: KeyLayout.rangeEnd(ofPrefix: prefix),
+                                 serializable: serializableReads ? true : nil)
         do {
             let response = try await gateway.post("/v3/kv/range", range, as: RangeResponse.self, deadline: deadline)
             let elements = (response.kvs ?? []).map { Self.decodedValue($0.value) }

@@ -25,6 +25,8 @@ public actor EtcdClient: Client {
     let kind: WorkloadSpec.Kind
     let layout: KeyLayout
     let leaseSeconds: Int64
+    /// `serializable`: reads set `serializable: true` (the member answers alone).
+    let serializableReads: Bool
     var held: [Value: HeldLock] = [:]
     /// Lease revokes still under way; each waits for the one before.
     var cleanup: Task<Void, Never>?
@@ -34,8 +36,10 @@ public actor EtcdClient: Client {
     /// until the first operation.
     public init(
         url: String, kind: WorkloadSpec.Kind, layout: KeyLayout = KeyLayout(),
-        lockLease: Duration = .seconds(10), connectTimeout: Duration = .seconds(5)
+        lockLease: Duration = .seconds(10), connectTimeout: Duration = .seconds(5),
+        readPath: WorkloadSpec.ReadPath = .linearizable
     ) {
+        self.serializableReads = readPath == .serializable
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.gateway = JSONGateway(http: JSONGateway.makeHTTPClient(connectTimeout: connectTimeout), baseURL: base,
                                    rejection: GatewayErrorBody.rejection)

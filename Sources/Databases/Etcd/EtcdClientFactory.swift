@@ -6,11 +6,13 @@ public struct EtcdClientFactory: ClientFactory {
     public var layout: KeyLayout
     public var lockLease: Duration
     public var connectTimeout: Duration
+    public var readPath: WorkloadSpec.ReadPath
 
     public init(
         kind: WorkloadSpec.Kind, layout: KeyLayout = KeyLayout(), lockLease: Duration = .seconds(10),
-        connectTimeout: Duration = .seconds(5)
+        connectTimeout: Duration = .seconds(5), readPath: WorkloadSpec.ReadPath = .linearizable
     ) {
+        self.readPath = readPath
         self.kind = kind
         self.layout = layout
         self.lockLease = lockLease
@@ -19,13 +21,14 @@ public struct EtcdClientFactory: ClientFactory {
 
     /// A factory for the workload and lock lease of `spec`.
     public init(spec: WorkloadSpec, layout: KeyLayout = KeyLayout()) {
-        self.init(kind: spec.kind, layout: layout, lockLease: spec.lockLease)
+        self.init(kind: spec.kind, layout: layout, lockLease: spec.lockLease, readPath: spec.readPath)
     }
 
     /// A client of the node at `url` (`http://host:port`); connects at its first operation.
     public func open(node: String, url: String) async throws -> any Client {
         guard url.hasPrefix("http://") else { throw EtcdURLError(url: url) }
-        return EtcdClient(url: url, kind: kind, layout: layout, lockLease: lockLease, connectTimeout: connectTimeout)
+        return EtcdClient(url: url, kind: kind, layout: layout, lockLease: lockLease, connectTimeout: connectTimeout,
+                          readPath: readPath)
     }
 }
 

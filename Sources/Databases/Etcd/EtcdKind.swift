@@ -7,6 +7,8 @@ public struct EtcdKind: DatabaseKind {
     public init() {}
     public var name: String { "etcd" }
     public var workloads: Set<WorkloadSpec.Kind> { Set(WorkloadSpec.Kind.allCases) }
+    /// `serializable`: ranges with `serializable: true`, answered by the member alone.
+    public var readPaths: Set<WorkloadSpec.ReadPath> { [.linearizable, .serializable] }
     public func checkParameters(_ parameters: [String: String]) throws { _ = try EtcdFlags.tuning(parameters) }
     public func makeDatabase() -> any Database { EtcdDatabase() }
     public func makeClients(for workload: WorkloadSpec) -> any ClientFactory { EtcdClientFactory(spec: workload) }

@@ -9,10 +9,14 @@ import Workload
 struct RangeRequest: Encodable, Equatable {
     var key: String
     var rangeEnd: String?
+    /// Answered by the member from its own state, without the leader (may be stale); nil (left
+    /// out) for etcd's default, linearizable reads.
+    var serializable: Bool?
 
     enum CodingKeys: String, CodingKey {
         case key
         case rangeEnd = "range_end"
+        case serializable
     }
 }
 

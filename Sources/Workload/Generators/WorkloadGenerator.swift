@@ -12,6 +12,17 @@ public struct WorkloadGenerator: Sendable {
     /// How many workers the run has (`spec.concurrency`).
     public var workerCount: Int { spec.concurrency }
 
+    /// Which of `nodes` nodes worker `index` talks to: the workers sharing a key (a group of
+    /// `KeyAssignment`) are spread over the nodes, so every key is read and written through
+    /// several members. (Round robin alone, `index % nodes`, puts a whole group on one node
+    /// whenever the node count divides the number of groups — 3 keys on 3 nodes — and then no
+    /// key is ever touched through two members, which hides stale reads.)
+    public func node(forWorker index: Int, of nodes: Int) -> Int {
+        guard nodes > 0 else { return 0 }
+        let groups = max(1, min(spec.keys, spec.concurrency))
+        return (index % groups + index / groups) % nodes
+    }
+
     /// The generator of worker `index` (0 ..< workerCount). Calling this twice gives two equal,
     /// independent generators.
     public func worker(_ index: Int) -> any OperationGenerator {
