@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink
 
 demo:
 	./scripts/demo.sh
@@ -11,6 +11,11 @@ test:
 bench:
 	./scripts/setup.sh
 	swift run -c release faultline-bench --testdata $${FAULTLINE_TESTDATA:-../shared/testdata}
+
+# Release-mode figure of counterexample shrinking: the etcd logs with and without it.
+bench-shrink:
+	./scripts/setup.sh
+	swift run -c release faultline-bench --shrink --testdata $${FAULTLINE_TESTDATA:-../shared/testdata}
 
 # Release-mode figures of the SSH control plane and the lab (root, network namespaces).
 bench-control:

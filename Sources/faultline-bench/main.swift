@@ -1,5 +1,5 @@
 // Benchmarks of the history readers and the checker, in release mode:
-//   swift run -c release faultline-bench [--testdata DIR] [--quick]
+//   swift run -c release faultline-bench [--testdata DIR] [--quick] [--shrink]
 // Prints the figures the checker issue names, beside Porcupine's reference figures.
 import Corpus
 import Foundation
@@ -28,6 +28,47 @@ let repeats = args.contains("--quick") ? 1 : 3
 var failures = 0
 
 func line(_ s: String) { print(s) }
+
+// `--shrink`: only the shrinking figure. The etcd logs of the corpus, checked with shrinking
+// (the default) and with `--no-shrink`: the total of each, their ratio, and the history whose
+// shrunk check is slowest, with both its times (median of `repeats` runs each).
+if args.contains("--shrink") {
+    guard let corpus = try? CorpusEntry.load(root: testdata) else {
+        line("no corpus at \(testdata) (pass --testdata DIR)")
+        exit(1)
+    }
+    let entries = corpus.filter { $0.set == "etcd" }
+    let loaded = try entries.map { ($0, try $0.format.read(path: $0.path).operations()) }
+    var withShrink = CheckOptions()
+    withShrink.shrink = true
+    var noShrink = CheckOptions()
+    noShrink.shrink = false
+    var shrinkMs: [String: Double] = [:]
+    var plainMs: [String: Double] = [:]
+    for (entry, ops) in loaded {
+        for (options, into) in [(withShrink, true), (noShrink, false)] {
+            var runs: [Double] = []
+            for _ in 0..<repeats {
+                let (result, ms) = try time { try entry.model.check(ops, initial: entry.initial, options: options) }
+                if result.verdict != entry.expected {
+                    failures += 1
+                    line("MISMATCH \(entry.path): \(result.verdict), expected \(entry.expected)")
+                }
+                runs.append(ms)
+            }
+            if into { shrinkMs[entry.path] = median(runs) } else { plainMs[entry.path] = median(runs) }
+        }
+    }
+    let totalShrink = shrinkMs.values.reduce(0, +)
+    let totalPlain = plainMs.values.reduce(0, +)
+    line(String(format: "etcd %d logs: %.1f ms with shrinking, %.1f ms --no-shrink (%.2fx; target < 3x)",
+                loaded.count, totalShrink, totalPlain, totalShrink / max(totalPlain, 0.001)))
+    if let (path, ms) = shrinkMs.max(by: { $0.value < $1.value }) {
+        line(String(format: "  slowest: %@ %.1f ms with shrinking, %.1f ms --no-shrink",
+                    (path as NSString).lastPathComponent, ms, plainMs[path] ?? 0))
+    }
+    exit(failures > 0 ? 1 : 0)
+}
 
 // 1. The shared corpus, per set: total and slowest files (median of `repeats` runs; reading
 //    the files is not timed, as in Porcupine's figures).
