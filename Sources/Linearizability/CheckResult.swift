@@ -36,6 +36,11 @@ public struct CheckResult: Sendable {
     public var counterexample: Counterexample?
     /// Wall time of the whole check, shrinking included.
     public var elapsed: Duration
+    /// Of `elapsed`, the time spent shrinking the counterexample (zero when nothing was shrunk).
+    public var shrinkElapsed: Duration = .zero
+
+    /// Wall time of the check without shrinking: the search, and the counterexample as found.
+    public var checkElapsed: Duration { elapsed - shrinkElapsed }
 
     /// Partitions whose verdict is decided (valid or invalid).
     public var decidedPartitions: Int { partitions.filter { $0.verdict != .unknown }.count }

@@ -34,12 +34,13 @@ public enum Checker {
         let schedule = PartitionScheduler(prepared: prepared, model: model, hooks: hooks, options: options)
         let outcome = schedule.run(deadline: start + options.timeout)
         var counterexample: Counterexample?
+        var shrinkElapsed = Duration.zero
         if let failed = outcome.firstInvalid {
             let part = prepared.parts[failed.index]
             let builder = CounterexampleBuilder(
                 model: model, hooks: hooks, part: part,
                 deadline: ContinuousClock.now + options.shrinkTimeout)
-            counterexample = builder.build(from: failed.search, shrink: options.shrink)
+            (counterexample, shrinkElapsed) = builder.build(from: failed.search, shrink: options.shrink)
         }
         let verdict: Verdict =
             outcome.results.contains { $0.verdict == .invalid }
@@ -47,7 +48,7 @@ public enum Checker {
         return CheckResult(
             verdict: verdict, model: model.name, operations: operations.count,
             partitions: outcome.results, counterexample: counterexample,
-            elapsed: ContinuousClock.now - start)
+            elapsed: ContinuousClock.now - start, shrinkElapsed: shrinkElapsed)
     }
 }
 

@@ -10,13 +10,18 @@ struct CounterexampleBuilder<M: Model> {
     /// Search nodes explored to list the states the blocking operation met.
     var explorationLimit = 50_000
 
-    func build(from failed: WGLSearch<M>, shrink: Bool) -> Counterexample {
+    /// The counterexample, and the time spent shrinking it (zero when `shrink` is false).
+    func build(from failed: WGLSearch<M>, shrink: Bool) -> (Counterexample, shrinkElapsed: Duration) {
         var entries = part.entries
         var ops = part.operations
         var search = failed
+        var shrinkElapsed = Duration.zero
         if shrink {
-            let shrinker = Shrinker(model: model, hooks: hooks, deadline: deadline)
-            let keep = Set(shrinker.shrink(part.entries))
+            let shrinkStart = ContinuousClock.now
+            defer { shrinkElapsed = ContinuousClock.now - shrinkStart }
+            var shrinker = Shrinker(model: model, hooks: hooks, deadline: deadline)
+            let blocking = failed.bestBlocking >= 0 ? Int(failed.bestBlocking) : nil
+            let keep = Set(shrinker.shrink(part.entries, blocking: blocking))
             // The core operations, with every removed write kept as optional context.
             var e2: [SearchEntry<M>] = []
             var o2: [HistoryOperation] = []
@@ -70,11 +75,12 @@ struct CounterexampleBuilder<M: Model> {
                 "Then \(describe(entries[b], ops[b])) cannot take effect: it is illegal in every state it met (\(metText)), "
                     + "and it completed before anything else could change the state.")
         }
-        return Counterexample(
+        let counterexample = Counterexample(
             key: part.key, operations: core.map { ops[$0] }.sorted { $0.invokeIndex < $1.invokeIndex },
             shrunkFrom: part.entries.count, linearization: steps,
             blocking: blocking.map { ops[$0] }, blockingDescription: blocking.map { describe(entries[$0], ops[$0]) },
             statesMet: met, explanation: story)
+        return (counterexample, shrinkElapsed)
     }
 
     private func describe(_ e: SearchEntry<M>, _ op: HistoryOperation) -> String {

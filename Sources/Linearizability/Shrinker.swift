@@ -1,29 +1,52 @@
-/// Shrinks a failing partition to a small failing sub-history (delta debugging): removes chunks
-/// of operations, halving the chunk size, as long as what is left stays illegal.
+/// Shrinks a failing partition to a small failing sub-history (delta debugging).
+///
+/// First the window around the blocking operation (the one the failed search could not place):
+/// everything invoked after it completed is removed in one trial, then the earliest operations
+/// before it are removed by bisection (the largest leading run whose removal leaves the rest
+/// illegal). Each of these is a few trials on the whole partition instead of one per chunk.
+/// Then the chunked pass on what is left: removes chunks of operations, halving the chunk size,
+/// as long as what is left stays illegal.
 ///
 /// Removal is a relaxation, never a new constraint: a removed read-only operation is left out,
 /// and a removed operation that changes the state stays in every later trial as *optional* (it
 /// took effect within its own interval, or not at all). What remains is therefore illegal
 /// whatever the removed operations did, so it never fails for a false reason such as a read of
-/// a value whose write was removed.
+/// a value whose write was removed. Every removal, in each phase, is kept only after a trial
+/// showed the rest illegal under this rule.
 struct Shrinker<M: Model> {
     let model: M
     let hooks: MonotoneHooks<M>?
     /// Search steps allowed for each trial; a trial that does not finish counts as not illegal.
     var trialIterations = 2_000_000
     let deadline: ContinuousClock.Instant
+    /// Shrink the window around the blocking operation before the chunked pass. When false,
+    /// only the chunked pass runs (the shrinker as it was before; tests compare the two).
+    var windowFirst = true
+    /// Trials (searches of a candidate sub-history) the last `shrink` ran.
+    private(set) var trials = 0
+    /// Search steps those trials took in all.
+    private(set) var searchSteps = 0
 
-    func isIllegal(_ entries: [SearchEntry<M>]) -> Bool {
+    mutating func isIllegal(_ entries: [SearchEntry<M>]) -> Bool {
+        trials += 1
         let search = WGLSearch(model: model, entries: entries, hooks: hooks)
-        return search.run(iterations: trialIterations) == .illegal
+        let status = search.run(iterations: trialIterations)
+        searchSteps += search.iterationsDone
+        return status == .illegal
     }
 
-    /// Returns the indices (into `entries`) of a small illegal subset, in order.
-    func shrink(_ entries: [SearchEntry<M>]) -> [Int] {
+    /// Returns the indices (into `entries`) of a small illegal subset, in order. `blocking` is
+    /// the entry the failed search of all of `entries` could not place (nil: unknown), around
+    /// which the window is shrunk first.
+    mutating func shrink(_ entries: [SearchEntry<M>], blocking: Int? = nil) -> [Int] {
+        trials = 0
+        searchSteps = 0
         var removed = Array(repeating: false, count: entries.count)
-        func trial(without chunk: Range<Int>, of keep: [Int]) -> [SearchEntry<M>] {
+        /// The trial sub-history: `removed` and `dropped` entries left out, or optional when
+        /// they change the state.
+        func trial(dropping dropped: Set<Int>) -> [SearchEntry<M>] {
             var out: [SearchEntry<M>] = []
-            let dropped = Set(keep[chunk])
+            out.reserveCapacity(entries.count)
             for i in entries.indices {
                 if removed[i] || dropped.contains(i) {
                     if model.isReadOnly(entries[i].input, entries[i].output) { continue }
@@ -37,13 +60,41 @@ struct Shrinker<M: Model> {
             return out
         }
         var keep = Array(entries.indices)
+
+        if windowFirst, let b = blocking, entries.indices.contains(b) {
+            // 1. Truncate: everything invoked after the blocking operation completed.
+            let end = entries[b].ret
+            if end != Int.max {
+                let after = keep.filter { $0 != b && entries[$0].call > end }
+                if !after.isEmpty, ContinuousClock.now < deadline, isIllegal(trial(dropping: Set(after))) {
+                    for k in after { removed[k] = true }
+                    let gone = Set(after)
+                    keep.removeAll { gone.contains($0) }
+                }
+            }
+            // 2. Bisect the prefix: the longest leading run of operations before the blocking
+            //    one whose removal leaves the rest illegal (`lo` is always a removal shown illegal).
+            let prefix = keep.prefix { $0 != b }
+            var lo = 0
+            var hi = prefix.count
+            while lo < hi && ContinuousClock.now < deadline {
+                let mid = (lo + hi + 1) / 2
+                if isIllegal(trial(dropping: Set(prefix.prefix(mid)))) { lo = mid } else { hi = mid - 1 }
+            }
+            if lo > 0 {
+                for k in prefix.prefix(lo) { removed[k] = true }
+                keep.removeFirst(lo)
+            }
+        }
+
+        // 3. The chunked pass on what is left.
         var chunk = max(keep.count / 2, 1)
         while ContinuousClock.now < deadline {
             var i = 0
             var removedAny = false
             while i < keep.count && ContinuousClock.now < deadline {
                 let end = min(i + chunk, keep.count)
-                if end - i < keep.count && isIllegal(trial(without: i..<end, of: keep)) {
+                if end - i < keep.count && isIllegal(trial(dropping: Set(keep[i..<end]))) {
                     for k in keep[i..<end] { removed[k] = true }
                     keep.removeSubrange(i..<end)
                     removedAny = true

@@ -12,12 +12,22 @@ struct FileReport {
     /// chose them; nil when the command line (or the default) did.
     var checkedWith: String? = nil
 
-    var milliseconds: Double { result.elapsed.inMilliseconds }
+    /// The check's time without shrinking (`checkMillis`).
+    var milliseconds: Double { result.checkElapsed.inMilliseconds }
+    /// The time spent shrinking the counterexample (`shrinkMillis`).
+    var shrinkMilliseconds: Double { result.shrinkElapsed.inMilliseconds }
+
+    /// `12.3 ms`, or `12.3 ms check + 40.1 ms shrink` when a counterexample was shrunk.
+    var timeText: String {
+        let check = String(format: "%.1f ms", milliseconds)
+        guard result.shrinkElapsed > .zero else { return check }
+        return check + String(format: " check + %.1f ms shrink", shrinkMilliseconds)
+    }
 
     /// One summary line, then the counterexample or the undecided partitions when there are any.
     var text: String {
         let r = result
-        var out = "\(file): \(r.verdict.rawValue)  \(String(format: "%.1f", milliseconds)) ms  "
+        var out = "\(file): \(r.verdict.rawValue)  \(timeText)  "
             + "\(r.operations) operations  \(r.decidedPartitions)/\(r.partitions.count) partitions decided\n"
         if let checkedWith { out += "  checked as \(checkedWith)\n" }
         if r.verdict == .unknown {
@@ -70,13 +80,15 @@ struct FileReport {
 
     private func operationText(_ op: HistoryOperation) -> String { OperationText.describe(op) }
 
-    /// The JSON object of this file: `file`, `valid` (true, false or "unknown"), `checkMillis`,
+    /// The JSON object of this file: `file`, `valid` (true, false or "unknown"), `checkMillis`
+    /// (the check without shrinking), `shrinkMillis` (shrinking the counterexample),
     /// `operations`, `partitions`, `decidedPartitions`, `model`, and `counterexample` when invalid.
     var jsonObject: [String: Any] {
         var o: [String: Any] = [
             "file": file,
             "valid": result.verdict == .valid ? true : result.verdict == .invalid ? false : "unknown",
             "checkMillis": (milliseconds * 1000).rounded() / 1000,
+            "shrinkMillis": (shrinkMilliseconds * 1000).rounded() / 1000,
             "operations": result.operations,
             "partitions": result.partitions.count,
             "decidedPartitions": result.decidedPartitions,

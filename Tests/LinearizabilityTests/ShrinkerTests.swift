@@ -1,0 +1,183 @@
+import Foundation
+import History
+import HistoryGenerators
+import Testing
+@testable import Linearizability
+
+/// The shrinker: the window around the blocking operation first, then the chunked pass. Its
+/// results stay illegal under the soundness rule (removed state-changers optional), are never
+/// larger than the chunked pass alone gives (the shrinker before issue 21), and take fewer trials.
+@Suite struct ShrinkerTests {
+    /// One shrink of a partition: the entries kept, the trials and search steps it took.
+    struct Run {
+        var keep: [Int]
+        var trials: Int
+        var steps: Int
+    }
+
+    /// The first partition of `ops` whose search is illegal, and the entry it could not place.
+    static func illegalPart<M: Model>(_ ops: [HistoryOperation], model: M) throws -> (PreparedHistory<M>.Part, Int?)? {
+        let prepared = try PreparedHistory(operations: ops, model: model, split: true)
+        for part in prepared.parts {
+            let search = WGLSearch(model: model, entries: part.entries, hooks: nil)
+            if search.run(iterations: 50_000_000) == .illegal {
+                return (part, search.bestBlocking >= 0 ? Int(search.bestBlocking) : nil)
+            }
+        }
+        return nil
+    }
+
+    static func shrink<M: Model>(_ entries: [SearchEntry<M>], blocking: Int?, model: M, windowFirst: Bool) -> Run {
+        var shrinker = Shrinker(model: model, hooks: nil, deadline: .now + .seconds(600))
+        shrinker.windowFirst = windowFirst
+        let keep = shrinker.shrink(entries, blocking: blocking)
+        return Run(keep: keep, trials: shrinker.trials, steps: shrinker.searchSteps)
+    }
+
+    /// The kept entries, with every removed state-changing entry optional and removed read-only
+    /// ones left out: illegal, as the soundness rule promises.
+    static func isIllegal<M: Model>(_ entries: [SearchEntry<M>], keeping keep: [Int], model: M) -> Bool {
+        let kept = Set(keep)
+        var trial: [SearchEntry<M>] = []
+        for i in entries.indices {
+            var e = entries[i]
+            if !kept.contains(i) {
+                if model.isReadOnly(e.input, e.output) { continue }
+                e.optional = true
+            }
+            trial.append(e)
+        }
+        return WGLSearch(model: model, entries: trial, hooks: nil).run(iterations: 50_000_000) == .illegal
+    }
+
+    /// `rounds` lock holders one after another on four processes; each release overlaps the
+    /// next acquire. Round `badAt`'s holder never releases, so the next acquire is illegal.
+    static func mutexHistory(rounds: Int, badAt: Int) -> [HistoryOperation] {
+        var b = HistoryBuilder()
+        b.op(0, "acquire")
+        for r in 0..<rounds {
+            let p = r % 4
+            let q = (r + 1) % 4
+            if r == badAt {
+                b.op(q, "acquire")
+            } else {
+                b.invoke(p, "release")
+                b.invoke(q, "acquire")
+                b.ok(p, "release")
+                b.ok(q, "acquire")
+            }
+        }
+        b.op(rounds % 4, "release")
+        return b.operations
+    }
+
+    /// A generated single-register history of `operations` operations (5 clients, some of
+    /// unknown outcome) with the read at `readAt` (of all reads, in history order) made stale.
+    static func registerHistory(operations: Int, seed: UInt64, readAt: Double) throws -> [HistoryOperation] {
+        var events: [Event] = []
+        GeneratedHistories.registers(operations: operations, keys: 1, clients: 5, infoRate: 0.05, seed: seed) { events.append($0) }
+        var history = History(events: events)
+        let reads = history.events.indices.filter { history.events[$0].type == .ok && history.events[$0].f == "read" }
+        let i = reads[Int(Double(reads.count - 1) * readAt)]
+        history.events[i].value = .int(-1)
+        return try history.operations()
+    }
+
+    @Test func mutexCounterexampleWithinFewTrials() throws {
+        let model = MutexModel()
+        let ops = Self.mutexHistory(rounds: 120, badAt: 70)
+        let (part, blocking) = try #require(try Self.illegalPart(ops, model: model))
+        let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
+        let old = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: false)
+        print("mutex: \(part.entries.count) entries; window first: \(new.keep.count) kept, \(new.trials) trials, \(new.steps) steps; chunked only: \(old.keep.count) kept, \(old.trials) trials, \(old.steps) steps")
+        #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model))
+        #expect(new.keep.count <= old.keep.count)
+        #expect(new.keep.count == 2)  // the acquire that is never released, and the next one
+        #expect(new.trials <= 20, "\(new.trials) trials")
+        #expect(new.steps <= 20_000, "\(new.steps) search steps")
+    }
+
+    @Test func registerCounterexampleWithinFewTrials() throws {
+        let model = RegisterModel(initial: 0)
+        let ops = try Self.registerHistory(operations: 200, seed: 21, readAt: 0.5)
+        let (part, blocking) = try #require(try Self.illegalPart(ops, model: model))
+        let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
+        let old = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: false)
+        print("register: \(part.entries.count) entries; window first: \(new.keep.count) kept, \(new.trials) trials, \(new.steps) steps; chunked only: \(old.keep.count) kept, \(old.trials) trials, \(old.steps) steps")
+        #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model))
+        #expect(new.keep.count <= old.keep.count)
+        #expect(new.trials <= 20, "\(new.trials) trials")
+        #expect(new.steps <= 20_000, "\(new.steps) search steps")
+    }
+
+    /// Over generated invalid histories: every shrunk result is illegal whatever the removed
+    /// writes did — checked by brute force, with each subset of the removed writes taking effect
+    /// (and the others not), independently of the search's optional entries — and never larger
+    /// than the chunked pass alone gives.
+    @Test(arguments: 0..<2)
+    func shrunkResultsAreIllegalWhateverRemovedWritesDid(batch: Int) throws {
+        let model = RegisterModel(initial: 0)
+        var checked = 0
+        for n in 0..<150 {
+            let seed = UInt64(21_000 + batch * 1000 + n)
+            var rng = SplitMix64(seed: seed)
+            var events: [Event] = []
+            GeneratedHistories.registers(operations: 12, keys: 1, clients: 3, infoRate: 0.15, seed: seed) { events.append($0) }
+            var history = History(events: events)
+            let reads = history.events.indices.filter { history.events[$0].type == .ok && history.events[$0].f == "read" }
+            guard let r = reads.randomElement(using: &rng) else { continue }
+            history.events[r].value = .int(Int(rng.next() % 5))
+            let ops = try history.operations()
+            guard let (part, blocking) = try Self.illegalPart(ops, model: model) else { continue }
+            let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
+            let old = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: false)
+            #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model), "seed \(seed)")
+            #expect(new.keep.count <= old.keep.count, "seed \(seed): \(new.keep.count) > \(old.keep.count)")
+            // Brute force: the kept operations with any subset of the removed writes, each of
+            // those required (it took effect); the others absent (they did not).
+            let kept = Set(new.keep)
+            let removedWrites = part.entries.indices.filter {
+                !kept.contains($0) && !model.isReadOnly(part.entries[$0].input, part.entries[$0].output)
+            }
+            guard removedWrites.count <= 8 else { continue }
+            for mask in 0..<(1 << removedWrites.count) {
+                var subset = new.keep.map { part.operations[$0] }
+                for (bit, i) in removedWrites.enumerated() where mask & (1 << bit) != 0 {
+                    var op = part.operations[i]
+                    if op.outcome == .info { op.outcome = .ok }  // took effect
+                    subset.append(op)
+                }
+                subset.sort { $0.invokeIndex < $1.invokeIndex }
+                #expect(!bruteForceLinearizable(subset, model: model), "seed \(seed), mask \(mask)")
+            }
+            checked += 1
+        }
+        #expect(checked > 20)
+    }
+
+    /// The example and corpus histories: the counterexample of `faultline check` is illegal and
+    /// no larger than the chunked pass alone gives.
+    @Test func examplesAndCorpusShrinkNoLarger() throws {
+        var paths = ["examples/register-stale-read.jsonl"]
+        let testdata = ProcessInfo.processInfo.environment["FAULTLINE_TESTDATA"] ?? "/work/shared/testdata"
+        if let files = FileManager.default.enumerator(atPath: "\(testdata)/porcupine/etcd") {
+            for case let f as String in files where f.hasSuffix(".log") { paths.append("\(testdata)/porcupine/etcd/\(f)") }
+        }
+        var compared = 0
+        for path in paths where FileManager.default.fileExists(atPath: path) {
+            let model = path.hasSuffix(".jsonl") ? RegisterModel(initial: 0) : RegisterModel(initial: 0)
+            guard let ops = try? Self.operations(path) else { continue }
+            guard let (part, blocking) = try Self.illegalPart(ops, model: model) else { continue }
+            let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
+            let old = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: false)
+            #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model), "\(path)")
+            #expect(new.keep.count <= old.keep.count, "\(path): \(new.keep.count) > \(old.keep.count)")
+            compared += 1
+        }
+        #expect(compared >= 1)
+    }
+
+    static func operations(_ path: String) throws -> [HistoryOperation] {
+        try JSONLHistory.read(path: path).operations()
+    }
+}
