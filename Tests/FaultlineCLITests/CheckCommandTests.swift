@@ -48,6 +48,17 @@ import Testing
         #expect(r.stdout.contains(": invalid"))
         #expect(r.stdout.contains("counterexample for key \"k1\""))
         #expect(r.stdout.contains("lines 11–12  process 1  read → 1"))
+        // The summary line gives the check time and the shrink time apart.
+        #expect(r.stdout.range(of: #": invalid  [0-9]+\.[0-9] ms check \+ [0-9]+\.[0-9] ms shrink  "#, options: .regularExpression) != nil,
+                "\(r.stdout)")
+    }
+
+    @Test func noShrinkReportsTheCheckTimeAlone() throws {
+        let r = try Self.faultline(["check", "--no-shrink", "--model", "cas-register", "examples/register-stale-read.jsonl"])
+        #expect(r.status == 1)
+        #expect(r.stdout.range(of: #": invalid  [0-9]+\.[0-9] ms  [0-9]+ operations"#, options: .regularExpression) != nil,
+                "\(r.stdout)")
+        #expect(!r.stdout.contains("shrink"))
     }
 
     @Test func jsonOutput() throws {
@@ -59,6 +70,9 @@ import Testing
         #expect(array[1]["valid"] as? Bool == false)
         #expect(array[0]["operations"] as? Int == 60)
         #expect(array[0]["checkMillis"] is Double)
+        #expect(array[0]["shrinkMillis"] as? Double == 0)  // valid: nothing shrunk
+        #expect(array[1]["checkMillis"] is Double)
+        #expect((array[1]["shrinkMillis"] as? Double ?? 0) > 0)
         #expect(array[1]["counterexample"] != nil)
     }
 
