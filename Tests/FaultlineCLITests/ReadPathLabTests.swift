@@ -14,24 +14,14 @@ import Testing
 struct ReadPathLabTests {
     static let config = LabHarness.config("fp", octet: 87, nodes: 3)
 
-    /// Runs the spec (with `read-path` replaced when `path` is given); returns the exit status,
-    /// the run's results and the output.
+    /// Runs `spec` on the lab with `seed`; returns the exit status, the run's results and the output.
     static func run(_ spec: String, seed: Int, inventory: String, reports: String) throws -> (Int32, ResultsFile, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["-k", "10", "150", CheckCommandTests.root.appendingPathComponent(".build/debug/faultline").path,
-                       "run", spec, "--hosts", inventory, "--reports", reports, "--seed", String(seed)]
-        p.currentDirectoryURL = CheckCommandTests.root
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let (status, text) = try CheckCommandTests.faultlineBounded(
+            ["run", spec, "--hosts", inventory, "--reports", reports, "--seed", String(seed)], seconds: 150)
         let test = (try String(contentsOfFile: spec, encoding: .utf8)).split(separator: "\n").first { $0.hasPrefix("name: ") }!.dropFirst(6)
         let dir = reports + "/" + test
         let newest = try FileManager.default.contentsOfDirectory(atPath: dir).sorted().last!
-        return (p.terminationStatus, try ResultsFile.read(path: dir + "/" + newest + "/results.json"), text)
+        return (status, try ResultsFile.read(path: dir + "/" + newest + "/results.json"), text)
     }
 
     @Test func serializableReadsAreCaughtStaleAndDefaultReadsStayValid() async throws {

@@ -15,19 +15,10 @@ struct RunReportLabTests {
             let reports = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-run-report-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: reports) }
             let inventory = lab.config.directory + "/inventory.yml"
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-            p.arguments = ["-k", "10", "180", CheckCommandTests.root.appendingPathComponent(".build/debug/faultline").path,
-                           "run", "workloads/etcd-register.yml", "--hosts", inventory, "--reports", reports,
-                           "--time-limit", "3s", "--seed", "11"]
-            p.currentDirectoryURL = CheckCommandTests.root
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(text)")
+            let (status, text) = try CheckCommandTests.faultlineBounded(
+                ["run", "workloads/etcd-register.yml", "--hosts", inventory, "--reports", reports, "--time-limit", "3s", "--seed", "11"],
+                seconds: 180)
+            #expect(status == 0, "\(text)")
             let runs = try FileManager.default.contentsOfDirectory(atPath: reports + "/etcd-register")
             let run = reports + "/etcd-register/" + (try #require(runs.first))
             let html = try String(contentsOfFile: run + "/report.html", encoding: .utf8)
