@@ -35,8 +35,27 @@ struct EtcdServer: Sendable {
     let pid: Int32
     let directory: String
 
-    func pause() { kill(pid, SIGSTOP) }
-    func resume() { kill(pid, SIGCONT) }
+    /// SIGSTOP, then waits (up to 5 s) until the process is in state `T`: on a loaded machine the
+    /// stop can take effect after a request has already been answered.
+    func pause() {
+        kill(pid, SIGSTOP)
+        waitForState { $0 == "T" }
+    }
+
+    /// SIGCONT, then waits (up to 5 s) until the process has left state `T`.
+    func resume() {
+        kill(pid, SIGCONT)
+        waitForState { $0 != "T" }
+    }
+
+    private func waitForState(_ done: (Character) -> Bool) {
+        for _ in 0..<500 {
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+               let close = stat.lastIndex(of: ")"),
+               let letter = stat[stat.index(close, offsetBy: 2)...].first, done(letter) { return }
+            usleep(10_000)
+        }
+    }
 
     /// Starts etcd, runs `body`, then kills etcd and removes its directory, also when `body`
     /// throws or an expectation failed.
