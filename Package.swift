@@ -56,7 +56,8 @@ let package = Package(
         .target(
             name: "Databases",
             dependencies: [
-                "RemoteCore", "Cluster", "Workload", "History",
+                "RemoteCore", "Cluster", "Workload", "History", "SpecFiles",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),

@@ -11,8 +11,11 @@ set -euo pipefail
 # chromium: the report tests open the HTML reports in headless Chromium (screenshots, script errors).
 # libsqlite3-dev: GRDB's SQLite (the nightly run index). git, coreutils: the build's embedded
 # commit (scripts/build-info.sh) and `sha256sum` of database binaries on the hosts.
+# go-dqlite: dqlite-demo and the dqlite shell, the dqlite cluster the definitions suite tests.
+# python3: the reference client adapters in adapters/. fuse3, libfuse3-dev: FUSE mounts for disk faults.
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
-          etcd-server etcd-client curl libfaketime faketime chromium libsqlite3-dev git coreutils)
+          etcd-server etcd-client curl libfaketime faketime chromium libsqlite3-dev git coreutils
+          go-dqlite python3 fuse3 libfuse3-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,8 @@ public protocol DatabaseKind: Sendable {
     var workloads: Set<WorkloadSpec.Kind> { get }
     /// The read paths its clients offer (`read-path`); every kind has `linearizable`.
     var readPaths: Set<WorkloadSpec.ReadPath> { get }
+    /// The operations its clients perform in `workload` (a spec's `mix` may weigh only these).
+    func operations(of workload: WorkloadSpec.Kind) -> Set<String>
     /// Checks a spec's `database.parameters` when the spec is read, before any host is
     /// touched. Throws `ClusterError.invalidConfiguration` naming the parameter that set-up
     /// would refuse.
@@ -23,4 +25,5 @@ public protocol DatabaseKind: Sendable {
 
 extension DatabaseKind {
     public var readPaths: Set<WorkloadSpec.ReadPath> { [.linearizable] }
+    public func operations(of workload: WorkloadSpec.Kind) -> Set<String> { WorkloadSpec(kind: workload).loadFunctions }
 }

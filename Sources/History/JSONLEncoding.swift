@@ -12,6 +12,20 @@ extension JSONLHistory {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// A value as JSON text, as histories write it (nil as `null`, arrays as arrays).
+    public static func json(_ value: Value) -> String {
+        var bytes: [UInt8] = []
+        appendValue(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A string as a JSON string literal, quoted and escaped.
+    public static func json(_ string: String) -> String {
+        var bytes: [UInt8] = []
+        appendString(string, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Appends `event` as a JSONL line, without the trailing newline, to `bytes`.
     static func encode(_ event: Event, into bytes: inout [UInt8]) {
         append("{\"index\":", to: &bytes)

@@ -1,5 +1,6 @@
 import Cluster
 import Control
+import Foundation
 import Databases
 import Nemesis
 import RunRecord
@@ -12,11 +13,14 @@ public struct LiveRun: Sendable {
     public let environment: RunEnvironment
     public let hosts: [InventoryHost]
 
-    public init(spec: TestSpec, workload: WorkloadSpec, inventory: Inventory, seed: UInt64) {
+    /// `logDirectory`: where clients keep logs of their own (an adapter's stderr); nil: nowhere.
+    public init(spec: TestSpec, workload: WorkloadSpec, inventory: Inventory, seed: UInt64, logDirectory: String? = nil) {
         hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
         let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
         let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
-        let database = DatabaseCatalog.database(spec.database.kind)
+        let database = spec.database.descriptor.makeDatabase()
+        var clients = spec.database.descriptor.makeClients(for: workload)
+        if let logDirectory, let logging = clients as? any KeepsClientLogs { clients = logging.keepingLogs(in: logDirectory) }
         var faults: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)?
         if let nemesis = spec.nemesis {
             let controller = localIPv4Addresses()
@@ -26,7 +30,7 @@ public struct LiveRun: Sendable {
             }
         }
         environment = RunEnvironment(cluster: cluster, database: database,
-                                     clients: DatabaseCatalog.clients(spec.database.kind, workload: workload), faults: faults,
+                                     clients: clients, faults: faults,
                                      leftovers: { cluster in await Heal.beforeSetUp(cluster: cluster, database: database) })
     }
 
@@ -35,7 +39,8 @@ public struct LiveRun: Sendable {
     public static func compose(spec: TestSpec, workload: WorkloadSpec, inventory: Inventory, seed: UInt64,
                                store: RunStore, reproduce: String? = nil,
                                progress: (@Sendable (String) -> Void)? = nil) throws -> (live: LiveRun, run: TestRun) {
-        let live = LiveRun(spec: spec, workload: workload, inventory: inventory, seed: seed)
+        let live = LiveRun(spec: spec, workload: workload, inventory: inventory, seed: seed,
+                           logDirectory: (store.directory as NSString).appendingPathComponent("adapters"))
         let run = TestRun(spec: spec, environment: live.environment, plan: try RunPlan(workload, seed: seed),
                           seed: seed, store: store, reproduce: reproduce, progress: progress)
         return (live, run)

@@ -1,5 +1,6 @@
 import Audit
 import Cluster
+import Databases
 import Foundation
 import History
 import Linearizability
@@ -135,6 +136,10 @@ public actor TestRun {
         let lock = RunLock(directory: store.directory)
         defer { withExtendedLifetime(lock) {} }
         try store.write("spec.yml", resolvedSpec())
+        if let defined = spec.database.descriptor as? DefinedKind {
+            // The definition as it ran, for `check` and `report` to read the run back.
+            try store.write(TestSpec.storedDefinitionFile, defined.definition.text)
+        }
         let recorder = try Recorder(path: store.historyPath)
         let db = environment.database
         let cluster = environment.cluster

@@ -10,8 +10,12 @@ import Yams
 /// A test as a spec file describes it (`workloads/*.yml`), checked and with defaults filled in.
 public struct TestSpec: Sendable {
     public struct DatabaseSection: Sendable {
-        /// `etcd`.
+        /// The database's name: a built-in kind (`etcd`) or a definition's `name`.
         public var kind: String
+        /// What drives it.
+        public var descriptor: any DatabaseKind
+        /// The definition file it was read from, for a defined database.
+        public var definition: String? = nil
         /// How many hosts of the inventory the cluster uses; nil: all of them.
         public var nodes: Int?
         /// The spec's line of `nodes`, for errors.
@@ -46,6 +50,8 @@ public struct WorkloadSection: @unchecked Sendable {
     public var kind: String
     public var node: Node
     public var reader: YAMLReader
+    /// The database the workload runs against: its read paths and operations bound the fields.
+    public var database: any DatabaseKind
 }
 
 extension TestSpec {
@@ -53,6 +59,9 @@ extension TestSpec {
     public static func load(path: String) throws -> TestSpec {
         try parse(try InputFileText.read(path: path, what: "spec file"), file: path)
     }
+
+    /// The name of the definition's copy a stored run keeps beside its `spec.yml`.
+    public static let storedDefinitionFile = "definition.yml"
 
     static let topFields: Set<String> = ["name", "database", "workload", "nemesis", "time-limit", "seed", "checker"]
 
@@ -69,12 +78,30 @@ extension TestSpec {
             throw yaml.error(top["name"]!, "expected `name` made of letters, digits, '.', '_' or '-', got `\(name)`")
         }
 
-        guard let dbNode = top["database"] else { throw yaml.error(root, "missing `database`: a mapping with `kind`") }
-        let db = try yaml.mapping(dbNode, "`database`: a mapping with `kind`, optional `nodes` and `parameters`")
-        try yaml.rejectUnknown(dbNode, allowed: ["kind", "nodes", "parameters"], in: "`database`")
-        let kinds = DatabaseCatalog.kinds.joined(separator: " or ")
-        let kind = try yaml.string(db["kind"], in: dbNode, "`kind`: the database (\(kinds))")
-        guard DatabaseCatalog.kinds.contains(kind) else { throw yaml.error(db["kind"]!, "expected `kind` to be \(kinds), got `\(kind)`") }
+        guard let dbNode = top["database"] else { throw yaml.error(root, "missing `database`: a mapping with `kind` or `definition`") }
+        let db = try yaml.mapping(dbNode, "`database`: a mapping with `kind` or `definition`, optional `nodes` and `parameters`")
+        try yaml.rejectUnknown(dbNode, allowed: ["kind", "definition", "nodes", "parameters"], in: "`database`")
+        let descriptor: any DatabaseKind
+        var definitionPath: String?
+        switch (db["kind"], db["definition"]) {
+        case (_?, _?):
+            throw yaml.error(dbNode, "expected one of `kind` (a built-in database) or `definition` (a definition file), not both")
+        case (nil, let d?):
+            let path = yaml.path(try yaml.string(d, in: dbNode, "`definition`: a database definition file"))
+            // A stored run keeps the definition it ran with beside its spec.yml.
+            let stored = (yaml.directory as NSString).appendingPathComponent(Self.storedDefinitionFile)
+            let file = (file as NSString).lastPathComponent == "spec.yml" && FileManager.default.fileExists(atPath: stored) ? stored : path
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw yaml.error(d, "expected `definition` to name a database definition file; \(path) does not exist")
+            }
+            descriptor = DefinedKind(definition: try DatabaseDefinition.load(path: file))
+            definitionPath = file
+        default:
+            let kinds = DatabaseCatalog.kinds.joined(separator: " or ")
+            let kind = try yaml.string(db["kind"], in: dbNode, "`kind`: the database (\(kinds)), or `definition`: a definition file")
+            guard let k = DatabaseCatalog.kind(named: kind) else { throw yaml.error(db["kind"]!, "expected `kind` to be \(kinds), got `\(kind)`") }
+            descriptor = k
+        }
         var parameters: [String: String] = [:]
         if let p = db["parameters"] {
             for (key, value) in try yaml.mapping(p, "`parameters`: a mapping of flag names to values") {
@@ -88,31 +115,29 @@ extension TestSpec {
                 }
                 parameters[key] = text
             }
-            if let descriptor = DatabaseCatalog.kind(named: kind) {
-                do { try descriptor.checkParameters(parameters) } catch let error as ClusterError {
-                    guard case .invalidConfiguration(let reason) = error else { throw error }
-                    // The line of the parameter the reason names, else of `parameters`.
-                    let named = try yaml.mapping(p, "`parameters`").first { reason.contains("`\($0.key)`") }?.value
-                    throw yaml.error(named ?? p, reason)
-                }
+            do { try descriptor.checkParameters(parameters) } catch let error as ClusterError {
+                guard case .invalidConfiguration(let reason) = error else { throw error }
+                // The line of the parameter the reason names, else of `parameters`.
+                let named = try yaml.mapping(p, "`parameters`").first { reason.contains("`\($0.key)`") }?.value
+                throw yaml.error(named ?? p, reason)
             }
         }
         let database = DatabaseSection(
-            kind: kind, nodes: try yaml.integer(db["nodes"], in: dbNode, "`nodes`: 1 to 15", range: 1...15),
+            kind: descriptor.name, descriptor: descriptor, definition: definitionPath,
+            nodes: try yaml.integer(db["nodes"], in: dbNode, "`nodes`: 1 to 15", range: 1...15),
             nodesLine: db["nodes"]?.mark?.line, parameters: parameters)
 
         guard let wNode = top["workload"] else { throw yaml.error(root, "missing `workload`: a mapping with `kind`") }
         let w = try yaml.mapping(wNode, "`workload`: a mapping with `kind`")
         let workload = WorkloadSection(
             kind: try yaml.string(w["kind"], in: wNode, "`kind`: the workload (register, set or lock)"),
-            node: wNode, reader: yaml)
-        if let k = WorkloadSpec.Kind(rawValue: workload.kind), !DatabaseCatalog.workloads(of: kind).contains(k) {
-            throw yaml.error(w["kind"]!, "expected a workload \(kind) can run (\(DatabaseCatalog.workloads(of: kind).map(\.rawValue).sorted().joined(separator: ", "))), got `\(workload.kind)`")
+            node: wNode, reader: yaml, database: descriptor)
+        if let k = WorkloadSpec.Kind(rawValue: workload.kind), !descriptor.workloads.contains(k) {
+            throw yaml.error(w["kind"]!, "expected a workload \(descriptor.name) can run (\(descriptor.workloads.map(\.rawValue).sorted().joined(separator: ", "))), got `\(workload.kind)`")
         }
-        if let r = w["read-path"], let path = r.scalar.flatMap({ WorkloadSpec.ReadPath(rawValue: $0.string) }),
-           let descriptor = DatabaseCatalog.kind(named: kind), !descriptor.readPaths.contains(path) {
-            throw yaml.error(r, "expected a read path \(kind) has (\(descriptor.readPaths.map(\.rawValue).sorted().joined(separator: ", "))), got `\(path.rawValue)`")
-        }
+        // The workload's own fields, with what the database can do, checked now (file:line).
+        let timeLimit = try yaml.duration(top["time-limit"], "`time-limit`") ?? .seconds(60)
+        _ = try workload.workloadSpec(timeLimit: timeLimit)
 
         var seed: UInt64?
         if let s = top["seed"] {
@@ -130,7 +155,7 @@ extension TestSpec {
         return TestSpec(
             name: name, database: database, workload: workload,
             nemesis: try top["nemesis"].map { try NemesisSection(node: $0, reader: yaml).spec() },
-            timeLimit: try yaml.duration(top["time-limit"], "`time-limit`") ?? .seconds(60),
+            timeLimit: timeLimit,
             seed: seed, checker: checker, file: file, text: text)
     }
 }

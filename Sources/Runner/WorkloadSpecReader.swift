@@ -37,6 +37,9 @@ extension WorkloadSection {
                 guard spec.loadFunctions.contains(name) else {
                     throw yaml.error(value, "`\(name)` is not a function of the \(kind) workload; expected \(spec.loadFunctions.sorted().joined(separator: ", "))")
                 }
+                guard w == 0 || database.operations(of: k).contains(name) else {
+                    throw yaml.error(value, "\(database.name) cannot `\(name)` (it does \(database.operations(of: k).sorted().joined(separator: ", "))); give `\(name)` weight 0 or leave it out")
+                }
                 weights[name] = w
             }
             spec.mix = OperationMix(weights)
@@ -57,7 +60,15 @@ extension WorkloadSection {
             guard let path = r.scalar.flatMap({ WorkloadSpec.ReadPath(rawValue: $0.string) }) else {
                 throw yaml.error(r, "expected `read-path` to be \(WorkloadSpec.ReadPath.allCases.map(\.rawValue).joined(separator: " or "))")
             }
+            guard database.readPaths.contains(path) else {
+                throw yaml.error(r, "expected a read path \(database.name) has (\(database.readPaths.map(\.rawValue).sorted().joined(separator: ", "))), got `\(path.rawValue)`")
+            }
             spec.readPath = path
+        }
+        let unable = spec.mix.weights.filter { $0.value > 0 && !database.operations(of: k).contains($0.key) }.keys.sorted()
+        if !unable.isEmpty {
+            let able = database.operations(of: k).sorted()
+            throw yaml.error(f["mix"] ?? node, "\(database.name) cannot \(unable.joined(separator: " or ")) (it does \(able.joined(separator: ", "))); give a `mix` of those, e.g. `mix: {\(able.map { "\($0): 1" }.joined(separator: ", "))}`")
         }
         do {
             try spec.validate()

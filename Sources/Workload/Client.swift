@@ -44,3 +44,9 @@ public protocol ClientFactory: Sendable {
     /// A client talking to the node named `node` at `url` (from `ClientEndpoints`).
     func open(node: String, url: String) async throws -> any Client
 }
+
+/// Clients that keep logs of their own (an adapter's stderr) with the run.
+public protocol KeepsClientLogs: ClientFactory {
+    /// The same factory, its clients' logs kept under `directory` (created when first needed).
+    func keepingLogs(in directory: String) -> any ClientFactory
+}

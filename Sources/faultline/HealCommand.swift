@@ -24,8 +24,21 @@ struct HealCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The database whose processes to continue and start again: \(DatabaseCatalog.kinds.joined(separator: " or ")).", valueName: "kind"))
     var database = "etcd"
 
+    @Option(help: ArgumentHelp("A database definition file: heal the database it defines instead of --database.", valueName: "file"))
+    var definition: String?
+
     func run() async throws {
-        guard DatabaseCatalog.kinds.contains(database) else {
+        let kind: any DatabaseKind
+        if let definition {
+            do {
+                kind = DefinedKind(definition: try DatabaseDefinition.load(path: definition))
+            } catch let error as InputFileError {
+                printError("faultline: \(error)")
+                throw FaultlineExit.badInput
+            }
+        } else if let builtIn = DatabaseCatalog.kind(named: database) {
+            kind = builtIn
+        } else {
             printError("faultline: --database: expected \(DatabaseCatalog.kinds.joined(separator: " or ")), got `\(database)`")
             throw FaultlineExit.badInput
         }
@@ -41,7 +54,7 @@ struct HealCommand: AsyncParsableCommand {
             throw FaultlineExit.badInput
         }
         let cluster = ClusterContext(inventory: inventory)
-        let report = await Heal.heal(cluster: cluster, database: DatabaseCatalog.database(database))
+        let report = await Heal.heal(cluster: cluster, database: kind.makeDatabase())
         for node in cluster.nodes { await (node.remote as? SSHRemote)?.close() }
         say(report.description)
         if !report.succeeded { throw ExitCode(1) }

@@ -79,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         say("faultline: reproduce with: \(reproduce)")
 
         let task = Task { try await testRun.run() }
-        let heal = "faultline heal" + (self.hosts.map { " --hosts \(ShellQuote.quote($0))" } ?? "") + " --database \(spec.database.kind)"
+        let heal = "faultline heal" + (self.hosts.map { " --hosts \(ShellQuote.quote($0))" } ?? "") + (spec.database.definition.map { " --definition \(ShellQuote.quote($0))" } ?? " --database \(spec.database.kind)")
         let trap = InterruptTrap(healCommand: heal) { _ in task.cancel() }
         let outcome = await task.result
         _ = trap

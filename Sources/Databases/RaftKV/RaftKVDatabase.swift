@@ -23,7 +23,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         public var timings: DaemonTimings
 
         public init(localBinary: String = RaftKVDatabase.defaultLocalBinary(), port: Int = 7379,
-                    fakeTimeLibrary: String = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                    fakeTimeLibrary: String = FakedClock.defaultLibrary,
                     timings: DaemonTimings = DaemonTimings()) {
             self.localBinary = localBinary
             self.port = port
@@ -107,12 +107,9 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         try RaftKVFlags.arguments(for: node, in: cluster, layout: layout(for: node), port: options.port)
     }
 
-    /// libfaketime's settings: the offset comes from the layout's file, re-read on every call;
-    /// only the wall clock is faked (Raft's timers run on the monotonic clock). The library is
-    /// preloaded only where it exists (`RemoteDaemon` checks).
+    /// libfaketime's settings (`FakedClock`), with the layout's offset file.
     func fakeTimeEnvironment(_ layout: RaftKVNodeLayout) -> [String: String] {
-        ["LD_PRELOAD": options.fakeTimeLibrary, "FAKETIME_TIMESTAMP_FILE": layout.fakeTimeFile,
-         "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1"]
+        FakedClock.environment(offsetFile: layout.fakeTimeFile, library: options.fakeTimeLibrary)
     }
 
     /// Starts `node`'s server with its clock offset reset to `+0`.

@@ -1,0 +1,36 @@
+import Cluster
+import Workload
+
+/// The database a spec describes with a definition file (`database: {definition: FILE}`), as a
+/// kind like the built-in ones: its name, workloads and read paths come from the definition, its
+/// clients are adapters (`AdapterClientFactory`).
+public struct DefinedKind: DatabaseKind {
+    public let definition: DatabaseDefinition
+
+    public init(definition: DatabaseDefinition) {
+        self.definition = definition
+    }
+
+    public var name: String { definition.name }
+    public var workloads: Set<WorkloadSpec.Kind> { definition.client.workloads }
+    public var readPaths: Set<WorkloadSpec.ReadPath> { definition.client.readPaths }
+
+    /// The operations the adapter performs in `workload`, as the definition lists them.
+    public func operations(of workload: WorkloadSpec.Kind) -> Set<String> { definition.client.operations[workload] ?? [] }
+
+    /// A spec may set only the parameters the definition declares.
+    public func checkParameters(_ parameters: [String: String]) throws {
+        if let unknown = parameters.keys.sorted().first(where: { definition.parameters[$0] == nil }) {
+            let known = definition.parameters.keys.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            throw ClusterError.invalidConfiguration("`\(unknown)` is not a parameter of \(name)'s definition \(definition.file) "
+                + (known.isEmpty ? "(it declares none)" : "(it declares \(known))"))
+        }
+    }
+
+    public func makeDatabase() -> any Database { DefinedDatabase(definition: definition) }
+
+    public func makeClients(for workload: WorkloadSpec) -> any ClientFactory {
+        AdapterClientFactory(command: definition.client.adapter, directory: definition.directory,
+                             readPath: workload.readPath.rawValue)
+    }
+}
