@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "RunnerTests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Runner", "Workload", "Databases", "History", "Linearizability"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Control", "RemoteCore", "Cluster", "Databases", "LabHarness"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Control", "RemoteCore", "Cluster", "Databases", "LabHarness", "SpecFiles"]),
         .testTarget(
             name: "RaftKVTests",
             dependencies: [

@@ -57,7 +57,10 @@ class Store:
             return None
         if status != 200 or text.startswith("Error"):
             raise Definite(f"HTTP {status}: {text.strip()[:200]}")
-        return json.loads(text) if text.strip().lstrip("-").isdigit() else text
+        try:
+            return json.loads(text)  # the adapter writes values as JSON text
+        except ValueError:
+            return text
 
     def write(self, address, key, value):
         status, text = self.call(address, "PUT", key, body=json.dumps(value))

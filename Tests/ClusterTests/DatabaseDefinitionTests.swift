@@ -1,0 +1,172 @@
+import Cluster
+import Control
+@testable import Databases
+import Foundation
+import SpecFiles
+import Testing
+
+/// Reading database definitions (errors with file and line), rendering them for a node, and
+/// reading the leader out of what each member answered.
+@Suite struct DatabaseDefinitionTests {
+    static let complete = """
+        name: demo
+        binary: /usr/bin/demo
+        version: {command: "{{binary}} --version", pattern: 'v(\\S+)'}
+        ports: {client: 2379, peer: 2380}
+        parameters: {election: "1000"}
+        peers:
+          initial: {each: "{{name}}=http://{{address}}:{{ports.peer}}"}
+          others: {each: "{{address}}:{{ports.peer}}", of: others, separator: " "}
+          bootstrap: {each: "{{address}}:{{ports.peer}}", of: first}
+        files:
+          - path: conf/demo.cfg
+            content: |
+              id={{index}} of {{nodes}}
+              election={{parameters.election}}
+        start:
+          arguments:
+            - --data={{data}}
+            - --listen
+            - "{{address}}:{{ports.client}}"
+            - {first: [--bootstrap]}
+            - {others: [--join, "{{peers.bootstrap}}"]}
+            - --peers={{peers.initial}}
+          environment: {DEMO_PEERS: "{{peers.others}}"}
+          stop-grace: 3s
+        ready: {http: "http://{{address}}:{{ports.client}}/health"}
+        leader: {http: "http://{{address}}:{{ports.client}}/status", json: /leader/name, means: leader}
+        wipe: [extra]
+        logs: [demo-audit.log]
+        client:
+          adapter: [python3, adapters/demo.py]
+          address: "http://{{address}}:{{ports.client}}"
+          workloads: {register: [read, write], set: null}
+          read-paths: [linearizable, serializable]
+        """
+
+    static func cluster(_ count: Int = 3, parameters: [String: String] = [:]) -> ClusterContext {
+        ClusterContext(nodes: (1...count).map { ClusterNode(name: "n\($0)", address: "10.1.0.\($0)", remote: LocalRemote(), baseDirectory: "/base/n\($0)") },
+                       parameters: parameters)
+    }
+
+    @Test func aCompleteDefinitionRendersForEachNode() throws {
+        let d = try DatabaseDefinition.parse(Self.complete, file: "/defs/demo.yml")
+        #expect(d.name == "demo" && d.binary == .onHost("/usr/bin/demo") && d.stopGrace == .seconds(3))
+        #expect(d.client.operations[.register] == ["read", "write"] && d.client.operations[.set] == ["add", "read"])
+        #expect(d.client.readPaths == [.linearizable, .serializable])
+        let cluster = Self.cluster(parameters: ["election": "500"])
+        let layout = try DefinedNodeLayout(baseDirectory: "/base/n2", name: "demo")
+        let r = try DefinitionRendering(d, node: cluster.nodes[1], cluster: cluster, layout: layout, binary: "/usr/bin/demo")
+        #expect(r.arguments == ["--data=/base/n2/demo/data", "--listen", "10.1.0.2:2379", "--join", "10.1.0.1:2380",
+                                "--peers=n1=http://10.1.0.1:2380,n2=http://10.1.0.2:2380,n3=http://10.1.0.3:2380"])
+        #expect(r.marker == "--data=/base/n2/demo/data")
+        #expect(r.environment == ["DEMO_PEERS": "10.1.0.1:2380 10.1.0.3:2380"])
+        #expect(r.files.count == 1 && r.files[0].0 == "/base/n2/demo/conf/demo.cfg" && r.files[0].1 == "id=2 of 3\nelection=500\n")
+        #expect(r.wiped == ["/base/n2/demo/data", "/base/n2/demo/extra"])
+        #expect(r.logs == ["/base/n2/demo/demo-audit.log"])
+        let first = try DefinitionRendering(d, node: cluster.nodes[0], cluster: cluster,
+                                            layout: try DefinedNodeLayout(baseDirectory: "/base/n1", name: "demo"), binary: "/usr/bin/demo")
+        #expect(first.arguments.contains("--bootstrap") && !first.arguments.contains("--join"))
+        #expect(DefinedKind(definition: d).operations(of: .register) == ["read", "write"])
+    }
+
+    @Test func theShippedDqliteDefinitionReads() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("databases/dqlite.yml").path
+        let d = try DatabaseDefinition.load(path: file)
+        #expect(d.name == "dqlite" && d.client.workloads == [.register])
+    }
+
+    /// Each broken definition is refused at the line of the fault, saying what was expected.
+    @Test(arguments: [
+        ("binary: /usr/bin/demo", "binary: demo", 2, "absolute path"),
+        ("    - --data={{data}}", "    - --data={{dta}}", 17, "unknown variable `{{dta}}`"),
+        ("    - --data={{data}}", "    - --data", 17, "names the node's folder"),
+        ("of: others,", "of: some,", 8, "expected `of` to be all, others, first"),
+        ("ports: {client: 2379, peer: 2380}", "ports: {client: 99999, peer: 2380}", 4, "from 1 to 65535"),
+        ("json: /leader/name, means: leader", "json: leader, means: leader", 26, "JSON pointer"),
+        ("json: /leader/name, means: leader", "json: /leader/name, means: boss", 26, "expected `means`"),
+        ("workloads: {register: [read, write], set: null}", "workloads: {register: [read, fly]}", 32, "expected an operation of the register workload"),
+        ("workloads: {register: [read, write], set: null}", "workloads: [queue]", 32, "expected a workload"),
+        ("name: demo", "name: demo\ncolour: blue", 2, "colour"),
+        ("version: {command: \"{{binary}} --version\", pattern: 'v(\\S+)'}", "version: {command: x, pattern: '('}", 3, "regular expression"),
+        ("{{ports.peer}}\"}\n  others:", "{{ports.peer}\"}\n  others:", 7, "{{"),
+    ] as [(String, String, Int, String)])
+    func aBrokenDefinitionNamesItsLine(original: String, broken: String, line: Int, expected: String) throws {
+        let text = Self.complete.replacingOccurrences(of: original, with: broken)
+        #expect(text != Self.complete, "the test's edit must apply: \(original)")
+        do {
+            _ = try DatabaseDefinition.parse(text, file: "/defs/demo.yml")
+            Issue.record("accepted: \(broken)")
+        } catch let error as InputFileError {
+            #expect(error.file == "/defs/demo.yml")
+            #expect(error.line == line, "\(error)")
+            #expect(error.message.contains(expected), "\(error)")
+        }
+    }
+
+    @Test func missingSectionsAreNamed() throws {
+        for (section, expected) in [("binary", "missing `binary`"), ("leader", "missing `leader`"), ("client", "missing `client`"), ("start", "missing `start`")] {
+            let kept = Self.complete.split(separator: "\n", omittingEmptySubsequences: false)
+            var out: [Substring] = []
+            var skipping = false
+            for line in kept {
+                if line.hasPrefix(section + ":") { skipping = true; continue }
+                if skipping && (line.hasPrefix(" ") || line.isEmpty) { continue }
+                skipping = false
+                out.append(line)
+            }
+            #expect(throws: InputFileError.self) { try DatabaseDefinition.parse(out.joined(separator: "\n"), file: "d.yml") }
+            do { _ = try DatabaseDefinition.parse(out.joined(separator: "\n"), file: "d.yml") } catch {
+                #expect("\(error)".contains(expected), "\(section): \(error)")
+            }
+        }
+    }
+
+    @Test func valuesAreFoundByPointerOrPattern() throws {
+        #expect(try DefinedDatabase.extract(.jsonPointer("/leader/name"), from: #"{"leader":{"name":"n2"}}"#) == "n2")
+        #expect(try DefinedDatabase.extract(.jsonPointer("/servers/1/id"), from: #"{"servers":[{"id":1},{"id":7}]}"#) == "7")
+        #expect(try DefinedDatabase.extract(.jsonPointer("/is_leader"), from: #"{"is_leader":true}"#) == "true")
+        #expect(try DefinedDatabase.extract(.jsonPointer("/leader"), from: #"{"leader":null}"#) == nil)
+        #expect(try DefinedDatabase.extract(.jsonPointer("/leader"), from: #"{"leader":""}"#) == nil)
+        #expect(try DefinedDatabase.extract(.jsonPointer("/a~1b"), from: #"{"a/b":"x"}"#) == "x")
+        #expect(try DefinedDatabase.extract(.jsonPointer("/missing"), from: #"{}"#) == nil)
+        #expect(throws: (any Error).self) { try DefinedDatabase.extract(.jsonPointer("/leader"), from: "not json") }
+        #expect(try DefinedDatabase.extract(.pattern(#"^(\S+:\d+)"#), from: "10.1.0.3:9001\n") == "10.1.0.3:9001")
+        #expect(try DefinedDatabase.extract(.pattern(#"Mode: (\w+)"#), from: "Zookeeper version\nMode: follower\n") == "follower")
+        #expect(try DefinedDatabase.extract(.pattern(#"^(\S+:\d+)"#), from: "") == nil)
+        #expect(try DefinedDatabase.extract(.whole, from: "  n1 \n") == "n1")
+    }
+
+    @Test func aLeaderIsNamedByNameAddressPortOrURL() {
+        let c = Self.cluster()
+        #expect(DefinedDatabase.node(named: "n2", in: c) == "n2")
+        #expect(DefinedDatabase.node(named: "10.1.0.3", in: c) == "n3")
+        #expect(DefinedDatabase.node(named: "10.1.0.3:9001", in: c) == "n3")
+        #expect(DefinedDatabase.node(named: "http://10.1.0.1:2379/v2", in: c) == "n1")
+        #expect(DefinedDatabase.node(named: "10.1.0.9:9001", in: c) == nil)
+        #expect(DefinedDatabase.node(named: "N1", in: c) == "n1")
+        #expect(DefinedDatabase.node(named: nil, in: c) == nil)
+    }
+
+    @Test func theMajorityDecidesWhoLeads() throws {
+        let c = Self.cluster()
+        var d = try DatabaseDefinition.parse(Self.complete, file: "d.yml")
+        let db = DefinedDatabase(definition: d)
+        func probes(_ values: [String?]) -> [String: DaemonProbe<DefinedStatus>] {
+            Dictionary(uniqueKeysWithValues: values.enumerated().map { i, v in
+                ("n\(i + 1)", v == "down" ? .notRunning(reason: "down") : .answered(DefinedStatus(value: v)))
+            })
+        }
+        #expect(db.agreedLeader(probes(["10.1.0.2:9001", "n2", "http://10.1.0.2:1"]), in: c) == "n2")
+        #expect(db.agreedLeader(probes(["n2", "n2", "down"]), in: c) == "n2", "a majority naming n2 suffices")
+        #expect(db.agreedLeader(probes(["n2", "n3", "down"]), in: c) == nil, "no majority agrees")
+        #expect(db.agreedLeader(probes(["n2", "down", "down"]), in: c) == nil)
+        d.leader.meaning = .isLeader
+        let flags = DefinedDatabase(definition: d)
+        #expect(flags.agreedLeader(probes(["false", "true", "false"]), in: c) == "n2")
+        #expect(flags.agreedLeader(probes(["leader", "follower", "down"]), in: c) == "n1")
+        #expect(flags.agreedLeader(probes(["true", "true", "false"]), in: c) == nil, "two claim to lead")
+        #expect(flags.agreedLeader(probes(["true", "down", "down"]), in: c) == nil, "a minority answered")
+    }
+}
