@@ -129,3 +129,68 @@ import Testing
         #expect(text.contains("255 the run could not be carried out"), "\(text)")
     }
 }
+
+/// A spec naming a database definition: the definition's faults are named in the definition's
+/// file and line, and a spec asking more of the definition than it offers at the spec's line.
+@Suite struct DefinitionBadInputTests {
+    static let definition = """
+        name: kv
+        binary: /usr/bin/true
+        ports: {api: 8001}
+        start:
+          arguments: ["--dir={{data}}", "--listen={{address}}:{{ports.api}}"]
+        leader: {http: "http://{{address}}:{{ports.api}}/leader", pattern: '(\\S+)'}
+        client:
+          adapter: [python3, kv.py]
+          workloads: {register: [read, write]}
+
+        """
+
+    /// Writes the definition and a spec naming it into one folder; returns the spec's path.
+    static func files(definition: String = definition, workload: String = "{kind: register, mix: {read: 1, write: 1}}",
+                      parameters: String = "") throws -> (spec: String, definition: String) {
+        let spec = try CheckCommandTests.temp("spec.yml", """
+            name: defined
+            database:
+              definition: kv.yml
+              nodes: 3\(parameters)
+            workload: \(workload)
+
+            """)
+        let def = (spec as NSString).deletingLastPathComponent + "/kv.yml"
+        try definition.write(toFile: def, atomically: true, encoding: .utf8)
+        return (spec, def)
+    }
+
+    @Test func aBrokenDefinitionIsNamedAtItsLineAndNothingIsStored() throws {
+        let (spec, def) = try Self.files(definition: Self.definition.replacingOccurrences(of: "{{ports.api}}/leader", with: "{{ports.apu}}/leader"))
+        let (r, reports) = try BadInputTests.run(spec)
+        #expect(r.status == 254, "\(r.stderr)")
+        #expect(r.stderr.contains("\(def):6: unknown variable `{{ports.apu}}`"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: reports + "/defined"))
+    }
+
+    @Test func aMissingDefinitionIsNamedAtTheSpecsLine() throws {
+        let (spec, def) = try Self.files()
+        try FileManager.default.removeItem(atPath: def)
+        let (r, _) = try BadInputTests.run(spec)
+        #expect(r.status == 254)
+        #expect(r.stderr.contains("\(spec):3: expected `definition` to name a database definition file; \(def) does not exist"), "\(r.stderr)")
+    }
+
+    @Test func aSpecAskingWhatTheDefinitionLacksIsRefusedAtItsLine() throws {
+        // The default mix has cas, which this definition's client does not offer.
+        let (cas, _) = try Self.files(workload: "{kind: register}")
+        let (r1, _) = try BadInputTests.run(cas)
+        #expect(r1.status == 254)
+        #expect(r1.stderr.contains("\(cas):5:") && r1.stderr.contains("cas") && r1.stderr.contains("mix: {read: 1, write: 1}"), "\(r1.stderr)")
+        let (set, _) = try Self.files(workload: "{kind: set}")
+        let (r2, _) = try BadInputTests.run(set)
+        #expect(r2.status == 254)
+        #expect(r2.stderr.contains("\(set):5:") && r2.stderr.contains("set"), "\(r2.stderr)")
+        let (param, _) = try Self.files(parameters: "\n  parameters: {election: 100}")
+        let (r3, _) = try BadInputTests.run(param)
+        #expect(r3.status == 254)
+        #expect(r3.stderr.contains("\(param):5:") && r3.stderr.contains("election"), "\(r3.stderr)")
+    }
+}

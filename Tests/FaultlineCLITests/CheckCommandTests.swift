@@ -29,14 +29,15 @@ import Testing
 
     /// Runs the built `faultline` under `timeout` (killed after `seconds`), for runs against a
     /// lab; returns its exit status and standard output (standard error, the progress, is dropped).
-    static func faultlineBounded(_ args: [String], seconds: Int) throws -> (status: Int32, stdout: String) {
+    /// `withStderr`: stderr is read into the same text (after stdout's lines as they interleave).
+    static func faultlineBounded(_ args: [String], seconds: Int, withStderr: Bool = false) throws -> (status: Int32, stdout: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         p.arguments = ["-k", "10", String(seconds), root.appendingPathComponent(".build/debug/faultline").path] + args
         p.currentDirectoryURL = root
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        p.standardError = withStderr ? out : FileHandle.nullDevice
         try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()

@@ -1,0 +1,98 @@
+import Foundation
+import LabHarness
+import RunRecord
+import Testing
+
+/// A database Faultline has no code for, run from its definition (databases/dqlite.yml: Debian's
+/// dqlite-demo, driven by adapters/http_kv.py) on a real lab: set-up, leader discovery, kills
+/// restarted on the same data, partitions and pauses, adapters' logs, the definition stored with
+/// the run; and a definition whose program does not start is a 255 naming the node.
+@Suite(.serialized,
+       .enabled(if: LabHarness.available(requiring: ["/usr/bin/dqlite-demo", "/usr/bin/dqlite", "/usr/bin/python3", "/usr/sbin/iptables"]),
+                "needs root, namespaces, sshd, go-dqlite, python3, iptables"),
+       .timeLimit(.minutes(6)))
+struct DefinedDatabaseLabTests {
+    static let config = LabHarness.config("fd", octet: 110, nodes: 3)
+    static let definition = CheckCommandTests.root.appendingPathComponent("databases/dqlite.yml").path
+
+    static func write(_ name: String, in dir: String, _ text: String) throws -> String {
+        let path = dir + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func dqliteRunsFromItsDefinitionUnderKillsPartitionsAndPauses() async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let spec = try Self.write("dqlite.yml", in: dir, """
+                name: dqlite-lab
+                database: {definition: \(Self.definition), nodes: 3}
+                workload: {kind: register, concurrency: 6, keys: 3, mix: {read: 1, write: 1}, op-timeout: 2s,
+                           final-reads: every, quiet-period: 3s}
+                nemesis: {faults: [kill, partition-leader, pause], targets: [one, leader], interval: 2s, jitter: 0, duration: 2s}
+                time-limit: 20s
+
+                """)
+            let reports = dir + "/reports"
+            let (status, text) = try CheckCommandTests.faultlineBounded(
+                ["run", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", reports, "--seed", "4"], seconds: 200)
+            print(text)
+            #expect(status == 0 || status == 1, "the run was carried out and checked: \(text)")
+            let runs = try FileManager.default.contentsOfDirectory(atPath: reports + "/dqlite-lab")
+            let run = reports + "/dqlite-lab/" + (try #require(runs.sorted().last))
+            let results = try ResultsFile.read(path: run + "/results.json")
+            print("dqlite under kills, partitions and pauses: \(results.check.verdict.rawValue)")
+            #expect(results.check.verdict != .unknown, "a small history is decided")
+            let history = try String(contentsOfFile: run + "/history.jsonl", encoding: .utf8).split(separator: "\n")
+            let nemesis = history.filter { $0.contains(#""process":"nemesis""#) && $0.contains(#""type":"info""#) }
+            for f in ["kill", "heal-kill", "partition-leader", "heal-partition-leader", "pause", "heal-pause"] {
+                #expect(nemesis.contains { $0.contains(#""f":"\#(f)""#) }, "\(f) took effect and was recorded: \(nemesis.joined(separator: "\n"))")
+            }
+            #expect(!nemesis.contains { $0.contains("not in effect") }, "every fault took effect: \(nemesis.joined(separator: "\n"))")
+            let ok = history.filter { $0.contains(#""type":"ok""#) }
+            #expect(ok.contains { $0.contains(#""f":"write""#) } && ok.contains { $0.contains(#""f":"read""#) && !$0.contains(#""value":null"#) },
+                    "writes were acknowledged and read back through the adapter")
+            let leaders = try String(contentsOfFile: run + "/leaders.jsonl", encoding: .utf8)
+            #expect(leaders.contains(#""leader":"n"#), "leader discovery through `dqlite .leader` named a node: \(leaders)")
+            #expect(FileManager.default.fileExists(atPath: run + "/definition.yml"), "the definition it ran with is stored")
+            let logs = try FileManager.default.subpathsOfDirectory(atPath: run + "/nodes")
+            #expect(logs.contains { $0.hasSuffix("dqlite.log") }, "each node's log is collected: \(logs)")
+            // The stored run checks again from its own folder, with the definition beside it.
+            let (again, checked) = try CheckCommandTests.faultlineBounded(["check", run + "/history.jsonl"], seconds: 60)
+            #expect(again == status, "\(checked)")
+        }
+    }
+
+    @Test func aProgramThatDoesNotStartIsNamedWithItsNode() async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            _ = try Self.write("broken.yml", in: dir, """
+                name: broken
+                binary: /bin/sh
+                ports: {api: 8001}
+                start:
+                  arguments: [-c, "echo refusing to start >&2; exit 3", "{{data}}"]
+                leader: {http: "http://{{address}}:{{ports.api}}/leader"}
+                client:
+                  adapter: [python3, \(CheckCommandTests.root.appendingPathComponent("adapters/http_kv.py").path)]
+                  workloads: {register: [read, write]}
+
+                """)
+            let spec = try Self.write("spec.yml", in: dir, """
+                name: broken
+                database: {definition: broken.yml, nodes: 3}
+                workload: {kind: register, mix: {read: 1, write: 1}}
+                time-limit: 5s
+
+                """)
+            let (status, text) = try CheckCommandTests.faultlineBounded(
+                ["run", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", dir + "/reports"], seconds: 120, withStderr: true)
+            #expect(status == 255, "\(text)")
+            #expect(text.contains("n1") && text.contains("refusing to start"), "the node and its log's words are named: \(text)")
+        }
+    }
+}
