@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink bench-adapter
 
 demo:
 	./scripts/demo.sh
@@ -46,3 +46,10 @@ bench-report:
 bench-transactions:
 	./scripts/setup.sh
 	swift run -c release faultline-txn-bench --transactions 100000
+
+# Release-mode figures of the client adapter protocol: an echo adapter alone, and etcd through its
+# definition and adapter beside the built-in client (the etcd part needs root, namespaces, etcd).
+bench-adapter:
+	./scripts/setup.sh
+	swift build -c release --product faultline-adapter-bench >/dev/null
+	.build/release/faultline-adapter-bench

@@ -108,6 +108,8 @@ let package = Package(
         .executableTarget(name: "faultline-txn-bench", dependencies: ["History", "Transactions", "HistoryGenerators"]),
         .executableTarget(
             name: "faultline-run-bench", dependencies: ["RunRecord", "Runner", "Control", "Workload", "Databases", "Cluster", "History", "LabHarness"]),
+        .executableTarget(
+            name: "faultline-adapter-bench", dependencies: ["RunRecord", "Runner", "Control", "Workload", "Databases", "Cluster", "History", "LabHarness"]),
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Control", "Cluster", "Databases", "LabHarness"]),
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness"]),

@@ -56,7 +56,7 @@ struct AdapterClientTests {
         let body = try #require(object["body"] as? [String: Any])
         #expect(body["type"] as? String == "read" && body["key"] as? String == "echo")
         #expect(body["node"] as? String == "n2" && body["address"] as? String == "http://10.0.0.2:8001")
-        #expect(body["read_path"] as? String == "serializable")
+        #expect(body["read_path"] as? String == "serializable" && body["workload"] as? String == "register")
         #expect(body["msg_id"] as? Int == 1)
     }
 

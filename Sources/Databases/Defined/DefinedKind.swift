@@ -31,6 +31,6 @@ public struct DefinedKind: DatabaseKind {
 
     public func makeClients(for workload: WorkloadSpec) -> any ClientFactory {
         AdapterClientFactory(command: definition.client.adapter, directory: definition.directory,
-                             readPath: workload.readPath.rawValue)
+                             readPath: workload.readPath.rawValue, workload: workload.kind.rawValue)
     }
 }

@@ -6,7 +6,7 @@ import History
 /// adapter protocol (the README's "Client adapters"): one adapter per client, so per worker
 /// process, with one request in flight.
 ///
-/// Requests: register `read` (`key`, `read_path`), `write` (`key`, `value`), `cas` (`key`,
+/// Requests (each with `workload`): register `read` (`key`, `read_path`), `write` (`key`, `value`), `cas` (`key`,
 /// `from`, `to`); set `add` (`key`, `element`) and `read` (`key`; a list); lock `acquire` and
 /// `release` (`key`). Each names the node (`node`) and its address (`address`). Completions:
 /// `<type>_ok` is ok (a read's `value`; a read of a key that does not exist, error 20, reads nil);
@@ -21,12 +21,16 @@ public actor AdapterClient: Client {
         public var node: String
         public var address: String
         public var readPath: String
+        /// The workload the requests belong to (`register`, `set`, `lock`): a set's `read` and a
+        /// register's `read` are told apart by it.
+        public var workload: String
         /// Where its stderr files go (`adapter-<n>-<node>.stderr`); nil: discarded.
         public var logDirectory: String?
 
         public init(command: [String], directory: String, node: String, address: String, readPath: String = "linearizable",
-                    logDirectory: String? = nil) {
+                    workload: String = "register", logDirectory: String? = nil) {
             self.command = command
+            self.workload = workload
             self.directory = directory
             self.node = node
             self.address = address
@@ -121,6 +125,7 @@ public actor AdapterClient: Client {
     /// The request line for `request`, Maelstrom-shaped; nil for an operation the protocol lacks.
     static func line(_ request: OperationRequest, id: Int, settings: Settings) -> String? {
         var fields: [(String, String)] = [("type", JSONLHistory.json(request.f)), ("msg_id", String(id)),
+                                          ("workload", JSONLHistory.json(settings.workload)),
                                           ("node", JSONLHistory.json(settings.node)), ("address", JSONLHistory.json(settings.address)),
                                           ("key", JSONLHistory.json(request.key ?? .null))]
         switch request.f {
@@ -143,20 +148,23 @@ public struct AdapterClientFactory: ClientFactory {
     public var command: [String]
     public var directory: String
     public var readPath: String
+    public var workload: String
     public var logDirectory: String?
     private let serials = Serials()
 
-    public init(command: [String], directory: String, readPath: String = "linearizable", logDirectory: String? = nil) {
+    public init(command: [String], directory: String, readPath: String = "linearizable", workload: String = "register",
+                logDirectory: String? = nil) {
         self.command = command
         self.directory = directory
         self.readPath = readPath
+        self.workload = workload
         self.logDirectory = logDirectory
     }
 
     /// `url` is the address the definition's `client.address` gives the node.
     public func open(node: String, url: String) async throws -> any Client {
         AdapterClient(.init(command: command, directory: directory, node: node, address: url, readPath: readPath,
-                            logDirectory: logDirectory), serial: serials.next())
+                            workload: workload, logDirectory: logDirectory), serial: serials.next())
     }
 
 }

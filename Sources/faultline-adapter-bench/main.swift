@@ -1,0 +1,96 @@
+import Cluster
+import Control
+import Databases
+import Foundation
+import History
+import LabHarness
+import RunRecord
+import Runner
+import Workload
+
+// Benchmark of the client adapter protocol (release build: `make bench-adapter`):
+// 1. the protocol alone: 10 workers, each with its own adapter process, against an in-memory
+//    echo adapter (Python, a dict): operations/s through generator, worker, pipe and recorder;
+// 2. register runs against a 3-node etcd on a lab of its own (prefix fab<run>, octet 111) at 10
+//    clients, once with the built-in etcd client and once through databases/etcd.yml and
+//    adapters/etcd_v3.py: operations/s, latency, and the adapter's throughput as a share of the
+//    built-in client's.
+// Each figure is printed beside its target.
+
+func temp() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("faultline-adapter-bench-\(UUID().uuidString)").path
+}
+
+/// An adapter that answers at once from a dict: the cost measured is Faultline's side and the pipe.
+let echoAdapter = """
+    import json, sys
+    store = {}
+    out = sys.stdout
+    for line in sys.stdin:
+        m = json.loads(line); b = m["body"]; r = {"in_reply_to": b["msg_id"]}
+        if b["type"] == "read":
+            r["type"] = "read_ok"; r["value"] = store.get(str(b["key"]))
+        elif b["type"] == "write":
+            store[str(b["key"])] = b["value"]; r["type"] = "write_ok"
+        else:
+            r["type"] = "error"; r["code"] = 10
+        out.write(json.dumps({"body": r}) + "\\n"); out.flush()
+
+    """
+
+// 1. The protocol alone.
+do {
+    let dir = temp()
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try echoAdapter.write(toFile: dir + "/echo.py", atomically: true, encoding: .utf8)
+    var spec = WorkloadSpec(kind: .register)
+    spec.concurrency = 10
+    spec.keys = 10
+    spec.opsPerKey = 100_000
+    spec.mix = OperationMix(["read": 1, "write": 1])
+    spec.timeLimit = .seconds(5)
+    let recorder = try Recorder(path: dir + "/history.jsonl")
+    let factory = AdapterClientFactory(command: ["python3", "echo.py"], directory: dir)
+    let pool = WorkerPool(nodes: [("n1", "mem")], factory: factory, recorder: recorder)
+    let start = ContinuousClock.now
+    await pool.run(try spec.makeGenerator(seed: 1), hardStop: .seconds(6))
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    try recorder.close()
+    let ok = recorder.counts[.ok] ?? 0
+    let all = ok + (recorder.counts[.fail] ?? 0) + (recorder.counts[.info] ?? 0)
+    print(String(format: "adapter protocol alone (echo adapter in Python, 10 workers, recorder to disk): %.0f ops/s (%d of %d ok)    target ≥ 20,000",
+                 Double(all) / seconds, ok, all))
+}
+
+// 2. etcd through its definition and adapter, beside the built-in client.
+guard LabHarness.available(requiring: ["/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/curl", "/usr/bin/python3"]) else {
+    print("etcd figures skipped: needs root, network namespaces, sshd, etcd, etcdctl, curl and python3 (scripts/setup.sh)")
+    exit(0)
+}
+try await LabHarness.withLab(LabHarness.config("fab", octet: 111, nodes: 3)) { lab in
+    let cluster = ClusterContext(inventory: try lab.inventory(),
+                                 parameters: ["election-timeout": "1000", "heartbeat-interval": "100"])
+    var throughput: [String: Double] = [:]
+    for (label, database) in [("built-in", "kind: etcd"), ("defined", "definition: ../databases/etcd.yml")] {
+        let spec = try TestSpec.parse("""
+            name: bench-etcd-\(label)
+            database: {\(database), parameters: {election-timeout: 1000, heartbeat-interval: 100}}
+            workload: {kind: register, concurrency: 10, keys: 10, ops-per-key: 1000}
+            time-limit: 10s
+            """, file: FaultlineBinary.root.appendingPathComponent("workloads/bench.yml").path)
+        let w = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+        let kind = spec.database.descriptor
+        let env = RunEnvironment(cluster: cluster, database: kind.makeDatabase(), clients: kind.makeClients(for: w))
+        let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(w, seed: 1), seed: 1,
+                                       store: try RunStore.create(reports: temp(), test: spec.name)).run()
+        let s = result.summary
+        throughput[label] = s.throughput
+        print(String(format: "etcd 3 nodes, register, 10 clients, 10 s, %@ client: %.0f ops/s, p50 %.1f ms, p99 %.1f ms, %@",
+                     label, s.throughput, s.latencyP50, s.latencyP99, result.check.verdict.rawValue))
+    }
+    if let d = throughput["defined"], let b = throughput["built-in"], b > 0 {
+        print(String(format: "adapter / built-in etcd throughput at 10 clients: %.2f    target ≥ 0.70", d / b))
+    }
+    for node in cluster.nodes { await (node.remote as? SSHRemote)?.close() }
+}
