@@ -102,8 +102,10 @@ class Etcd:
 
 
 def answer(etcd, body):
-    kind, key, address = body["type"], body.get("key"), body["address"]
+    kind, key, address = body["type"], body.get("key"), body.get("address")
     serializable = body.get("read_path") == "serializable"
+    if kind == "init":  # the handshake, once, before any request
+        return {"type": "init_ok"}
     if kind == "read" and body.get("workload") == "set":
         return {"type": "read_ok", "value": etcd.members(address, key, serializable)}
     if kind == "read":

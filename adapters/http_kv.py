@@ -75,7 +75,9 @@ def main():
         body = message["body"]
         reply = {"in_reply_to": body["msg_id"]}
         try:
-            if body["type"] == "read":
+            if body["type"] == "init":  # the handshake, once, before any request
+                reply["type"] = "init_ok"
+            elif body["type"] == "read":
                 reply.update(type="read_ok", value=store.read(body["address"], body["key"]))
             elif body["type"] == "write":
                 store.write(body["address"], body["key"], body["value"])

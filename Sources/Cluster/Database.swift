@@ -104,4 +104,20 @@ public protocol ClockFaking: Database {
     /// offset then measured from the database itself (its wall clock minus the controller's).
     /// Throws when the process does not answer or does not run on a faked clock.
     func setClockOffset(_ offset: Duration, on node: ClusterNode, in cluster: ClusterContext) async throws -> Duration
+    /// Whether this database's processes do run on the faked clock (default true). A database
+    /// whose configuration decides it (a definition's `clock: {faketime: …}`) answers here;
+    /// when false, clock faults treat it as a database without a faked clock.
+    var fakesClock: Bool { get }
+}
+
+extension ClockFaking {
+    public var fakesClock: Bool { true }
+}
+
+extension Database {
+    /// This database as one whose faked clock Faultline can move, or nil.
+    public var fakedClock: (any ClockFaking)? {
+        guard let faking = self as? any ClockFaking, faking.fakesClock else { return nil }
+        return faking
+    }
 }

@@ -43,7 +43,7 @@ extension FaultInjector {
     /// the controller's clock (the local lab) rules them out, because stepping its clock would
     /// step this machine's, and libfaketime is no way out for the database under test here.
     func clockUnavailable(on nodes: [String]) async -> String? {
-        if database is any ClockFaking { return nil }
+        if database.fakedClock != nil { return nil }
         let sharing = await SharedClock.sharingNodes(cluster.nodes.filter { nodes.contains($0.name) })
         guard !sharing.isEmpty else { return nil }
         return "\(sharing.joined(separator: ",")) share the controller's clock (same kernel boot id), which must never be "
@@ -56,7 +56,7 @@ extension FaultInjector {
     /// hosts only: journals the clock undo with the running NTP daemons, stops them, steps the
     /// clock by `spec.clockOffset` and measures the offset against the controller.
     func applyClock(_ plan: FaultPlan, id: String) async -> AppliedFault {
-        if let faking = database as? any ClockFaking {
+        if let faking = database.fakedClock {
             let outcomes = await NodeOutcomes<Duration>.run(plan.kind.rawValue, plan.nodes, in: cluster) { node in
                 let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [.fakeClock])
                 _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
@@ -93,7 +93,7 @@ extension FaultInjector {
                                   : ClockControl.bumpCommand(by: spec.clockOffset)
             let offset = shifted ? Duration.zero : spec.clockOffset
             _ = await NodeOutcomes<Duration>.run("strobe", fault.touched, in: cluster) { node in
-                if let faking = database as? any ClockFaking { return try await faking.setClockOffset(offset, on: node, in: cluster) }
+                if let faking = database.fakedClock { return try await faking.setClockOffset(offset, on: node, in: cluster) }
                 return try await step(node, command)
             }
             shifted.toggle()
@@ -106,7 +106,7 @@ extension FaultInjector {
     func healClock(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
         let id = fault.journalID
         let outcomes = await NodeOutcomes<Duration>.run("heal clock", fault.touched, in: cluster) { node in
-            guard let faking = database as? any ClockFaking else { return try await ClockReset.reset(node, journalID: id) }
+            guard let faking = database.fakedClock else { return try await ClockReset.reset(node, journalID: id) }
             let offset = try await faking.setClockOffset(.zero, on: node, in: cluster)
             _ = try await node.root(HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory))
             return offset

@@ -100,7 +100,7 @@ public enum Heal {
                 "clock set to the controller's, offset now \(FaultInjector.seconds(try await ClockReset.reset(node, journalID: nil)))"
             }
         }
-        if undo.contains(.fakeClock), let faking = database as? any ClockFaking {
+        if undo.contains(.fakeClock), let faking = database.fakedClock {
             await attempt("faked clock") {
                 "\(database.name)'s faked clock reset, offset now \(FaultInjector.seconds(try await faking.setClockOffset(.zero, on: node, in: cluster)))"
             }

@@ -28,7 +28,9 @@ let echoAdapter = """
     out = sys.stdout
     for line in sys.stdin:
         m = json.loads(line); b = m["body"]; r = {"in_reply_to": b["msg_id"]}
-        if b["type"] == "read":
+        if b["type"] == "init":
+            r["type"] = "init_ok"
+        elif b["type"] == "read":
             r["type"] = "read_ok"; r["value"] = store.get(str(b["key"]))
         elif b["type"] == "write":
             store[str(b["key"])] = b["value"]; r["type"] = "write_ok"
@@ -71,6 +73,24 @@ guard LabHarness.available(requiring: ["/usr/bin/etcd", "/usr/bin/etcdctl", "/us
 try await LabHarness.withLab(LabHarness.config("fab", octet: 111, nodes: 3)) { lab in
     let cluster = ClusterContext(inventory: try lab.inventory(),
                                  parameters: ["election-timeout": "1000", "heartbeat-interval": "100"])
+    // Set-up (stop, wipe, start every node, agreed leader) and tear-down of definition-based clusters.
+    for file in ["etcd", "dqlite"] where file == "etcd" || FileManager.default.isExecutableFile(atPath: "/usr/bin/dqlite-demo") {
+        let database = DefinedDatabase(definition: try DatabaseDefinition.load(
+            path: FaultlineBinary.root.appendingPathComponent("databases/\(file).yml").path))
+        let defined = ClusterContext(nodes: cluster.nodes)
+        var setUps: [Double] = []
+        var tearDowns: [Double] = []
+        for _ in 1...3 {
+            let start = ContinuousClock.now
+            try await database.setUp(defined)
+            let up = ContinuousClock.now
+            try await database.tearDown(defined)
+            setUps.append((up - start) / .seconds(1))
+            tearDowns.append((ContinuousClock.now - up) / .seconds(1))
+        }
+        print(String(format: "%@ from databases/%@.yml, 3 nodes: set-up %.2f s (best of 3, worst %.2f s), tear-down %.2f s    target set-up < 5 s",
+                     file, file, setUps.min()!, setUps.max()!, tearDowns.min()!))
+    }
     var throughput: [String: Double] = [:]
     for (label, database) in [("built-in", "kind: etcd"), ("defined", "definition: ../databases/etcd.yml")] {
         let spec = try TestSpec.parse("""

@@ -169,4 +169,15 @@ import Testing
         #expect(flags.agreedLeader(probes(["true", "true", "false"]), in: c) == nil, "two claim to lead")
         #expect(flags.agreedLeader(probes(["true", "down", "down"]), in: c) == nil, "a minority answered")
     }
+
+    @Test func onlyAFaketimeDefinitionTakesAFakedClock() throws {
+        let plain = DefinedDatabase(definition: try DatabaseDefinition.parse(Self.complete, file: "d.yml"))
+        #expect(plain.fakedClock == nil, "clock faults must not treat it as faked")
+        let faked = DefinedDatabase(definition: try DatabaseDefinition.parse(
+            Self.complete.replacingOccurrences(of: "wipe: [extra]", with: "wipe: [extra]\nclock: {faketime: true, read: {command: date +%s}}"), file: "d.yml"))
+        #expect(faked.fakedClock != nil)
+        #expect(DefinedDatabase.epochSeconds("1700000000.25\n") == 1_700_000_000.25)
+        #expect(DefinedDatabase.epochSeconds("1700000000250") == 1_700_000_000.25, "milliseconds")
+        #expect(DefinedDatabase.epochSeconds("Thu Dec 3") == nil)
+    }
 }

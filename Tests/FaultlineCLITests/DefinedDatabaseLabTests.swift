@@ -95,4 +95,50 @@ struct DefinedDatabaseLabTests {
             #expect(text.contains("n1") && text.contains("refusing to start"), "the node and its log's words are named: \(text)")
         }
     }
+
+    /// `clock: {faketime: true}` puts the definition's processes on libfaketime's clock, which a
+    /// clock fault moves on the lab (hosts sharing the controller's clock), measured through the
+    /// definition's `clock.read`. The "database" is a shell loop writing `date` into its folder:
+    /// a C program under LD_PRELOAD, as a libfaketime-honouring server would be.
+    @Test func aFakedClockIsMovedAndMeasuredThroughTheDefinition() async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            _ = try Self.write("ticker.yml", in: dir, """
+                name: ticker
+                binary: /bin/sh
+                peers: {first: {each: "{{name}}", of: first}}
+                start:
+                  arguments: [-c, 'while :; do date +%s.%N > "$1/clock.tmp" && mv -f "$1/clock.tmp" "$1/clock"; sleep 0.05; done', ticker, "{{dir}}"]
+                leader: {command: "echo {{peers.first}}", means: leader}
+                clock: {faketime: true, read: {command: "cat {{dir}}/clock"}}
+                client:
+                  adapter: [python3, \(CheckCommandTests.root.appendingPathComponent("adapters/http_kv.py").path)]
+                  address: "http://{{address}}:1"
+                  workloads: {register: [read, write]}
+
+                """)
+            let spec = try Self.write("spec.yml", in: dir, """
+                name: ticker
+                database: {definition: ticker.yml, nodes: 3}
+                workload: {kind: register, concurrency: 1, mix: {read: 1, write: 1}, rate: 5}
+                nemesis: {faults: [clock-bump], targets: [one], interval: 1s, jitter: 0, duration: 2s, clock-offset: 30s}
+                time-limit: 4s
+
+                """)
+            let reports = dir + "/reports"
+            let (status, text) = try CheckCommandTests.faultlineBounded(
+                ["run", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", reports, "--seed", "1"], seconds: 120, withStderr: true)
+            let runs = try FileManager.default.contentsOfDirectory(atPath: reports + "/ticker")
+            let run = reports + "/ticker/" + (try #require(runs.sorted().last, "\(status) \(text)"))
+            let history = try String(contentsOfFile: run + "/history.jsonl", encoding: .utf8).split(separator: "\n")
+            let bumps = history.filter { $0.contains(#""process":"nemesis""#) && $0.contains(#""type":"info""#) && $0.contains(#""f":"clock-bump""#) }
+            let bump = try #require(bumps.first, "a clock bump was applied: \(text)")
+            #expect(bump.contains("faked clock (libfaketime), measured offset +30") || bump.contains("faked clock (libfaketime), measured offset +29"),
+                    "the offset measured from the process's own clock: \(bump)")
+            let heals = history.filter { $0.contains(#""f":"heal-clock-bump""#) && $0.contains(#""type":"info""#) }
+            #expect(heals.contains { $0.contains("measured offset +0") || $0.contains("measured offset -0") }, "healed back to no offset: \(heals)")
+        }
+    }
 }

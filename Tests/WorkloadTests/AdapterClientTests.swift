@@ -111,4 +111,21 @@ struct AdapterClientTests {
             do { _ = try AdapterReply.parse(Substring(line)) } catch { #expect(error.description.contains(expected), "\(line): \(error)") }
         }
     }
+
+    @Test func aSlowStartIsNotCountedInTheOperationsTimeout() async {
+        let c = AdapterClient(.init(command: ["/usr/bin/env", "SCRIPTED_INIT_DELAY=1", "/usr/bin/python3", "scripted_adapter.py"],
+                                    directory: Self.folder, node: "n1", address: "a"), serial: 1)
+        defer { Task { await c.close() } }
+        #expect(await c.invoke(OperationRequest(f: "write", key: 1, value: 1), timeout: .milliseconds(500)) == .ok(1),
+                "the adapter answered init after 1 s; the write itself is quick")
+    }
+
+    @Test func anAdapterThatRefusesInitFailsItsRequestsDefinitely() async {
+        let c = AdapterClient(.init(command: ["/usr/bin/env", "SCRIPTED_INIT=refuse", "/usr/bin/python3", "scripted_adapter.py"],
+                                    directory: Self.folder, node: "n1", address: "a"), serial: 1)
+        defer { Task { await c.close() } }
+        let w = await c.invoke(OperationRequest(f: "write", key: 1, value: 1), timeout: .seconds(2))
+        guard case .fail(let error) = w else { Issue.record("\(w)"); return }
+        #expect(error.contains("answered init with `error`"), "\(error)")
+    }
 }

@@ -10,15 +10,7 @@ extension RaftKVDatabase: ClockFaking {
     public func setClockOffset(_ offset: Duration, on node: ClusterNode, in cluster: ClusterContext) async throws -> Duration {
         let layout = try layout(for: node)
         let seconds = offset / .seconds(1)
-        let text = String(format: "%+.6f", seconds)
-        _ = try await NodeTasks.run("set faked clock", on: [node]) { node in
-            let write = "echo \(ShellQuote.quote(text)) > \(ShellQuote.quote(layout.fakeTimeFile)).tmp && mv -f "
-                + "\(ShellQuote.quote(layout.fakeTimeFile)).tmp \(ShellQuote.quote(layout.fakeTimeFile))"
-            let result = try await node.remote.exec(write, timeout: options.timings.commandTimeout)
-            guard result.status.isSuccess else {
-                throw NodeFailure(node: node.name, reason: "cannot write \(layout.fakeTimeFile): \(result.stderrText.trimmingWhitespace)")
-            }
-        }
+        try await FakedClock.writeOffset(offset, file: layout.fakeTimeFile, on: node, timeout: options.timings.commandTimeout)
         let sent = Date().timeIntervalSince1970
         guard let wall = await probe(node).status?.wallClockMillis else {
             throw NodeFailure(node: node.name, reason: "raftkv does not answer its status endpoint; its clock cannot be measured")

@@ -24,6 +24,9 @@ public actor AdapterClient: Client {
         /// The workload the requests belong to (`register`, `set`, `lock`): a set's `read` and a
         /// register's `read` are told apart by it.
         public var workload: String
+        /// How long a new adapter may take to answer `init` (an interpreter starting on a
+        /// loaded machine): not counted in any operation's timeout.
+        public var startTimeout: Duration = .seconds(15)
         /// Where its stderr files go (`adapter-<n>-<node>.stderr`); nil: discarded.
         public var logDirectory: String?
 
@@ -56,7 +59,7 @@ public actor AdapterClient: Client {
         let isRead = request.f == "read"
         let adapter: AdapterProcess
         do {
-            adapter = try running()
+            adapter = try await running()
         } catch {
             // Not started: nothing was sent.
             return .fail(error: "cannot start adapter `\(settings.command.joined(separator: " "))`: \(error)")
@@ -105,15 +108,29 @@ public actor AdapterClient: Client {
 
     private var stderrPath: String? { settings.logDirectory.map { "\($0)/adapter-\(serial)-\(settings.node).stderr" } }
 
-    private func running() throws -> AdapterProcess {
+    /// The running adapter, or a new one that has answered `init` (Maelstrom's handshake:
+    /// `{"type":"init","msg_id":0,"node_id":…,"node_ids":[…],"address":…}` → `init_ok`).
+    private func running() async throws -> AdapterProcess {
         if let adapter { return adapter }
         let stderr = stderrPath
         if let dir = settings.logDirectory { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let started = try AdapterProcess(
             command: settings.command, directory: settings.directory,
             environment: ["FAULTLINE_NODE": settings.node, "FAULTLINE_ADDRESS": settings.address], stderrPath: stderr)
-        adapter = started
-        return started
+        let node = JSONLHistory.json(settings.node)
+        let line = "{\"src\":\"faultline\",\"dest\":\(node),\"body\":{\"type\":\"init\",\"msg_id\":0,\"node_id\":\(node),"
+            + "\"node_ids\":[\(node)],\"address\":\(JSONLHistory.json(settings.address))}}"
+        let why: String
+        switch await started.request(line, id: 0, timeout: settings.startTimeout) {
+        case .reply(let reply) where reply.type == "init_ok":
+            adapter = started
+            return started
+        case .reply(let reply): why = "answered init with `\(reply.type)`; expected `init_ok`"
+        case .timedOut: why = "did not answer init within \(settings.startTimeout)"
+        case .broken(let reason): why = reason
+        }
+        started.terminate()
+        throw AdapterProtocolError(why)
     }
 
     /// A set read's elements in the order other clients give them; anything else as read.

@@ -27,6 +27,9 @@ final class AdapterProcess: @unchecked Sendable {
         /// Set once the adapter is unusable.
         var broken: String?
         var lines = 0
+        /// Requests whose timer fired before they were registered (a timeout shorter than the
+        /// time to register): they end `.timedOut` when they are.
+        var expired: Set<Int> = []
     }
 
     /// The command line, for messages.
@@ -84,12 +87,13 @@ final class AdapterProcess: @unchecked Sendable {
         }
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in
-            let broken: String? = state.withLock { s in
-                if let reason = s.broken { return reason }
+            let early: Outcome? = state.withLock { s in
+                if let reason = s.broken { return .broken(reason) }
+                if s.expired.remove(id) != nil { return .timedOut }
                 s.pending[id] = continuation
                 return nil
             }
-            if let broken { return continuation.resume(returning: .broken(broken)) }
+            if let early { return continuation.resume(returning: early) }
             var bytes = Array(line.utf8)
             bytes.append(UInt8(ascii: "\n"))
             if !writeAll(bytes) { breakDown("\(label) does not read its input (\(String(cString: strerror(errno))))") }
@@ -106,7 +110,11 @@ final class AdapterProcess: @unchecked Sendable {
     }
 
     private func finish(_ id: Int, _ outcome: Outcome) {
-        state.withLock { $0.pending.removeValue(forKey: id) }?.resume(returning: outcome)
+        state.withLock { s in
+            let waiting = s.pending.removeValue(forKey: id)
+            if waiting == nil, case .timedOut = outcome { s.expired.insert(id) }
+            return waiting
+        }?.resume(returning: outcome)
     }
 
     /// Marks the adapter unusable and ends every pending request with `reason`.

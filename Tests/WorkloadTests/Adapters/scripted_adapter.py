@@ -14,6 +14,15 @@ for line in sys.stdin:
     body = message["body"]
     key = body.get("key")
     reply = {"in_reply_to": body["msg_id"]}
+    if body["type"] == "init":
+        if os.environ.get("SCRIPTED_INIT") == "refuse":
+            reply.update(type="error", code=10, text="no init here")
+        else:
+            time.sleep(float(os.environ.get("SCRIPTED_INIT_DELAY", "0")))
+            reply["type"] = "init_ok"
+        sys.stdout.write(json.dumps({"body": reply}) + "\n")
+        sys.stdout.flush()
+        continue
     if key == "slow":
         time.sleep(5)
     if key == "garbage":
