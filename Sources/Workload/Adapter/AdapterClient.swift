@@ -91,6 +91,12 @@ public actor AdapterClient: Client {
         }
     }
 
+    /// Starts the adapter now (and waits for its `init_ok`), so no operation's time includes
+    /// the start. A failure is not thrown: the next request tries again and reports it.
+    public func prepare() async {
+        _ = try? await running()
+    }
+
     public func close() async {
         closed = true
         stop()
@@ -178,10 +184,13 @@ public struct AdapterClientFactory: ClientFactory {
         self.logDirectory = logDirectory
     }
 
-    /// `url` is the address the definition's `client.address` gives the node.
+    /// `url` is the address the definition's `client.address` gives the node. The adapter is
+    /// started and initialised here, before the worker times any operation.
     public func open(node: String, url: String) async throws -> any Client {
-        AdapterClient(.init(command: command, directory: directory, node: node, address: url, readPath: readPath,
-                            workload: workload, logDirectory: logDirectory), serial: serials.next())
+        let client = AdapterClient(.init(command: command, directory: directory, node: node, address: url, readPath: readPath,
+                                         workload: workload, logDirectory: logDirectory), serial: serials.next())
+        await client.prepare()
+        return client
     }
 
 }
