@@ -90,6 +90,7 @@ import Testing
         ("workloads: {register: [read, write], set: null}", "workloads: [queue]", 32, "expected a workload"),
         ("name: demo", "name: demo\ncolour: blue", 2, "colour"),
         ("version: {command: \"{{binary}} --version\", pattern: 'v(\\S+)'}", "version: {command: x, pattern: '('}", 3, "regular expression"),
+        ("/status\", json:", "/{{peers.initial}}\", json:", 26, "unknown variable `{{peers.initial}}`"),
         ("{{ports.peer}}\"}\n  others:", "{{ports.peer}\"}\n  others:", 7, "{{"),
     ] as [(String, String, Int, String)])
     func aBrokenDefinitionNamesItsLine(original: String, broken: String, line: Int, expected: String) throws {

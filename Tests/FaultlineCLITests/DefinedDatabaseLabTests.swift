@@ -93,13 +93,18 @@ struct DefinedDatabaseLabTests {
                 ["run", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", dir + "/reports"], seconds: 120, withStderr: true)
             #expect(status == 255, "\(text)")
             #expect(text.contains("n1") && text.contains("refusing to start"), "the node and its log's words are named: \(text)")
+            let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/reports/broken")
+            let results = try ResultsFile.read(path: dir + "/reports/broken/" + (try #require(runs.first)) + "/results.json")
+            #expect(results.failure?.contains("refusing to start") == true && results.check.verdict == .unknown,
+                    "stored as a failed run: \(results.failure ?? "no failure")")
         }
     }
 
     /// `clock: {faketime: true}` puts the definition's processes on libfaketime's clock, which a
     /// clock fault moves on the lab (hosts sharing the controller's clock), measured through the
     /// definition's `clock.read`. The "database" is a shell loop writing `date` into its folder:
-    /// a C program under LD_PRELOAD, as a libfaketime-honouring server would be.
+    /// a C program under LD_PRELOAD, as a libfaketime-honouring server would be. Its clock is
+    /// read 0.2 s after the move, once the loop has written the moved time.
     @Test func aFakedClockIsMovedAndMeasuredThroughTheDefinition() async throws {
         try await LabHarness.withLab(Self.config) { lab in
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
@@ -108,11 +113,10 @@ struct DefinedDatabaseLabTests {
             _ = try Self.write("ticker.yml", in: dir, """
                 name: ticker
                 binary: /bin/sh
-                peers: {first: {each: "{{name}}", of: first}}
                 start:
                   arguments: [-c, 'while :; do date +%s.%N > "$1/clock.tmp" && mv -f "$1/clock.tmp" "$1/clock"; sleep 0.05; done', ticker, "{{dir}}"]
-                leader: {command: "echo {{peers.first}}", means: leader}
-                clock: {faketime: true, read: {command: "cat {{dir}}/clock"}}
+                leader: {command: "echo n1", means: leader}
+                clock: {faketime: true, read: {command: "sleep 0.2; cat {{dir}}/clock"}}
                 client:
                   adapter: [python3, \(CheckCommandTests.root.appendingPathComponent("adapters/http_kv.py").path)]
                   address: "http://{{address}}:1"

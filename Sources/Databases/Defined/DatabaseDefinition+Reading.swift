@@ -144,7 +144,10 @@ extension DatabaseDefinition {
         }
         let stopGrace = try yaml.duration(start["stop-grace"], "`stop-grace`", allowZero: true)
 
-        let ready = try top["ready"].map { try reader.query($0, "`ready`") }
+        // A node is asked on its own, without the cluster: its queries cannot name peer lists.
+        var nodeReader = reader
+        nodeReader.allowed = reader.allowed.filter { !$0.hasPrefix("peers.") }
+        let ready = try top["ready"].map { try nodeReader.query($0, "`ready`") }
         guard let l = top["leader"] else {
             throw yaml.error(root, "missing `leader`: `{command or http, json or pattern, means}` telling who leads")
         }
@@ -157,7 +160,7 @@ extension DatabaseDefinition {
             }
             meaning = v
         }
-        let leader = LeaderQuery(query: try reader.query(l, "`leader`"), extraction: try reader.extraction(leaderFields, in: l),
+        let leader = LeaderQuery(query: try nodeReader.query(l, "`leader`"), extraction: try reader.extraction(leaderFields, in: l),
                                  meaning: meaning)
 
         let wipe = try reader.templates(top["wipe"], "`wipe`: a list of paths")
@@ -170,7 +173,7 @@ extension DatabaseDefinition {
             var section = ClockSection(faketime: try yaml.boolean(fields["faketime"], "`faketime`: true or false") ?? false,
                                        read: nil, readExtraction: .whole)
             if let r = fields["read"] {
-                section.read = try reader.query(r, "`read`")
+                section.read = try nodeReader.query(r, "`read`")
                 section.readExtraction = try reader.extraction(try yaml.mapping(r, "`read`"), in: r)
             }
             clock = section
