@@ -15,6 +15,13 @@ struct DefinedDatabaseLabTests {
     static let config = LabHarness.config("fd", octet: 110, nodes: 3)
     static let definition = CheckCommandTests.root.appendingPathComponent("databases/dqlite.yml").path
 
+    /// A new folder for one test's files and reports.
+    static func scratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     static func write(_ name: String, in dir: String, _ text: String) throws -> String {
         let path = dir + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -23,8 +30,7 @@ struct DefinedDatabaseLabTests {
 
     @Test func dqliteRunsFromItsDefinitionUnderKillsPartitionsAndPauses() async throws {
         try await LabHarness.withLab(Self.config) { lab in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let dir = try Self.scratch()
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let spec = try Self.write("dqlite.yml", in: dir, """
                 name: dqlite-lab
@@ -67,8 +73,7 @@ struct DefinedDatabaseLabTests {
 
     @Test func aProgramThatDoesNotStartIsNamedWithItsNode() async throws {
         try await LabHarness.withLab(Self.config) { lab in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let dir = try Self.scratch()
             defer { try? FileManager.default.removeItem(atPath: dir) }
             _ = try Self.write("broken.yml", in: dir, """
                 name: broken
@@ -107,8 +112,7 @@ struct DefinedDatabaseLabTests {
     /// read 0.2 s after the move, once the loop has written the moved time.
     @Test func aFakedClockIsMovedAndMeasuredThroughTheDefinition() async throws {
         try await LabHarness.withLab(Self.config) { lab in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-defined-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let dir = try Self.scratch()
             defer { try? FileManager.default.removeItem(atPath: dir) }
             _ = try Self.write("ticker.yml", in: dir, """
                 name: ticker

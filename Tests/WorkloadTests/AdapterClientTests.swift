@@ -128,4 +128,15 @@ struct AdapterClientTests {
         guard case .fail(let error) = w else { Issue.record("\(w)"); return }
         #expect(error.contains("answered init with `error`"), "\(error)")
     }
+
+    @Test func theFactoryStartsTheAdapterBeforeTheFirstOperationIsTimed() async throws {
+        let factory = AdapterClientFactory(command: ["/usr/bin/env", "SCRIPTED_INIT_DELAY=3", "/usr/bin/python3", "scripted_adapter.py"],
+                                           directory: Self.folder)
+        let c = try await factory.open(node: "n1", url: "a")
+        defer { Task { await c.close() } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(await c.invoke(OperationRequest(f: "write", key: 1, value: 1), timeout: .seconds(5)) == .ok(1))
+        #expect(clock.now - start < .milliseconds(2500), "the worker times from invoke: the 3 s start was spent in open")
+    }
 }
