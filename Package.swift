@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Workload",
             dependencies: [
-                "History", "Linearizability",
+                "History", "Linearizability", "Transactions",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,19 +66,19 @@ let package = Package(
         .target(
             name: "Audit",
             dependencies: [
-                "RemoteCore", "History", "Linearizability", "Analysis", .product(name: "Crypto", package: "swift-crypto"),
+                "RemoteCore", "History", "Linearizability", "Analysis", "Transactions", .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["FaultlineBuildInfo"]),
         .target(
             name: "RunRecord",
             dependencies: [
-                "Audit", "Analysis", "History", "Linearizability", "RemoteCore", "SpecFiles",
+                "Audit", "Analysis", "History", "Linearizability", "RemoteCore", "SpecFiles", "Transactions",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         .target(
             name: "Runner",
             dependencies: [
-                "Control", "RemoteCore", "SpecFiles", "History", "RunRecord", "Linearizability", "Analysis", "Cluster", "Workload", "Databases", "Nemesis", "Audit",
+                "Control", "RemoteCore", "SpecFiles", "History", "RunRecord", "Linearizability", "Analysis", "Cluster", "Workload", "Databases", "Nemesis", "Audit", "Transactions",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .target(
@@ -141,7 +141,7 @@ let package = Package(
             dependencies: ["Runner", "Control", "SpecFiles", "Sweep", "Analysis", "History", "Cluster", "Workload", "LabHarness", "Nemesis", "faultline"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "RemoteCore", "SpecFiles", "LabHarness"]),
         .testTarget(
-            name: "RunnerTests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability"]),
+            name: "RunnerTests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability", "Transactions", "Report"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Runner", "Workload", "Databases", "History", "Linearizability"]),
         .testTarget(name: "ClusterTests", dependencies: ["Control", "RemoteCore", "Cluster", "Databases", "LabHarness", "SpecFiles"]),
         .testTarget(

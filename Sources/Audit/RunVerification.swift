@@ -1,6 +1,7 @@
 import Foundation
 import History
 import Linearizability
+import Transactions
 
 /// What `faultline verify` finds in a run directory: the artifacts against the manifest's
 /// hashes, and the history checked again with the manifest's model.
@@ -48,7 +49,11 @@ public struct RunVerification: Sendable {
             }
             throw BadRunDirectory(description: "\(path): cannot be read as a run manifest (expected its JSON object)")
         }
-        guard let model = BuiltInModel(rawValue: manifest.check.model) else {
+        // A transactional run stores its consistency model where the others store the initial value.
+        let transactional = TransactionModel(rawValue: manifest.check.model)
+            .map { ($0, ConsistencyModel(rawValue: manifest.check.initial) ?? .strictSerializable) }
+        let model = BuiltInModel(rawValue: manifest.check.model)
+        guard model != nil || transactional != nil else {
             throw BadRunDirectory(description: "\(directory)/\(RunManifest.fileName): unknown model `\(manifest.check.model)`")
         }
         let found: [String: RunManifest.Artifact]
@@ -69,10 +74,17 @@ public struct RunVerification: Sendable {
             return result
         }
         do {
-            let operations = try JSONLHistory.read(path: (directory as NSString).appendingPathComponent("history.jsonl")).operations()
-            var options = CheckOptions()
-            options.timeout = .milliseconds(Int64(manifest.check.timeoutSeconds * 1000))
-            result.recheckedVerdict = try await model.check(operations, initial: Value(literal: manifest.check.initial), options: options).verdict
+            let history = try JSONLHistory.read(path: (directory as NSString).appendingPathComponent("history.jsonl"))
+            let timeout = Duration.milliseconds(Int64(manifest.check.timeoutSeconds * 1000))
+            if let (txnModel, consistency) = transactional {
+                let options = TransactionCheckOptions(consistency: consistency, timeout: timeout)
+                let verdict = try await offPool { try txnModel.check(history, options: options) }.verdict
+                result.recheckedVerdict = Verdict(rawValue: verdict.rawValue) ?? .unknown
+            } else if let model {
+                var options = CheckOptions()
+                options.timeout = timeout
+                result.recheckedVerdict = try await model.check(try history.operations(), initial: Value(literal: manifest.check.initial), options: options).verdict
+            }
         } catch {
             result.recheckError = "\(error)"
         }

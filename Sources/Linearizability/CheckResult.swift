@@ -23,6 +23,15 @@ public struct PartitionResult: Sendable {
     public var elapsed: Duration
     /// Search nodes remembered (Lowe's memo entries).
     public var nodes: Int
+
+    public init(key: Value?, operations: Int, verdict: Verdict, reason: String?, elapsed: Duration, nodes: Int) {
+        self.key = key
+        self.operations = operations
+        self.verdict = verdict
+        self.reason = reason
+        self.elapsed = elapsed
+        self.nodes = nodes
+    }
 }
 
 /// The result of checking one history.
@@ -41,6 +50,17 @@ public struct CheckResult: Sendable {
 
     /// Wall time of the check without shrinking: the search, and the counterexample as found.
     public var checkElapsed: Duration { elapsed - shrinkElapsed }
+
+    public init(verdict: Verdict, model: String, operations: Int, partitions: [PartitionResult],
+                counterexample: Counterexample?, elapsed: Duration, shrinkElapsed: Duration = .zero) {
+        self.verdict = verdict
+        self.model = model
+        self.operations = operations
+        self.partitions = partitions
+        self.counterexample = counterexample
+        self.elapsed = elapsed
+        self.shrinkElapsed = shrinkElapsed
+    }
 
     /// Partitions whose verdict is decided (valid or invalid).
     public var decidedPartitions: Int { partitions.filter { $0.verdict != .unknown }.count }

@@ -4,7 +4,7 @@ import Foundation
 /// Runs CPU-heavy, blocking work on a thread of its own and suspends the caller until it is
 /// done, so the search never occupies a thread of Swift's cooperative pool (a machine with two
 /// cores has two of them; a check that holds one for seconds starves every other task).
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             continuation.resume(with: Result { try work() })

@@ -10,6 +10,22 @@ public struct KVStore: Sendable, Equatable {
         switch command {
         case .get, .scan:
             return read(command)
+        case .txn(let ops):
+            var results: [String?] = []
+            results.reserveCapacity(ops.count)
+            for step in ops {
+                switch step.f {
+                case "r":
+                    results.append(data[step.key])
+                case "append":
+                    data[step.key] = data[step.key].map { $0 + " " + (step.value ?? "") } ?? step.value
+                    results.append(nil)
+                default:
+                    data[step.key] = step.value
+                    results.append(nil)
+                }
+            }
+            return .txn(results)
         case .put(let key, let value):
             data[key] = value
             return .ok
@@ -23,7 +39,7 @@ public struct KVStore: Sendable, Equatable {
         }
     }
 
-    /// Answers a get or scan from the current state (writes are answered with `.ok` unapplied).
+    /// Answers a get, scan or read-only txn from the current state (writes are answered with `.ok` unapplied).
     public func read(_ command: KVCommand) -> KVResult {
         switch command {
         case .get(let key):
@@ -31,6 +47,8 @@ public struct KVStore: Sendable, Equatable {
         case .scan(let prefix):
             let kvs = data.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }
             return .scan(kvs.map { KVResult.KeyValue(key: $0.key, value: $0.value) })
+        case .txn(let ops) where command.isRead:
+            return .txn(ops.map { data[$0.key] })
         default:
             return .ok
         }

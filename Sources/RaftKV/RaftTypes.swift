@@ -42,6 +42,9 @@ public enum RaftBug: String, CaseIterable, Codable, Sendable, Comparable {
     /// Log appends are acknowledged before they reach the disk (a buffer flushed about once a
     /// second), so a crash loses acknowledged entries.
     case noFsync = "no-fsync"
+    /// Read-only transactions are answered by whichever member receives them, from its own
+    /// state, at once: without the log, the read index or the leader.
+    case staleTxnReads = "stale-txn-reads"
 
     public static func < (a: RaftBug, b: RaftBug) -> Bool { a.rawValue < b.rawValue }
 }

@@ -31,6 +31,7 @@ public struct RunReportPage {
         if let cx = run.results.check.counterexample {
             page += CounterexampleSection(counterexample: cx, run: run).html
         }
+        if let txn = run.results.transactions { page += TransactionSection(check: txn).html }
         page += checkSection + specSection
         page += "<footer>Rendered by faultline from the files in this run's directory. Re-render with <code>faultline report \(HTML.escape(run.directory))</code>.</footer>"
         page += "<script type=\"application/json\" id=\"run-data\">\(dataJSON)</script>"
@@ -45,6 +46,14 @@ public struct RunReportPage {
         let c = run.results.check
         if let failure = run.results.failure {
             return "The run could not be carried out: \(failure). No client ran, so nothing was checked."
+        }
+        if let txn = run.results.transactions {
+            let found = txn.anomalies.first { $0.rulesOut.contains(txn.consistency) }
+            switch c.verdict {
+            case .valid: return "No anomaly \(txn.consistency) forbids in \(txn.transactions) \(txn.model) transactions."
+            case .invalid: return found.map { "\($0.type): \($0.explanation.last ?? "")" } ?? "An anomaly \(txn.consistency) forbids was found."
+            case .unknown: return "Not decided: \(txn.incomplete ?? "the checker's budget ran out")."
+            }
         }
         switch c.verdict {
         case .valid:

@@ -120,6 +120,9 @@ public struct ResultsFile: Codable, Sendable, Equatable {
     /// and when the leader samples could not be read.
     public var metrics: RunMetrics?
     public var check: Check
+    /// For a transactional workload (list-append, rw-register): what the transaction checker
+    /// found, anomalies explained. nil for the other workloads and in older files.
+    public var transactions: StoredTransactionCheck?
     /// Why the run could not be carried out (its set-up failed: a host out of reach, a database
     /// that did not start); nil for a run that ran. A failed run has no verdict: it is stored as
     /// `unknown`, so nightly indexes, junit.xml and reports show the night that did not happen.

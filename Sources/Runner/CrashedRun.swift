@@ -41,11 +41,10 @@ public enum CrashedRun {
             history = History(events: [], source: store.historyPath)
         }
         let operations = try history.operations()
-        var options = CheckOptions()
-        options.timeout = spec.checker.timeout
-        let check = try await workload.model.check(operations, initial: workload.initialValue, options: options)
-        var results = ResultsFile(spec: spec, seed: seed, summary: RunSummary(operations, events: history.events), check: check,
-                                  versions: [:], hosts: hosts, interrupted: true)
+        let outcome = try await workload.checking.check(history, timeout: spec.checker.timeout)
+        var results = ResultsFile(spec: spec, seed: seed, summary: RunSummary(operations, events: history.events),
+                                  check: outcome.check, versions: [:], hosts: hosts, interrupted: true)
+        results.transactions = outcome.stored
         results.crashed = true
         results.metrics = store.measure(events: history.events, operations: operations)
         try results.write(to: store)

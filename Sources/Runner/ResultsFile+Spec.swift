@@ -1,5 +1,6 @@
 import Linearizability
 import RunRecord
+import Workload
 
 extension ResultsFile {
     /// The results of a run of `spec`: what it ran as the spec says, and what it observed.
@@ -12,5 +13,13 @@ extension ResultsFile {
                   workload: spec.workload.kind, timeLimitSeconds: spec.timeLimit.inMilliseconds / 1000,
                   specFile: spec.file, seed: seed, summary: summary, check: check, hosts: hosts,
                   interrupted: interrupted, failure: failure, reproduce: reproduce)
+    }
+}
+
+extension HistoryChecking.Outcome {
+    /// The transaction checker's findings as `results.json` stores them; nil for linearizability.
+    var stored: StoredTransactionCheck? {
+        guard let transactions, let history else { return nil }
+        return StoredTransactionCheck(transactions, history: history)
     }
 }

@@ -47,7 +47,7 @@ struct RunAudit {
             hosts: cluster.nodes.map { .init(name: $0.name, address: $0.address) },
             database: database, parameters: spec.database.parameters, binaries: binaries,
             faults: FaultInterval.faults(in: events),
-            check: .init(model: plan.model.rawValue, initial: plan.initial.description,
+            check: .init(model: plan.checking.modelName, initial: plan.checking.detail,
                          timeoutSeconds: spec.checker.timeout.inMilliseconds / 1000,
                          verdict: results.check.verdict.rawValue),
             failure: results.failure, transcriptSHA256: artifacts[Self.transcriptFile]?.sha256, artifacts: artifacts)

@@ -7,12 +7,13 @@ import Linearizability
 import Nemesis
 import RemoteCore
 import RunRecord
+import Transactions
 import Workload
 
 /// What a workload gives the runner: how to judge the history, and what each worker does.
 public struct RunPlan: Sendable {
-    public var model: BuiltInModel
-    public var initial: Value
+    /// How the history is judged (linearizability, or the transaction checker).
+    public var checking: HistoryChecking
     public var generator: WorkloadGenerator
     /// When workers are stopped whatever their generators say: the time limit, the quiet period
     /// and the final reads, with room for their timeouts.
@@ -21,10 +22,9 @@ public struct RunPlan: Sendable {
     /// progress lines to name the phase.
     public var quietPeriod: Duration
 
-    public init(model: BuiltInModel, initial: Value, generator: WorkloadGenerator, hardStop: Duration,
+    public init(checking: HistoryChecking, generator: WorkloadGenerator, hardStop: Duration,
                 quietPeriod: Duration = .zero) {
-        self.model = model
-        self.initial = initial
+        self.checking = checking
         self.generator = generator
         self.hardStop = hardStop
         self.quietPeriod = quietPeriod
@@ -32,7 +32,7 @@ public struct RunPlan: Sendable {
 
     /// The plan of a workload spec, drawn from `seed`.
     public init(_ spec: WorkloadSpec, seed: UInt64) throws(WorkloadSpecError) {
-        self.init(model: spec.model, initial: spec.initialValue, generator: try spec.makeGenerator(seed: seed),
+        self.init(checking: spec.checking, generator: try spec.makeGenerator(seed: seed),
                   hardStop: spec.timeLimit + spec.quietPeriod + spec.operationTimeout + spec.finalReadTimeout * 2
                       + .seconds(5), quietPeriod: spec.quietPeriod)
     }
@@ -88,6 +88,8 @@ public struct RunResult: Sendable {
     public var seed: UInt64
     public var summary: RunSummary
     public var check: CheckResult
+    /// For a transactional workload: the transaction checker's result (anomalies explained).
+    public var transactions: TransactionCheckResult?
     /// The run was interrupted (Ctrl-C, SIGTERM): the history is what was recorded until then.
     public var interrupted: Bool
 }
@@ -188,14 +190,15 @@ public actor TestRun {
                         binaries: [RunManifest.DatabaseBinary], failure: String?) async throws -> RunResult {
         let cluster = environment.cluster
         phase = .checking
-        let operations = try History(events: events, source: store.historyPath).operations()
-        var options = CheckOptions()
-        options.timeout = spec.checker.timeout
-        let check = try await plan.model.check(operations, initial: plan.initial, options: options)
+        let history = History(events: events, source: store.historyPath)
+        let operations = try history.operations()
+        let outcome = try await plan.checking.check(history, timeout: spec.checker.timeout)
+        let check = outcome.check
         let summary = RunSummary(operations, events: events)
         var results = ResultsFile(spec: spec, seed: seed, summary: summary, check: check, versions: versions,
                                   hosts: cluster.nodes.map(\.name), interrupted: interrupted, failure: failure,
                                   reproduce: reproduce)
+        results.transactions = outcome.stored
         results.metrics = store.measure(events: events, operations: operations)
         try results.write(to: store)
         transcript.close()
@@ -203,7 +206,8 @@ public actor TestRun {
                      database: environment.database.name, binaries: binaries, events: events, plan: plan, results: results)
             .writeManifest(to: store)
         phase = .finished
-        return RunResult(store: store, seed: seed, summary: summary, check: check, interrupted: interrupted)
+        return RunResult(store: store, seed: seed, summary: summary, check: check, transactions: outcome.transactions,
+                         interrupted: interrupted)
     }
 
     /// Undoes what an earlier run left on the hosts, saying per host what was found and undone;

@@ -1,3 +1,4 @@
+import Transactions
 import Workload
 import Yams
 
@@ -5,6 +6,7 @@ extension WorkloadSection {
     static let fields: Set<String> = [
         "kind", "keys", "ops-per-key", "concurrency", "rate", "mix", "value-range", "op-timeout",
         "operation-limit", "final-reads", "quiet-period", "final-read-timeout", "lock-lease", "read-path",
+        "consistency", "max-txn-length",
     ]
 
     /// The workload the section describes, over the defaults of its kind, with the run's time
@@ -64,6 +66,21 @@ extension WorkloadSection {
                 throw yaml.error(r, "expected a read path \(database.name) has (\(database.readPaths.map(\.rawValue).sorted().joined(separator: ", "))), got `\(path.rawValue)`")
             }
             spec.readPath = path
+        }
+        if let c = f["consistency"] {
+            guard k.transactionModel != nil else {
+                throw yaml.error(c, "`consistency` applies to the transactional workloads (list-append, rw-register), not \(kind)")
+            }
+            guard let model = c.scalar.flatMap({ ConsistencyModel(rawValue: $0.string) }) else {
+                throw yaml.error(c, "expected `consistency` to be one of \(ConsistencyModel.allCases.map(\.rawValue).joined(separator: ", ")), got `\(c.scalar?.string ?? "a non-scalar")`")
+            }
+            spec.consistency = model
+        }
+        if let n = f["max-txn-length"] {
+            guard k.transactionModel != nil else {
+                throw yaml.error(n, "`max-txn-length` applies to the transactional workloads (list-append, rw-register), not \(kind)")
+            }
+            spec.maxTransactionLength = try yaml.integer(n, in: node, "`max-txn-length`: 1 to 100", range: 1...100) ?? spec.maxTransactionLength
         }
         let unable = spec.mix.weights.filter { $0.value > 0 && !database.operations(of: k).contains($0.key) }.keys.sorted()
         if !unable.isEmpty {

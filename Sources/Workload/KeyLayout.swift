@@ -7,8 +7,9 @@ import History
 /// Under `prefix` (default `faultline/`): a register is the key `register/<key>` holding its
 /// value; a set is one key per element, `set/<key>/<element>` holding the element, so adds never
 /// conflict and a final read is one range over `set/<key>/`; a lock is the lock name
-/// `lock/<key>` (etcd's lock API adds `/<lease id>` for each holder or waiter). Keys and values
-/// are text: integers in decimal, strings as they are.
+/// `lock/<key>` (etcd's lock API adds `/<lease id>` for each holder or waiter); a transactional
+/// workload's list or register is `txn/<key>`, a list stored as its elements separated by spaces.
+/// Keys and values are text: integers in decimal, strings as they are.
 public struct KeyLayout: Sendable, Hashable {
     public var prefix: String
 
@@ -20,6 +21,16 @@ public struct KeyLayout: Sendable, Hashable {
     public func set(_ key: Value?) -> String { prefix + "set/" + Self.text(key ?? .null) + "/" }
     public func element(_ element: Value, of key: Value?) -> String { set(key) + Self.text(element) }
     public func lock(_ key: Value?) -> String { prefix + "lock/" + Self.text(key ?? .null) }
+    /// The key of a transactional workload's list or register `key` (`txn/<key>`).
+    public func transactional(_ key: Value) -> String { prefix + "txn/" + Self.text(key) }
+
+    /// A list-append list as stored: its elements' texts separated by spaces.
+    public static func text(ofList elements: [Value]) -> String { elements.map { text($0) }.joined(separator: " ") }
+
+    /// A stored list back as its elements (the empty text is the empty list).
+    public static func list(fromText text: String) -> [Value] {
+        text.split(separator: " ").map { value(fromText: String($0)) }
+    }
 
     /// A value as stored: integers in decimal, strings as they are, anything else as written in
     /// histories.

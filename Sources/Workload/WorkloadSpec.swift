@@ -1,5 +1,6 @@
 import History
 import Linearizability
+import Transactions
 
 /// What load a run drives: which workload, how many workers, how fast, for how long, and how the
 /// history is judged. A plain value; `init(kind:)` gives every setting a default for the kind.
@@ -12,6 +13,21 @@ public struct WorkloadSpec: Sendable, Hashable {
         case set
         /// acquire / release of a lock (etcd: lock API with a lease); checked with `mutex`.
         case lock
+        /// transactions of `append k v` and `r k` over a small, shifting pool of keys, values
+        /// unique per key; checked with the transaction checker (`list-append`).
+        case listAppend = "list-append"
+        /// transactions of `w k v` (unique values) and `r k`; checked with the transaction
+        /// checker (`rw-register`).
+        case rwRegister = "rw-register"
+
+        /// The transactional workload this kind is, if it is one.
+        public var transactionModel: TransactionModel? {
+            switch self {
+            case .listAppend: return .listAppend
+            case .rwRegister: return .rwRegister
+            case .register, .set, .lock: return nil
+            }
+        }
     }
 
     /// Which workers read at the end, after the quiet period.
@@ -33,20 +49,30 @@ public struct WorkloadSpec: Sendable, Hashable {
     }
 
     public var kind: Kind
+    /// What a transactional workload's history is held to (`consistency`); default
+    /// strict-serializable. Unused by the other kinds.
+    public var consistency: ConsistencyModel = .strictSerializable
+    /// The most micro-operations in one transaction (`max-txn-length`); each transaction has
+    /// 1 to this many. Transactional kinds only.
+    public var maxTransactionLength = 4
     /// How reads reach the data (`read-path`); the database's descriptor lists the paths it has.
     public var readPath: ReadPath = .linearizable
     /// How many keys are in play at once (register: registers, set: sets, lock: lock names).
     /// Workers are split into `min(keys, concurrency)` groups, one key per group at a time.
+    /// Transactional kinds: the size of the pool of keys every worker's transactions draw from.
     public var keys: Int
     /// The most load requests one key gets before its group moves to a fresh key (register: all
     /// requests; lock: acquire attempts, each followed by at most one release); nil for no bound
-    /// (the set workload has none). Final reads come on top.
+    /// (the set workload has none). Final reads come on top. Transactional kinds: every worker
+    /// moves its key pool on by one key (retiring the oldest) after `max(1, opsPerKey /
+    /// concurrency)` transactions, so each key is touched by roughly `opsPerKey` transactions.
     public var opsPerKey: Int?
     /// Number of workers, each one process at a time.
     public var concurrency: Int
     /// Overall load requests per second; nil for as fast as the workers go.
     public var rate: Double?
-    /// Weights of the load functions (register: read, write, cas; set: add, read; lock: unused).
+    /// Weights of the load functions (register: read, write, cas; set: add, read; lock: unused;
+    /// list-append: append, r; rw-register: w, r — per micro-operation).
     public var mix: OperationMix
     /// Register values are drawn from `0..<valueRange`.
     public var valueRange: Int
@@ -98,13 +124,27 @@ public struct WorkloadSpec: Sendable, Hashable {
             mix = OperationMix(["acquire": 1])
             finalReads = .none
             quietPeriod = .zero
+        case .listAppend, .rwRegister:
+            keys = 5
+            opsPerKey = 100
+            mix = OperationMix([kind == .listAppend ? "append" : "w": 1, "r": 1])
+            finalReads = .none
+            quietPeriod = .zero
         }
     }
 
-    /// The model a history of this workload is checked with.
+    /// How a history of this workload is judged: linearizability with its model and initial
+    /// value, or the transaction checker with `consistency`.
+    public var checking: HistoryChecking {
+        if let model = kind.transactionModel { return .transactional(model, consistency) }
+        return .linearizable(model, initial: initialValue)
+    }
+
+    /// The linearizability model a history of this workload is checked with (transactional
+    /// kinds are not checked for linearizability: see `checking`; this is `cas-register` then).
     public var model: BuiltInModel {
         switch kind {
-        case .register: return .casRegister
+        case .register, .listAppend, .rwRegister: return .casRegister
         case .set: return .set
         case .lock: return .mutex
         }
@@ -120,6 +160,8 @@ public struct WorkloadSpec: Sendable, Hashable {
         case .register: return ["read", "write", "cas"]
         case .set: return ["add", "read"]
         case .lock: return ["acquire"]
+        case .listAppend: return ["append", "r"]
+        case .rwRegister: return ["w", "r"]
         }
     }
 
@@ -130,7 +172,14 @@ public struct WorkloadSpec: Sendable, Hashable {
         if kind == .set, opsPerKey != nil {
             throw WorkloadSpecError("ops-per-key does not apply to the set workload; leave it out")
         }
-        if let opsPerKey {
+        if kind.transactionModel != nil {
+            guard maxTransactionLength >= 1 else {
+                throw WorkloadSpecError("max-txn-length is \(maxTransactionLength); expected 1 or more")
+            }
+            guard finalReads == .none else {
+                throw WorkloadSpecError("final-reads does not apply to the \(kind.rawValue) workload; leave it out")
+            }
+        } else if let opsPerKey {
             let least = KeyAssignment.largestGroup(concurrency: concurrency, keys: keys)
             guard opsPerKey >= least else {
                 throw WorkloadSpecError(

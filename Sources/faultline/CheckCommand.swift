@@ -104,10 +104,28 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
+    /// For histories stored by `faultline run` of a transactional workload (every file's
+    /// spec.yml beside it says the same workload): the workload and the consistency model it
+    /// was held to; nil otherwise.
+    private func storedTransactional() -> (TransactionModel, ConsistencyModel)? {
+        let found: [(TransactionModel, ConsistencyModel)?] = files.map { file in
+            let specPath = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spec.yml")
+            guard (file as NSString).lastPathComponent == "history.jsonl",
+                let spec = try? TestSpec.load(path: specPath),
+                let workload = try? spec.workload.workloadSpec(timeLimit: spec.timeLimit),
+                case .transactional(let m, let c) = workload.checking
+            else { return nil }
+            return (m, c)
+        }
+        guard let first = found.first ?? nil, found.allSatisfy({ $0?.0 == first.0 }) else { return nil }
+        return first
+    }
+
     func run() throws {
-        if case .transactional(let m)? = model {
+        let stored = model == nil ? storedTransactional() : nil
+        if case .transactional(let m)? = model ?? stored.map({ .transactional($0.0) }) {
             let check = TransactionCheck(
-                model: m, consistency: consistency ?? .strictSerializable, timeout: timeout.duration, json: json,
+                model: m, consistency: consistency ?? stored?.1 ?? .strictSerializable, timeout: timeout.duration, json: json,
                 partial: partial)
             return try check.run(files) { file throws(HistoryError) in try read(file) }
         }

@@ -10,6 +10,7 @@ import RunRecord
 import Runner
 import RunIndex
 import SpecFiles
+import Transactions
 import Workload
 
 /// `faultline run SPEC`: one chaos run of a test spec against a real cluster.
@@ -99,9 +100,19 @@ struct RunCommand: AsyncParsableCommand {
             throw FaultlineExit.crash
         }
         say("faultline: \(result.summary.line)")
-        say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
-            + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")
-        for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
+        if let txn = result.transactions {
+            say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
+                + "  \(txn.transactions) transactions, \(txn.model.rawValue) as \(txn.consistency.rawValue), checked in \(Int(txn.elapsed.inMilliseconds)) ms"
+                + (txn.anomalies.isEmpty ? ", no anomaly" : ", anomalies: " + txn.counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")))
+            for a in txn.forbidden.prefix(3) {
+                say("  \(a.kind.rawValue)\(a.key.map { " on key \($0)" } ?? ""):")
+                for line in a.explanation { say("    \(line)") }
+            }
+        } else {
+            say("faultline: \(result.check.verdict.rawValue)\(result.interrupted ? " (interrupted)" : "")"
+                + "  \(result.check.decidedPartitions)/\(result.check.partitions.count) keys decided in \(Int(result.check.elapsed.inMilliseconds)) ms")
+            for line in result.check.counterexample?.explanation ?? [] { say("  \(line)") }
+        }
         writeReports([store.directory], reports: reports)
         say("faultline: \(store.directory)")
         indexRuns([store.directory], reports: reports)

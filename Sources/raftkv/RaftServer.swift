@@ -92,6 +92,9 @@ final class RaftServer: @unchecked Sendable {
     /// (`forwardTo`) or that there is none.
     func execute(_ command: KVCommand, forwarded: Bool, reply: @escaping Reply, forwardTo: @escaping @Sendable (String, Int) -> Void) {
         queue.async { [self] in
+            if options.bugs.contains(.staleTxnReads), case .txn = command, command.isRead {
+                return reply(Self.answer(store.read(command)))
+            }
             guard node.role == .leader else {
                 if !forwarded, let leader = node.leader, let peer = options.peers.first(where: { $0.id == leader }), leader != options.id {
                     forwardTo(peer.host, peer.port)

@@ -7,7 +7,8 @@ import Workload
 /// where each workload's data lives).
 ///
 /// Operations, one file per workload: `EtcdClient+Register` (read, write, cas), `EtcdClient+Set`
-/// (add, read), `EtcdClient+Lock` (acquire, release).
+/// (add, read), `EtcdClient+Lock` (acquire, release), `EtcdClient+Transactions` (list-append,
+/// rw-register: txn).
 ///
 /// Completions: a definite refusal (`CallError.certainlyWithoutEffect`) is `fail`, any other
 /// error `info` — except for reads, which change nothing and so `fail` on any error, as
@@ -59,6 +60,7 @@ public actor EtcdClient: Client {
         case (.set, "read"): return await readSet(request, deadline)
         case (.lock, "acquire"): return await acquire(request, deadline)
         case (.lock, "release"): return await release(request, deadline)
+        case (.listAppend, "txn"), (.rwRegister, "txn"): return await transaction(request, deadline)
         default: return .fail(error: "\(request.f) is not an operation of the \(kind.rawValue) workload")
         }
     }

@@ -25,10 +25,23 @@ struct RangeResponse: Decodable, Equatable {
     var kvs: [KeyValue]?
 }
 
-/// One key and its value, both base64 (an empty value is left out).
+/// One key and its value, both base64 (an empty value is left out), and the revision of its
+/// last change (a decimal string).
 struct KeyValue: Decodable, Equatable {
     var key: String
     var value: String?
+    var modRevision: String?
+
+    init(key: String, value: String?, modRevision: String? = nil) {
+        self.key = key
+        self.value = value
+        self.modRevision = modRevision
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, value
+        case modRevision = "mod_revision"
+    }
 }
 
 /// `POST /v3/kv/put`; also the put inside a txn.
@@ -51,10 +64,17 @@ struct Compare: Encodable, Equatable {
     var result = "EQUAL"
     var value: String?
     var createRevision: String?
+    var modRevision: String?
 
     enum CodingKeys: String, CodingKey {
         case key, target, result, value
         case createRevision = "create_revision"
+        case modRevision = "mod_revision"
+    }
+
+    /// The key was last changed at `revision` ("0": it does not exist).
+    static func modified(key: String, at revision: String) -> Compare {
+        Compare(key: key, target: "MOD", modRevision: revision)
     }
 
     static func valueEquals(key: String, value: String) -> Compare {
@@ -66,18 +86,33 @@ struct Compare: Encodable, Equatable {
     }
 }
 
-/// One request of a txn branch (only puts are used).
+/// One request of a txn branch: a put or a range.
 struct RequestOp: Encodable, Equatable {
-    var requestPut: PutRequest
+    var requestPut: PutRequest?
+    var requestRange: RangeRequest?
+
+    init(requestPut: PutRequest) { self.requestPut = requestPut }
+    init(requestRange: RangeRequest) { self.requestRange = requestRange }
 
     enum CodingKeys: String, CodingKey {
         case requestPut = "request_put"
+        case requestRange = "request_range"
     }
 }
 
-/// The answer to a txn: `succeeded` is left out when the compares failed.
+/// The answer to a txn: `succeeded` is left out when the compares failed; `responses`, one per
+/// request of the branch taken (ranges carry what they found).
 struct TxnResponse: Decodable, Equatable {
     var succeeded: Bool?
+    var responses: [ResponseOp]?
+
+    struct ResponseOp: Decodable, Equatable {
+        var responseRange: RangeResponse?
+
+        enum CodingKeys: String, CodingKey {
+            case responseRange = "response_range"
+        }
+    }
 }
 
 /// `POST /v3/lease/grant` with a TTL in seconds (ID 0: etcd picks one).

@@ -10,10 +10,11 @@ import Workload
 /// `fail`); set `add e` (put of the element's own key) and `read` (scan of the set's keys: `.array`
 /// of the elements, sorted). Completions: a definite refusal (HTTP 503/400, or not sent) is
 /// `fail`, any other error `info` — except for reads, which change nothing and `fail` on any error.
+/// Transactions (list-append, rw-register): `RaftKVClient+Transactions`.
 public actor RaftKVClient: Client {
-    private let gateway: JSONGateway
-    private let kind: WorkloadSpec.Kind
-    private let layout: KeyLayout
+    let gateway: JSONGateway
+    let kind: WorkloadSpec.Kind
+    let layout: KeyLayout
     private var closed = false
 
     /// A client of the node at `url` (e.g. `http://10.77.0.1:7379`); connects at its first operation.
@@ -47,6 +48,8 @@ public actor RaftKVClient: Client {
             return await read(.scan(layout.set(request.key)), deadline) { answer in
                 .array((answer.kvs ?? []).map { KeyLayout.value(fromText: $0.value) }.sorted(by: KeyLayout.elementOrder))
             }
+        case (.listAppend, "txn"), (.rwRegister, "txn"):
+            return await transaction(request, deadline)
         default:
             return .fail(error: "\(request.f) is not an operation of the \(kind.rawValue) workload on raftkv")
         }

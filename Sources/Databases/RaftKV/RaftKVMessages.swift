@@ -9,6 +9,14 @@ struct RaftKVCommand: Encodable, Equatable {
     /// For `cas`: the value the key must hold; JSON `null` (encoded explicitly): "only if absent".
     var expected: String??
     var prefix: String?
+    /// For `txn`: the steps, `{"f": "r"|"w"|"append", "key": …, "value": …}`.
+    var ops: [Step]?
+
+    struct Step: Encodable, Equatable {
+        var f: String
+        var key: String
+        var value: String?
+    }
 
     static func get(_ key: String) -> RaftKVCommand { RaftKVCommand(op: "get", key: key) }
     static func put(_ key: String, _ value: String) -> RaftKVCommand { RaftKVCommand(op: "put", key: key, value: value) }
@@ -16,8 +24,9 @@ struct RaftKVCommand: Encodable, Equatable {
         RaftKVCommand(op: "cas", key: key, value: value, expected: .some(expected))
     }
     static func scan(_ prefix: String) -> RaftKVCommand { RaftKVCommand(op: "scan", prefix: prefix) }
+    static func txn(_ steps: [Step]) -> RaftKVCommand { RaftKVCommand(op: "txn", ops: steps) }
 
-    private enum CodingKeys: String, CodingKey { case op, key, value, expected, prefix }
+    private enum CodingKeys: String, CodingKey { case op, key, value, expected, prefix, ops }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -26,6 +35,7 @@ struct RaftKVCommand: Encodable, Equatable {
         try c.encodeIfPresent(value, forKey: .value)
         if let expected { try c.encode(expected, forKey: .expected) }
         try c.encodeIfPresent(prefix, forKey: .prefix)
+        try c.encodeIfPresent(ops, forKey: .ops)
     }
 }
 
@@ -40,6 +50,8 @@ struct RaftKVAnswer: Decodable, Equatable {
     var found: Bool?
     var value: String?
     var kvs: [Pair]?
+    /// For `txn`: per step, what it read (nil: absent, and for writes).
+    var results: [String?]?
 }
 
 /// The body of a raftkv error answer.

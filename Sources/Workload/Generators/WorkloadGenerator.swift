@@ -45,6 +45,9 @@ public struct WorkloadGenerator: Sendable {
             return PhasedGenerator(operations, spec: spec, seed: seed, worker: index, readsAtEnd: readsAtEnd)
         case .lock:
             return PhasedGenerator(LockOperations(keys: keys), spec: spec, seed: seed, worker: index, readsAtEnd: readsAtEnd)
+        case .listAppend, .rwRegister:
+            let operations = TransactionOperations(worker: index, spec: spec, writeName: spec.kind == .listAppend ? "append" : "w")
+            return PhasedGenerator(operations, spec: spec, seed: seed, worker: index, readsAtEnd: false)
         }
     }
 }

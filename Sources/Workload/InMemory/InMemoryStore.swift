@@ -8,12 +8,14 @@ import History
 /// Semantics: `read` of a missing register is `.null`; `write v` sets; `cas [e n]` sets `n` if
 /// the value is `e`, else fails; `add e` inserts; a set's `read` returns its elements sorted;
 /// `acquire` takes a free lock and fails at once on a held one (a try-lock, never waits);
-/// `release` frees a lock the same client holds and fails otherwise.
+/// `release` frees a lock the same client holds and fails otherwise; a `txn` (list-append,
+/// rw-register) runs all its steps at once, serially (`TransactionSteps`).
 public actor InMemoryStore {
     private let kind: WorkloadSpec.Kind
     private var registers: [Value: Value] = [:]
     private var sets: [Value: Set<Value>] = [:]
     private var lockOwners: [Value: Int] = [:]
+    private var lists: [Value: [Value]] = [:]
     private var clients = 0
     private var faults: InMemoryFaults
 
@@ -72,6 +74,9 @@ public actor InMemoryStore {
             guard lockOwners[key] == client else { return .fail(error: "not held by this client") }
             lockOwners[key] = nil
             return .ok(request.value)
+        case (.listAppend, "txn"), (.rwRegister, "txn"):
+            guard let txn = TransactionSteps(request.value) else { return .fail(error: "txn expects [[f k v] …], got \(request.value)") }
+            return .ok(kind == .listAppend ? txn.applyAppends(to: &lists) : txn.applyWrites(to: &registers))
         default:
             return .fail(error: "\(request.f) is not an operation of the \(kind.rawValue) workload")
         }
