@@ -76,7 +76,7 @@ public struct RunVerification: Sendable {
         do {
             let history = try JSONLHistory.read(path: (directory as NSString).appendingPathComponent("history.jsonl"))
             let timeout = Duration.milliseconds(Int64(manifest.check.timeoutSeconds * 1000))
-            if let (txnModel, consistency) = transactional {
+            if case let (txnModel, consistency)? = transactional {
                 let options = TransactionCheckOptions(consistency: consistency, timeout: timeout)
                 let verdict = try await offPool { try txnModel.check(history, options: options) }.verdict
                 result.recheckedVerdict = Verdict(rawValue: verdict.rawValue) ?? .unknown

@@ -127,7 +127,7 @@ public struct WorkloadSpec: Sendable, Hashable {
         case .listAppend, .rwRegister:
             keys = 5
             opsPerKey = 100
-            mix = OperationMix([kind == .listAppend ? "append" : "w": 1, "r": 1])
+            mix = OperationMix([(kind == .listAppend ? "append" : "w"): 1, "r": 1])
             finalReads = .none
             quietPeriod = .zero
         }

@@ -123,7 +123,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let stored = model == nil ? storedTransactional() : nil
-        if case .transactional(let m)? = model ?? stored.map({ .transactional($0.0) }) {
+        if case .transactional(let m)? = model ?? stored.map({ CheckModel.transactional($0.0) }) {
             let check = TransactionCheck(
                 model: m, consistency: consistency ?? stored?.1 ?? .strictSerializable, timeout: timeout.duration, json: json,
                 partial: partial)

@@ -127,6 +127,8 @@ struct EtcdClientTests {
             case .register: request = OperationRequest(f: "write", key: 1, value: 1)
             case .set: request = OperationRequest(f: "add", key: 1, value: 1)
             case .lock: request = OperationRequest(f: "acquire", key: 1)
+            case .listAppend: request = OperationRequest(f: "txn", value: .array([.array([.string("append"), .int(1), .int(1)])]))
+            case .rwRegister: request = OperationRequest(f: "txn", value: .array([.array([.string("w"), .int(1), .int(1)])]))
             }
             let start = clock.now
             let result = await c.invoke(request, timeout: .seconds(20))

@@ -49,7 +49,7 @@ import Testing
             "{\(header),"
                 + #""kvs":[{"key":"ci8x","create_revision":"2","mod_revision":"2","version":"1","value":"Mw=="}],"count":"1"}"#,
             as: RangeResponse.self)
-        #expect(found.kvs == [KeyValue(key: "ci8x", value: "Mw==")])
+        #expect(found.kvs == [KeyValue(key: "ci8x", value: "Mw==", modRevision: "2")])
         let succeeded = try decode(
             "{\(header)," + #""succeeded":true,"responses":[{"response_put":{"header":{"revision":"3"}}}]}"#,
             as: TxnResponse.self)

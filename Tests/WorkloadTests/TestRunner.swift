@@ -18,9 +18,9 @@ func runWorkload(_ spec: WorkloadSpec, seed: UInt64, factory: any ClientFactory,
     return History(events: recorder.events)
 }
 
-/// Checks a recorded history with the spec's model.
+/// Checks a recorded history as the spec says (its model, or the transaction checker).
 func check(_ history: History, _ spec: WorkloadSpec) async throws -> CheckResult {
-    try await spec.model.check(try history.operations(), initial: spec.initialValue)
+    try await spec.checking.check(history, timeout: .seconds(60)).check
 }
 
 /// How many operations of `history` completed as `type`.
