@@ -1,9 +1,5 @@
-import Cluster
-import Control
-import Databases
 import Foundation
 import LabHarness
-import Nemesis
 import Report
 import RunRecord
 import Testing
@@ -19,28 +15,10 @@ import Workload
 struct TransactionLabTests {
     static let config = LabHarness.config("tx", octet: 105, nodes: 5)
 
-    /// Runs `workloads/<name>.yml` for `seconds` with `seed`.
-    static func run(_ name: String, seconds: Int, seed: UInt64, on lab: Lab) async throws -> RunResult {
-        var spec = try TestSpec.load(path: EtcdRunTests.root.appendingPathComponent("workloads/\(name).yml").path)
-        spec.timeLimit = .seconds(seconds)
-        let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-        let cluster = ClusterContext(inventory: try lab.inventory(), parameters: spec.database.parameters)
-        defer { Task { for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() } } }
-        let database = DatabaseCatalog.database(spec.database.kind)
-        let nemesis = try #require(spec.nemesis)
-        let controller = localIPv4Addresses()
-        let env = RunEnvironment(cluster: cluster, database: database,
-                                 clients: DatabaseCatalog.clients(spec.database.kind, workload: workload),
-                                 faults: { Nemesis(spec: nemesis, cluster: $1, database: database, log: $0, seed: seed,
-                                                   controllerAddresses: controller) })
-        return try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: seed), seed: seed,
-                                 store: try RunStore.create(reports: EtcdRunTests.temp(), test: spec.name)).run()
-    }
-
     @Test("etcd-list-append-chaos is strict serializable; faults took effect")
     func etcdListAppendUnderFaultsIsValid() async throws {
         try await LabHarness.withLab(Self.config) { lab in
-            let result = try await Self.run("etcd-list-append-chaos", seconds: 30, seed: 4, on: lab)
+            let result = try await RaftKVChaosTests.run("etcd-list-append-chaos", seconds: 30, seed: 4, on: lab)
             let txn = try #require(result.transactions)
             #expect(result.check.verdict == .valid, "\(txn.anomalies.prefix(2).map(\.explanation))")
             #expect(txn.consistency == .strictSerializable)
@@ -54,7 +32,7 @@ struct TransactionLabTests {
     @Test("raftkv with --bug stale-txn-reads is caught as a real-time or G-single anomaly, explained in the report")
     func raftkvStaleTransactionReadsAreCaught() async throws {
         try await LabHarness.withLab(Self.config) { lab in
-            let result = try await Self.run("raftkv-bug-stale-txn-reads", seconds: 20, seed: 2, on: lab)
+            let result = try await RaftKVChaosTests.run("raftkv-bug-stale-txn-reads", seconds: 20, seed: 2, on: lab)
             let txn = try #require(result.transactions)
             #expect(result.check.verdict == .invalid, "\(result.summary.line)")
             let caught = txn.forbidden.filter { $0.kind.rawValue.hasSuffix("-realtime") || $0.kind == .gSingle }
