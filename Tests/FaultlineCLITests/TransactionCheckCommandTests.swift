@@ -20,6 +20,18 @@ import Testing
         #expect(r.stdout.contains("2 transactions  list-append as strict-serializable  no anomaly"))
     }
 
+    /// A history stored by `faultline run` of a transactional workload is checked as its spec
+    /// says: the workload and the consistency model, without `--model`.
+    @Test func aRunsHistoryIsCheckedWithItsSpecsWorkloadAndConsistency() throws {
+        let path = try CLI.temp("history.jsonl", Self.valid)
+        let spec = "name: t\ndatabase: {kind: etcd}\nworkload: {kind: list-append, consistency: read-committed}\ntime-limit: 5s\n"
+        try spec.write(toFile: ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spec.yml"),
+                       atomically: true, encoding: .utf8)
+        let r = try CLI.faultline(["check", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("2 transactions  list-append as read-committed  no anomaly"), "\(r.stdout)")
+    }
+
     @Test func readSkewIsExplainedWithLinesAndExitsOne() throws {
         let r = try CLI.faultline(["check", "--model", "list-append", "examples/list-append-read-skew.jsonl"])
         #expect(r.status == 1)
