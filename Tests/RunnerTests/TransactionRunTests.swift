@@ -114,6 +114,18 @@ struct LaggingListClient: Client, ClientFactory {
         #expect(weaker.check.verdict == .valid, "\(weaker.transactions?.forbidden.map(\.explanation) ?? [])")
     }
 
+    /// A transactional run whose controller died is checked later by the transaction checker too.
+    @Test func aCrashedTransactionalRunIsRecoveredWithTheTransactionChecker() async throws {
+        let (_, store) = try await Self.run("list-append", extra: "mix: {append: 1, r: 2}",
+                                            clients: LaggingListClient(store: LaggingListStore(lag: 20)))
+        for name in ["results.json", "manifest.json"] { try FileManager.default.removeItem(atPath: store.path(name)) }
+        #expect(CrashedRun.isCrashed(directory: store.directory))
+        #expect(try await CrashedRun.recover(directory: store.directory))
+        let results = try ResultsFile.read(path: store.resultsPath)
+        #expect(results.crashed == true && results.check.model == "list-append" && results.check.verdict == .invalid)
+        #expect(results.transactions?.verdict == "invalid" && results.transactions?.anomalies.isEmpty == false)
+    }
+
     @Test func specFieldsOfTransactionsAreCheckedWithTheirLine() throws {
         func error(_ workload: String) -> String {
             do {
