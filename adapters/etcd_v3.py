@@ -5,7 +5,10 @@ client performs, through the adapter protocol (README, "Client adapters").
 
 register: read = range (serializable when the request's read_path says so), write = put,
 cas = txn comparing the value. set: add = put of the key `<set>/<element>`, read = range over
-the set's prefix. A gRPC code etcd returns only for requests it did not apply is a definite
+the set's prefix. list-append and rw-register: txn = one etcd txn ranging over every key the
+transaction touches (one revision), the steps carried out on what it read, then, if it writes,
+one txn that puts the new values if no touched key's mod_revision moved (else error 30, txn
+conflict: nothing was written). A gRPC code etcd returns only for requests it did not apply is a definite
 error (11); anything else after the request may have reached etcd is indefinite (13).
 """
 import base64
@@ -22,6 +25,10 @@ DEFINITE = {3, 5, 6, 7, 8, 9, 11, 12, 16}
 
 class Definite(Exception):
     """etcd did not apply the request."""
+
+
+class Conflict(Exception):
+    """A transaction's guarded put found a key changed since it was read: nothing was written."""
 
 
 def b64(text):
@@ -94,6 +101,37 @@ class Etcd:
         k = PREFIX + "set/" + key_text(key) + "/" + json.dumps(element)
         self.call(address, "/v3/kv/put", {"key": b64(k), "value": b64(json.dumps(element))})
 
+    def txn(self, address, steps, serializable):
+        keys = []
+        for _, key, _ in steps:
+            if key not in keys:
+                keys.append(key)
+        names = {json.dumps(k): b64(PREFIX + "txn/" + key_text(k)) for k in keys}
+        ranges = [{"request_range": {"key": names[json.dumps(k)], "serializable": serializable}} for k in keys]
+        answer = self.call(address, "/v3/kv/txn", {"success": ranges})
+        state, revisions = {}, {}
+        for k, response in zip(keys, answer.get("responses") or []):
+            kvs = (response.get("response_range") or {}).get("kvs") or []
+            state[json.dumps(k)] = json.loads(unb64(kvs[0]["value"])) if kvs else None
+            revisions[json.dumps(k)] = int(kvs[0].get("mod_revision", 0)) if kvs else 0
+        done, written = [], []
+        for f, key, value in steps:
+            name = json.dumps(key)
+            if f == "r":
+                current = state.get(name)
+                done.append([f, key, list(current) if isinstance(current, list) else current])
+            else:
+                state[name] = (state.get(name) or []) + [value] if f == "append" else value
+                if name not in written:
+                    written.append(name)
+                done.append([f, key, value])
+        if written:
+            guard = [{"key": names[n], "target": "MOD", "result": "EQUAL", "mod_revision": revisions[n]} for n in names]
+            puts = [{"request_put": {"key": names[n], "value": b64(json.dumps(state[n]))}} for n in written]
+            if not self.call(address, "/v3/kv/txn", {"compare": guard, "success": puts}).get("succeeded"):
+                raise Conflict("a key changed after it was read")
+        return done
+
     def members(self, address, key, serializable):
         prefix = PREFIX + "set/" + key_text(key) + "/"
         answer = self.call(address, "/v3/kv/range",
@@ -117,6 +155,8 @@ def answer(etcd, body):
         if etcd.cas(address, key, body["from"], body["to"]):
             return {"type": "cas_ok"}
         return {"type": "error", "code": 22, "text": f"value is not {body['from']!r}"}
+    if kind == "txn":
+        return {"type": "txn_ok", "txn": etcd.txn(address, body["txn"], serializable)}
     if kind == "add":
         etcd.add(address, key, body["element"])
         return {"type": "add_ok"}
@@ -132,6 +172,8 @@ def main():
             reply = answer(etcd, body)
         except Definite as e:
             reply = {"type": "error", "code": 11, "text": str(e)}
+        except Conflict as e:
+            reply = {"type": "error", "code": 30, "text": str(e)}
         except Exception as e:  # the request may have reached etcd
             reply = {"type": "error", "code": 13, "text": f"{type(e).__name__}: {e}"}
         reply["in_reply_to"] = body["msg_id"]

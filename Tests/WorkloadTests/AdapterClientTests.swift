@@ -27,6 +27,15 @@ struct AdapterClientTests {
         #expect(await c.invoke(OperationRequest(f: "read", key: 1), timeout: .seconds(5)) == .ok(4))
     }
 
+    @Test func aTransactionComesBackWithItsReadsFilledIn() async {
+        let c = client()
+        defer { Task { await c.close() } }
+        let txn: Value = [["append", 1, 5], ["r", 1, .null], ["r", 2, .null]]
+        #expect(await c.invoke(OperationRequest(f: "txn", value: txn), timeout: .seconds(5)) == .ok([["append", 1, 5], ["r", 1, [5]], ["r", 2, .null]]))
+        #expect(await c.invoke(OperationRequest(f: "txn", value: [["append", 1, 6], ["r", 1, .null]]), timeout: .seconds(5))
+                == .ok([["append", 1, 6], ["r", 1, [5, 6]]]))
+    }
+
     @Test func definiteCodesFailAndOthersAreInfoExceptForReads() async {
         let c = client()
         defer { Task { await c.close() } }

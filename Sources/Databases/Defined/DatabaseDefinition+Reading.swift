@@ -18,6 +18,7 @@ extension DatabaseDefinition {
     /// The operations each workload's generator asks for.
     static let workloadOperations: [WorkloadSpec.Kind: Set<String>] = [
         .register: ["read", "write", "cas"], .set: ["add", "read"], .lock: ["acquire", "release"],
+        .listAppend: ["txn"], .rwRegister: ["txn"],
     ]
 
     /// Reads definition text; `file` names it in errors, and its folder resolves relative paths.

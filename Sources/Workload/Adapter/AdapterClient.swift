@@ -6,7 +6,9 @@ import History
 /// adapter protocol (the README's "Client adapters"): one adapter per client, so per worker
 /// process, with one request in flight.
 ///
-/// Requests (each with `workload`): register `read` (`key`, `read_path`), `write` (`key`, `value`), `cas` (`key`,
+/// Requests (each with `workload`): list-append and rw-register `txn` (`txn`: Maelstrom's
+/// `[["r", k, null], ["append", k, v], ["w", k, v]]`, answered by `txn_ok` with `txn` the steps
+/// with reads filled in); register `read` (`key`, `read_path`), `write` (`key`, `value`), `cas` (`key`,
 /// `from`, `to`); set `add` (`key`, `element`) and `read` (`key`; a list); lock `acquire` and
 /// `release` (`key`). Each names the node (`node`) and its address (`address`). Completions:
 /// `<type>_ok` is ok (a read's `value`; a read of a key that does not exist, error 20, reads nil);
@@ -72,6 +74,14 @@ public actor AdapterClient: Client {
         switch await adapter.request(line, id: id, timeout: timeout) {
         case .reply(let reply):
             if reply.type == request.f + "_ok" {
+                if request.f == "txn" {
+                    // The steps as carried out: reads filled in, the same length as asked.
+                    if case .array(let done)? = reply.value, case .array(let asked) = request.value, done.count == asked.count {
+                        return .ok(.array(done))
+                    }
+                    stop()
+                    return .info(error: "\(adapter.label) answered txn \(id) without `txn`: the list of its steps, reads filled in")
+                }
                 return .ok(isRead ? Self.readValue(reply.value ?? .null) : request.value)
             }
             if reply.type == "error", let code = reply.code {
@@ -158,6 +168,7 @@ public actor AdapterClient: Client {
             guard case .array(let pair) = request.value, pair.count == 2 else { return nil }
             fields += [("from", JSONLHistory.json(pair[0])), ("to", JSONLHistory.json(pair[1]))]
         case "add": fields.append(("element", JSONLHistory.json(request.value)))
+        case "txn": fields.append(("txn", JSONLHistory.json(request.value)))
         case "acquire", "release": break
         default: return nil
         }

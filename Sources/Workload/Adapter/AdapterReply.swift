@@ -7,7 +7,7 @@ import History
 public struct AdapterReply: Sendable, Equatable {
     public var type: String
     public var inReplyTo: Int
-    /// `value` of a `read_ok` (nil when absent).
+    /// `value` of a `read_ok`, or `txn` of a `txn_ok` (nil when absent).
     public var value: Value?
     /// `code` and `text` of an `error`.
     public var code: Int?
@@ -24,7 +24,7 @@ public struct AdapterReply: Sendable, Equatable {
             throw AdapterProtocolError("expected `in_reply_to`: the `msg_id` of the request answered")
         }
         var reply = AdapterReply(type: type, inReplyTo: id)
-        if let v = body["value"] {
+        if let v = body["value"] ?? body["txn"] {
             guard let value = Self.value(v) else { throw AdapterProtocolError("expected `value` to be null, a boolean, an integer, a string or a list of them") }
             reply.value = value
         }

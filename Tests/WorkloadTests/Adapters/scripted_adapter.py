@@ -36,6 +36,16 @@ for line in sys.stdin:
         reply.update(type="error", code=int(key[5:]), text="scripted")
     elif key == "echo":
         reply.update(type="read_ok", value=[line.strip(), os.environ.get("FAULTLINE_NODE"), os.environ.get("FAULTLINE_ADDRESS")])
+    elif body["type"] == "txn":
+        done = []
+        for f, k, v in body["txn"]:
+            lists = store.setdefault(("list", k), [])
+            if f == "r":
+                done.append([f, k, list(lists) or None])
+            else:
+                lists.append(v)
+                done.append([f, k, v])
+        reply.update(type="txn_ok", txn=done)
     elif body["type"] == "read":
         if key in store:
             reply.update(type="read_ok", value=store[key])
