@@ -124,6 +124,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        // The disk layer's FUSE filesystem (C, libfuse3: Debian `libfuse3-dev`), uploaded to hosts.
+        .executableTarget(name: "faultline-lazyfs", linkerSettings: [.linkedLibrary("fuse3")]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "History", "HistoryGenerators"]),

@@ -26,10 +26,14 @@ public struct ClusterContext: Sendable {
     /// Database parameters from the spec (e.g. `election-timeout: 1000`, `heartbeat-interval:
     /// 100`, or any extra flag), already resolved to strings.
     public var parameters: [String: String]
+    /// The disk layer to mount over each node's data directory before the database starts
+    /// (`DataDirectories` databases; disk faults and the spec's `disk-layer`); nil: none.
+    public var diskLayer: LazyFS?
 
-    public init(nodes: [ClusterNode], parameters: [String: String] = [:]) {
+    public init(nodes: [ClusterNode], parameters: [String: String] = [:], diskLayer: LazyFS? = nil) {
         self.nodes = nodes
         self.parameters = parameters
+        self.diskLayer = diskLayer
     }
 }
 
@@ -120,4 +124,11 @@ extension Database {
         guard let faking = self as? any ClockFaking, faking.fakesClock else { return nil }
         return faking
     }
+}
+
+/// A database whose data on each node lies in one directory, which disk faults act on (the disk
+/// layer is mounted over it, `corrupt-file` damages files in it).
+public protocol DataDirectories: Database {
+    /// The directory on `node` holding the database's data.
+    func dataDirectory(for node: ClusterNode) throws -> String
 }

@@ -36,7 +36,9 @@ extension FaultFamily {
 
 /// The fault families Faultline has: the one list. A new family is its own file plus a line here.
 public enum FaultFamilies {
-    public static let all: [any FaultFamily] = [PartitionFaults(), ProcessFaults(), ClockFaults(), PacketFaults()]
+    public static let all: [any FaultFamily] = [
+        PartitionFaults(), ProcessFaults(), ClockFaults(), PacketFaults(), PowerLossFaults(), CorruptFileFaults(),
+    ]
 
     /// The family offering the kind named `name`, or nil.
     public static func family(named name: String) -> (any FaultFamily)? {

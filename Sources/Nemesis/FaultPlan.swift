@@ -10,6 +10,8 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     public var grudge: Grudge?
     /// For the other faults: the node names hit, in cluster order.
     public var nodes: [String]
+    /// For `corrupt-file`: how files are damaged.
+    public var corruption: FileCorruption?
     public var unavailable: String?
 
     public init(kind: FaultKind, target: FaultTarget? = nil, grudge: Grudge? = nil, nodes: [String] = [],
@@ -31,6 +33,7 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         if let grudge { return grudge.description }
         let on = nodes.isEmpty ? "no node" : nodes.joined(separator: ",")
-        return target.map { "\(kind.rawValue) \($0.rawValue): \(on)" } ?? "\(kind.rawValue): \(on)"
+        let how = corruption.map { " (\($0.kind.rawValue))" } ?? ""
+        return (target.map { "\(kind.rawValue) \($0.rawValue): \(on)" } ?? "\(kind.rawValue): \(on)") + how
     }
 }

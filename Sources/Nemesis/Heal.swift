@@ -57,7 +57,7 @@ public enum Heal {
     /// The sweeps every heal runs, also the one before each run's set-up. Mounts a disk fault
     /// left (FUSE, loop devices) are the kind of leftover that belongs here: a disk-fault module
     /// adds its `LeftoverSweep` to this list.
-    public static let sweeps: [any LeftoverSweep] = []
+    public static let sweeps: [any LeftoverSweep] = [DiskLayerSweep()]
 
     static func heal(_ node: ClusterNode, cluster: ClusterContext, database: any Database, interface: String) async -> HealReport.Host {
         var report = HealReport.Host(name: node.name)

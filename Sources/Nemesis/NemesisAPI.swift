@@ -28,6 +28,8 @@ public struct NemesisSpec: Sendable, Hashable {
     public var strobePeriod: Duration
     /// Netem faults: the network interface on the hosts.
     public var interface: String
+    /// `corrupt-file`: the files of the data directory it may damage (a `find -name` glob).
+    public var corruptPattern: String = "*"
 
     public init(faults: [FaultKind], targets: [FaultTarget] = [.one], interval: Duration = .seconds(5),
                 jitter: Duration = .seconds(2), duration: Duration = .seconds(5), clockOffset: Duration = .seconds(30),

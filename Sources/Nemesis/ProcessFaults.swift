@@ -50,9 +50,10 @@ extension FaultInjector {
                             evidence: outcomes.summary { $0 }, touched: plan.nodes)
     }
 
-    /// Starts killed processes again (returns once they answer) or resumes paused ones.
+    /// Starts killed processes again (returns once they answer) or resumes paused ones; every
+    /// kind but `pause` (`kill`, `power-loss`, `corrupt-file`) left the process killed.
     func healProcessFault(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
-        let kill = fault.plan.kind == .kill
+        let kill = fault.plan.kind != .pause
         let killable = database as? any Killable
         let pausable = database as? any Pausable
         let cluster = cluster

@@ -28,19 +28,19 @@ public final class FileStorage {
     }
 
     public let directory: URL
-    /// `no-fsync` bug: appends wait in memory for `flushBuffered()` (about once a second).
-    public let buffered: Bool
+    /// `no-fsync` bug: appends are written at once but never fsynced, so they are acknowledged
+    /// before they are durable (a process crash keeps them, a power loss drops them).
+    public let skipsFsync: Bool
     public private(set) var hardState = HardState()
     public private(set) var log: [LogEntry] = []
     private var logFD: Int32 = -1
-    private var pending: [UInt8] = []
     private let encoder = JSONEncoder()
 
     /// Opens (creating if needed) the data directory and reads what it holds. A torn last line,
     /// from a crash in the middle of an append that was never acknowledged, is cut off.
-    public init(directory: URL, buffered: Bool = false) throws {
+    public init(directory: URL, skipsFsync: Bool = false) throws {
         self.directory = directory
-        self.buffered = buffered
+        self.skipsFsync = skipsFsync
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let statePath = directory.appendingPathComponent("state.json")
         if let data = FileManager.default.contents(atPath: statePath.path) {
@@ -73,7 +73,7 @@ public final class FileStorage {
     deinit { if logFD >= 0 { close(logFD) } }
 
     /// Makes a `Ready`'s hard state and entries durable (fsynced) before returning, except that
-    /// with `buffered` the entries only reach the disk at the next `flushBuffered()`.
+    /// with `skipsFsync` the entries are written but not fsynced.
     public func save(hardState newState: HardState?, firstIndex: Int, entries: [LogEntry]) throws {
         if let newState, newState != hardState {
             try saveHardState(newState)
@@ -81,16 +81,11 @@ public final class FileStorage {
         guard !entries.isEmpty else { return }
         log.removeSubrange(min(log.count, firstIndex - 1)...)
         log.append(contentsOf: entries)
+        var pending: [UInt8] = []
         for (offset, entry) in entries.enumerated() {
             pending += try encoder.encode(Record(i: firstIndex + offset, t: entry.term, c: entry.command))
             pending.append(UInt8(ascii: "\n"))
         }
-        if !buffered { try flushBuffered() }
-    }
-
-    /// Writes out and fsyncs appends kept in memory.
-    public func flushBuffered() throws {
-        guard !pending.isEmpty else { return }
         var written = 0
         while written < pending.count {
             let n = pending.withUnsafeBytes { write(logFD, $0.baseAddress! + written, $0.count - written) }
@@ -100,8 +95,7 @@ public final class FileStorage {
             }
             written += n
         }
-        pending = []
-        if !buffered { try sync(logFD, "log") }
+        if !skipsFsync { try sync(logFD, "log") }
     }
 
     private func saveHardState(_ state: HardState) throws {

@@ -39,8 +39,8 @@ public enum RaftBug: String, CaseIterable, Codable, Sendable, Comparable {
     /// The leader answers reads from its own state without confirming it still leads, and an
     /// isolated leader never steps down.
     case staleReads = "stale-reads"
-    /// Log appends are acknowledged before they reach the disk (a buffer flushed about once a
-    /// second), so a crash loses acknowledged entries.
+    /// Log appends are acknowledged before they are fsynced (written, never synced), so a power
+    /// loss (`power-loss` on the disk layer) loses acknowledged entries; a process crash does not.
     case noFsync = "no-fsync"
     /// Read-only transactions are answered by whichever member receives them, from its own
     /// state, at once: without the log, the read index or the leader.

@@ -17,7 +17,7 @@ public struct LiveRun: Sendable {
     public init(spec: TestSpec, workload: WorkloadSpec, inventory: Inventory, seed: UInt64, logDirectory: String? = nil) {
         hosts = Array(inventory.hosts.prefix(spec.database.nodes ?? inventory.hosts.count))
         let nodes = hosts.map { ClusterNode(host: $0, remote: $0.remote()) }
-        let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
+        let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters, diskLayer: spec.diskLayer)
         let database = spec.database.descriptor.makeDatabase()
         var clients = spec.database.descriptor.makeClients(for: workload)
         if let logDirectory, let logging = clients as? any KeepsClientLogs { clients = logging.keepingLogs(in: logDirectory) }

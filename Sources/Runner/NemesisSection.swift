@@ -7,7 +7,7 @@ struct NemesisSection {
     var node: Node
     var reader: YAMLReader
 
-    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface"]
+    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern"]
 
     func spec() throws -> NemesisSpec {
         let yaml = reader
@@ -33,6 +33,12 @@ struct NemesisSection {
         spec.delayJitter = try yaml.duration(f["delay-jitter"], "`delay-jitter`") ?? spec.delayJitter
         spec.strobePeriod = try yaml.duration(f["strobe-period"], "`strobe-period`") ?? spec.strobePeriod
         if let i = f["interface"] { spec.interface = try yaml.string(i, in: node, "`interface`: a network interface on the hosts") }
+        if let p = f["corrupt-pattern"] {
+            spec.corruptPattern = try yaml.string(p, in: node, "`corrupt-pattern`: a file name pattern, e.g. \"*.wal\"")
+            guard !spec.corruptPattern.isEmpty, !spec.corruptPattern.contains("/") else {
+                throw yaml.error(p, "expected `corrupt-pattern` to be a file name pattern without `/`, e.g. \"*.wal\"")
+            }
+        }
         return spec
     }
 

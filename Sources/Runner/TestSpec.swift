@@ -22,6 +22,9 @@ public struct TestSpec: Sendable {
         public var nodesLine: Int? = nil
         /// Tuning and flags, passed to the database as text (`election-timeout: 1000`).
         public var parameters: [String: String]
+        /// `disk-layer: true`: the data directories on the disk layer (`LazyFS`) even without disk
+        /// faults, to measure what it costs.
+        public var diskLayer = false
     }
 
     public struct CheckerSection: Sendable {
@@ -55,6 +58,14 @@ public struct WorkloadSection: @unchecked Sendable {
 }
 
 extension TestSpec {
+    /// The disk layer the run's data directories are mounted on: with `disk-layer: true`, or when
+    /// the nemesis has `power-loss` (which drops what the layer holds un-fsynced); else nil.
+    public var diskLayer: LazyFS? {
+        database.diskLayer || nemesis?.faults.contains(.powerLoss) == true ? LazyFS() : nil
+    }
+}
+
+extension TestSpec {
     /// Reads and checks a spec file. Errors are `InputFileError`s naming file and line.
     public static func load(path: String) throws -> TestSpec {
         try parse(try InputFileText.read(path: path, what: "spec file"), file: path)
@@ -80,7 +91,7 @@ extension TestSpec {
 
         guard let dbNode = top["database"] else { throw yaml.error(root, "missing `database`: a mapping with `kind` or `definition`") }
         let db = try yaml.mapping(dbNode, "`database`: a mapping with `kind` or `definition`, optional `nodes` and `parameters`")
-        try yaml.rejectUnknown(dbNode, allowed: ["kind", "definition", "nodes", "parameters"], in: "`database`")
+        try yaml.rejectUnknown(dbNode, allowed: ["kind", "definition", "nodes", "parameters", "disk-layer"], in: "`database`")
         let descriptor: any DatabaseKind
         var definitionPath: String?
         switch (db["kind"], db["definition"]) {
@@ -122,10 +133,11 @@ extension TestSpec {
                 throw yaml.error(named ?? p, reason)
             }
         }
-        let database = DatabaseSection(
+        var database = DatabaseSection(
             kind: descriptor.name, descriptor: descriptor, definition: definitionPath,
             nodes: try yaml.integer(db["nodes"], in: dbNode, "`nodes`: 1 to 15", range: 1...15),
             nodesLine: db["nodes"]?.mark?.line, parameters: parameters)
+        database.diskLayer = try yaml.boolean(db["disk-layer"], "`disk-layer`: true or false") ?? false
 
         guard let wNode = top["workload"] else { throw yaml.error(root, "missing `workload`: a mapping with `kind`") }
         let w = try yaml.mapping(wNode, "`workload`: a mapping with `kind`")

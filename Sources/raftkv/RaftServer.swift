@@ -32,7 +32,7 @@ final class RaftServer: @unchecked Sendable {
         self.options = options
         self.transport = transport
         storage = try FileStorage(
-            directory: URL(fileURLWithPath: options.dataDirectory), buffered: options.bugs.contains(.noFsync))
+            directory: URL(fileURLWithPath: options.dataDirectory), skipsFsync: options.bugs.contains(.noFsync))
         let config = RaftConfig(
             id: options.id, members: options.peers.map(\.id), electionTimeout: options.electionTimeout,
             heartbeatInterval: options.heartbeatInterval, bugs: options.bugs,
@@ -53,11 +53,6 @@ final class RaftServer: @unchecked Sendable {
             node.tick(now: Int(Self.monotonicMillis()))
             expireOverdue()
             process()
-        }
-        if storage.buffered {
-            every(milliseconds: 1_000) { [self] in
-                do { try storage.flushBuffered() } catch { fail(error) }
-            }
         }
     }
 
@@ -182,10 +177,5 @@ final class RaftServer: @unchecked Sendable {
     private func fail(_ error: any Error) -> Never {
         logLine("\(options.id) error: storage failed: \(error); exiting")
         exit(255)
-    }
-
-    /// Writes out buffered appends (no-fsync bug) before a clean exit.
-    func shutdown() {
-        queue.sync { try? storage.flushBuffered() }
     }
 }

@@ -41,7 +41,6 @@ for sig in [SIGTERM, SIGINT] {
     let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
     source.setEventHandler {
         logLine("\(options.id) stopping on signal \(sig)")
-        server.shutdown()
         exit(0)
     }
     source.resume()

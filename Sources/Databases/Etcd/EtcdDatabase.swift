@@ -14,7 +14,7 @@ import Cluster
 ///
 /// Every host needs `curl` besides etcd: leader discovery and readiness ask each member's status
 /// endpoint from the member's own host (see `EtcdDatabase+Status.swift` for why).
-public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
+public struct EtcdDatabase: Database, ClientEndpoints, LogFiles, DataDirectories {
     /// Settings that are not part of a run's spec.
     public struct Options: Sendable, Equatable {
         /// The etcd server binary on the hosts.
@@ -44,7 +44,8 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
     public var pollInterval: Duration { options.timings.pollInterval }
 
     /// Checks the binary (and curl) on every node, stops and wipes whatever an earlier set-up of
-    /// ours left there, starts every member on an empty data directory with an emptied log, and
+    /// ours left there (a disk layer over the data directory included), mounts the cluster's disk
+    /// layer over the data directory when it has one, starts every member on an empty data directory with an emptied log, and
     /// returns once every member answers and all agree on one leader (within
     /// `options.timings.readyTimeout`). The parameters are checked before any host is touched. On failure
     /// the members that started are left running, with their logs, for `tearDown`.
@@ -56,8 +57,10 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         // an old one still running is told it "has already been bootstrapped" and exits.
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
             _ = try await version(of: node, requireCurl: true)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace,
-                                            removing: [try layout(for: node).dataDirectory])
+            let data = try layout(for: node).dataDirectory
+            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
+            try await cluster.diskLayer?.mount(over: data, on: node)
         }
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
             try await daemon(for: node).start(commandLines[node.name]!, on: node.remote, freshLog: true)
@@ -65,14 +68,18 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles {
         _ = try await waitForLeader(cluster)
     }
 
-    /// Stops etcd on every node (SIGCONT, SIGTERM, SIGKILL after `options.timings.stopGrace`) and removes
-    /// its data directory and pid file; keeps the log for collection. Succeeds where nothing runs.
+    /// Stops etcd on every node (SIGCONT, SIGTERM, SIGKILL after `options.timings.stopGrace`),
+    /// unmounts a disk layer over its data directory and removes the directory and the pid file;
+    /// keeps the log for collection. Succeeds where nothing runs.
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("etcd tear-down", on: cluster.nodes) { node in
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace,
-                                             removing: [try layout(for: node).dataDirectory])
+            let data = try layout(for: node).dataDirectory
+            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
         }
     }
+
+    public func dataDirectory(for node: ClusterNode) throws -> String { try layout(for: node).dataDirectory }
 
     public func clientURL(for node: ClusterNode) -> String {
         options.ports.clientURL(node.address)

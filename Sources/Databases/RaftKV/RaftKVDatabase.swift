@@ -12,7 +12,7 @@ import RemoteCore
 /// hosts that share the controller's clock (the lab) without touching the real clock.
 ///
 /// Status, readiness and leader discovery run `curl` on each node's own host (as for etcd).
-public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers {
+public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers, DataDirectories {
     public struct Options: Sendable, Equatable {
         /// The server binary on the controller, uploaded at set-up. Default: `FAULTLINE_RAFTKV`, or
         /// `raftkv` beside the running executable.
@@ -45,16 +45,12 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
     /// `FAULTLINE_RAFTKV` if set, else `raftkv` in the directory of the running executable (the
     /// build folder holding `faultline` and the test bundle).
     public static func defaultLocalBinary() -> String {
-        if let path = ProcessInfo.processInfo.environment["FAULTLINE_RAFTKV"], !path.isEmpty { return path }
-        let exe = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        var dir = (exe as NSString).deletingLastPathComponent
-        // A test bundle's executable sits in `<build>/X.xctest/…` on some platforms.
-        while dir.hasSuffix(".xctest") || dir.contains(".xctest/") { dir = (dir as NSString).deletingLastPathComponent }
-        return (dir as NSString).appendingPathComponent("raftkv")
+        BuiltBinary.path("raftkv", environment: "FAULTLINE_RAFTKV")
     }
 
-    /// Uploads the binary, stops and wipes whatever an earlier set-up left, starts every server on
-    /// an empty data directory with an emptied log and a `+0` clock offset, and returns once all
+    /// Uploads the binary, stops and wipes whatever an earlier set-up left (a disk layer mounted
+    /// over the data directory included), mounts the cluster's disk layer over the data directory
+    /// when it has one, starts every server on an empty data directory with an emptied log and a `+0` clock offset, and returns once all
     /// answer and agree on one leader (within `options.timings.readyTimeout`).
     public func setUp(_ cluster: ClusterContext) async throws {
         guard FileManager.default.isExecutableFile(atPath: options.localBinary) else {
@@ -66,8 +62,10 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         })
         _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
             let layout = try layout(for: node)
+            try await LazyFS.unmount(layout.dataDirectory, on: node, timeout: options.timings.commandTimeout)
             try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [layout.dataDirectory])
             try await install(on: node)
+            try await cluster.diskLayer?.mount(over: layout.dataDirectory, on: node)
         }
         _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
             try await startServer(node, arguments: commandLines[node.name]!, freshLog: true)
@@ -75,12 +73,13 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
         _ = try await waitForLeader(cluster)
     }
 
-    /// Stops every server (SIGCONT, SIGTERM, SIGKILL after `options.timings.stopGrace`), removes its data;
-    /// keeps the log and binary. Succeeds where nothing runs.
+    /// Stops every server (SIGCONT, SIGTERM, SIGKILL after `options.timings.stopGrace`), unmounts a
+    /// disk layer over its data, removes its data; keeps the log and binary. Succeeds where nothing runs.
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("raftkv tear-down", on: cluster.nodes) { node in
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace,
-                                             removing: [try layout(for: node).dataDirectory])
+            let data = try layout(for: node).dataDirectory
+            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
+            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
         }
     }
 
@@ -89,6 +88,8 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
     public func logFiles(_ node: ClusterNode) -> [String] {
         (try? layout(for: node)).map { [$0.logFile] } ?? []
     }
+
+    public func dataDirectory(for node: ClusterNode) throws -> String { try layout(for: node).dataDirectory }
 
     public func layout(for node: ClusterNode) throws -> RaftKVNodeLayout {
         try RaftKVNodeLayout(baseDirectory: node.baseDirectory)
