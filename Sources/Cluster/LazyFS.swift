@@ -86,6 +86,11 @@ public struct LazyFS: Sendable, Equatable {
     public struct Dropped: Sendable, Equatable {
         public var bytes: Int
         public var files: Int
+
+        public init(bytes: Int, files: Int) {
+            self.bytes = bytes
+            self.files = files
+        }
     }
 
     /// Sends `drop` to the layer mounted over `directory` and returns what it dropped.

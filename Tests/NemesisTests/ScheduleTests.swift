@@ -20,7 +20,7 @@ import Testing
     @Test func faultKindsAreTheFamilies() {
         #expect(FaultKind.allCases.map(\.rawValue) == [
             "partition-one", "partition-leader", "partition-halves", "partition-ring", "partition-bridge",
-            "partition-one-way", "kill", "pause", "clock-bump", "clock-strobe", "loss", "delay",
+            "partition-one-way", "kill", "pause", "clock-bump", "clock-strobe", "loss", "delay", "power-loss", "corrupt-file",
         ])
         #expect(Set(FaultKind.allCases).count == FaultKind.allCases.count)
         for kind in FaultKind.allCases {

@@ -1,0 +1,81 @@
+import Cluster
+import Databases
+import History
+import Testing
+@testable import Nemesis
+
+/// Planning of the disk faults (`power-loss`, `corrupt-file`), the words of their evidence, and
+/// when they cannot run; no host is touched.
+@Suite struct DiskFaultPlanTests {
+    static let nodes = ["n1", "n2", "n3", "n4", "n5"]
+
+    @Test func kindsAreRegisteredByTheirFamilies() {
+        #expect(FaultKind(rawValue: "power-loss") == .powerLoss)
+        #expect(FaultKind(rawValue: "corrupt-file") == .corruptFile)
+        #expect(FaultKind.powerLoss.family is PowerLossFaults && FaultKind.corruptFile.family is CorruptFileFaults)
+    }
+
+    @Test func powerLossHitsTheDrawnTargets() {
+        var rng = SplitMix64(seed: 7)
+        let step = NemesisSchedule.Step(wait: .zero, kind: .powerLoss, target: .all)
+        let plan = PowerLossFaults().plan(step, nodes: Self.nodes, leader: nil, using: &rng)
+        #expect(plan.nodes == Self.nodes && plan.unavailable == nil)
+    }
+
+    /// Whatever the spec's target, corruption hits a minority (two of five), the same way for the
+    /// same seed; over seeds every kind of damage is drawn.
+    @Test func corruptionHitsAMinorityReproducibly() {
+        let step = NemesisSchedule.Step(wait: .zero, kind: .corruptFile, target: .all)
+        var kinds: Set<FileCorruption.Kind> = []
+        for seed in UInt64(1)...30 {
+            var a = SplitMix64(seed: seed), b = SplitMix64(seed: seed)
+            let plan = CorruptFileFaults().plan(step, nodes: Self.nodes, leader: nil, using: &a)
+            #expect(plan == CorruptFileFaults().plan(step, nodes: Self.nodes, leader: nil, using: &b))
+            #expect(plan.nodes.count == 2 && plan.target == .minority)
+            kinds.insert(try! #require(plan.corruption).kind)
+        }
+        #expect(kinds == Set(FileCorruption.Kind.allCases))
+        var rng = SplitMix64(seed: 3)
+        #expect(CorruptFileFaults().plan(step, nodes: ["n1", "n2", "n3"], leader: nil, using: &rng).nodes.count == 1)
+    }
+
+    @Test func aCorruptionsPlaceLiesInAListedFile() {
+        let files = [(path: "log.jsonl", size: 5000), (path: "state.json", size: 40)]
+        for draw in UInt64(0)..<50 {
+            let corruption = FileCorruption(kind: .bitflip, draw: draw)
+            let place = try! #require(corruption.place(in: files, node: 1))
+            let size = files.first { $0.path == place.file }!.size
+            #expect(place.size == size && (0..<size).contains(place.offset) && (0..<8).contains(place.bit))
+            #expect(corruption.place(in: files, node: 1)! == place, "the same draw, the same place")
+        }
+        #expect(FileCorruption(kind: .zero, draw: 1).place(in: [], node: 0) == nil)
+    }
+
+    @Test func evidenceSaysFileOffsetAndKind() {
+        #expect(CorruptionCommands.evidence("log.jsonl", size: 100, offset: 7, bit: 3, kind: .bitflip, output: "123\n")
+            == "log.jsonl (100 bytes) at offset 7: bit 3 flipped (0x7b → 0x73)")
+        #expect(CorruptionCommands.evidence("log.jsonl", size: 100, offset: 7, bit: 0, kind: .truncate, output: "")
+            == "log.jsonl (100 bytes) at offset 7: truncated to 7 bytes")
+        #expect(CorruptionCommands.evidence("w", size: 10_000, offset: 9_000, bit: 0, kind: .zero, output: "")
+            == "w (10000 bytes) at offset 9000: 1000 bytes zeroed")
+        #expect(FaultInjector.files("12 a/b c\n5 x\nnot a line\n").map(\.path) == ["a/b c", "x"])
+    }
+
+    @Test func theLayersAnswerIsRead() {
+        #expect(LazyFS.parseDropped("dropped 1234 bytes in 3 files") == LazyFS.Dropped(bytes: 1234, files: 3))
+        #expect(LazyFS.parseDropped("unsynced 1 bytes in 1 files") == nil)
+        #expect(LazyFS.parseDropped("") == nil)
+    }
+
+    /// Power loss needs the disk layer on the cluster; corruption does not.
+    @Test func powerLossIsUnavailableWithoutTheDiskLayer() async {
+        let database = RaftKVDatabase()
+        let bare = FaultInjector(cluster: ClusterContext(nodes: []), database: database,
+                                 spec: NemesisSpec(faults: [.powerLoss]), controllerAddresses: [])
+        #expect(await PowerLossFaults().unavailable(by: bare)?.contains("without the disk layer") == true)
+        #expect(await CorruptFileFaults().unavailable(by: bare) == nil)
+        let layered = FaultInjector(cluster: ClusterContext(nodes: [], diskLayer: LazyFS()), database: database,
+                                    spec: NemesisSpec(faults: [.powerLoss]), controllerAddresses: [])
+        #expect(await PowerLossFaults().unavailable(by: layered) == nil)
+    }
+}

@@ -1,0 +1,98 @@
+import Cluster
+import Control
+import Foundation
+import Testing
+@testable import Nemesis
+
+enum DiskLayerAvailability {
+    static var available: Bool {
+        getuid() == 0 && FileManager.default.fileExists(atPath: "/dev/fuse")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/fusermount3")
+            && FileManager.default.isExecutableFile(atPath: LazyFS().localBinary)
+    }
+}
+
+/// The disk layer for real (root, /dev/fuse, the built faultline-lazyfs): mounted over a
+/// directory of this machine through a local `Remote`, written through by this process, then
+/// told to drop: what was fsynced survives, what was not is gone, as after a power loss. The
+/// heal's sweep unmounts what a crashed run left.
+@Suite("the disk layer (faultline-lazyfs) drops what was not fsynced",
+       .enabled(if: DiskLayerAvailability.available, "needs root, /dev/fuse, fusermount3 and the built faultline-lazyfs"),
+       .timeLimit(.minutes(1)))
+struct DiskLayerTests {
+    static let layer = LazyFS()
+
+    /// A node on this machine with a base directory of its own, removed (and unmounted) afterwards.
+    static func withNode(_ body: (ClusterNode, String) async throws -> Void) async throws {
+        let base = NSTemporaryDirectory() + "fl-disk-\(UInt32.random(in: 0...UInt32.max))"
+        let node = ClusterNode(name: "local", address: "127.0.0.1", remote: LocalRemote(), baseDirectory: base)
+        let data = base + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        var failure: (any Error)?
+        do { try await body(node, data) } catch { failure = error }
+        try? await LazyFS.unmount(data, on: node)
+        try? FileManager.default.removeItem(atPath: base)
+        if let failure { throw failure }
+    }
+
+    static func write(_ path: String, _ text: String, at offset: off_t? = nil, create: Bool = true, fsyncAfter: Bool = false) throws {
+        let fd = open(path, O_WRONLY | (create ? O_CREAT : 0) | (offset == nil ? O_APPEND : 0), 0o644)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        let n = text.withCString { bytes in
+            if let offset { return pwrite(fd, bytes, strlen(bytes), offset) }
+            return Foundation.write(fd, bytes, strlen(bytes))
+        }
+        guard n == text.utf8.count, !fsyncAfter || fsync(fd) == 0 else { throw POSIXError(.EIO) }
+    }
+
+    static func read(_ path: String) -> String? {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func mounted(_ data: String) throws -> Bool {
+        try String(contentsOfFile: "/proc/mounts", encoding: .utf8).split(separator: "\n")
+            .contains { $0.split(separator: " ").dropFirst().first.map(String.init) == data && $0.contains(LazyFS.mountType) }
+    }
+
+    @Test("fsynced data survives a drop; appends, new files and overwrites not fsynced are undone")
+    func dropKeepsOnlyWhatWasFsynced() async throws {
+        try await Self.withNode { node, data in
+            try Self.write(data + "/before", "durable before the mount\n")
+            try await Self.layer.mount(over: data, on: node)
+            #expect(try Self.mounted(data))
+            #expect(Self.read(data + "/before") == "durable before the mount\n", "reads pass through")
+
+            try Self.write(data + "/before", "appended\n")                     // 9 bytes, not fsynced
+            try Self.write(data + "/synced", "kept\n", fsyncAfter: true)       // fsynced
+            try Self.write(data + "/synced", "lost\n")                         // 5 bytes after the fsync
+            try Self.write(data + "/new", "never synced\n")                    // 13 bytes
+            try Self.write(data + "/pages", String(repeating: "A", count: 10_000), fsyncAfter: true)
+            try Self.write(data + "/pages", String(repeating: "B", count: 100), at: 5_000, create: false)  // overwrite
+            #expect(Self.read(data + "/synced") == "kept\nlost\n", "un-fsynced data is readable before the drop")
+
+            let dropped = try await LazyFS.drop(data, on: node)
+            #expect(dropped == LazyFS.Dropped(bytes: 9 + 5 + 13 + 100, files: 4))
+            #expect(Self.read(data + "/before") == "durable before the mount\n")
+            #expect(Self.read(data + "/synced") == "kept\n")
+            #expect(Self.read(data + "/new") == "", "its entry stays (directory entries are not rolled back), its data goes")
+            #expect(Self.read(data + "/pages") == String(repeating: "A", count: 10_000), "overwritten durable bytes come back")
+
+            let again = try await LazyFS.drop(data, on: node)
+            #expect(again == LazyFS.Dropped(bytes: 0, files: 0), "nothing un-fsynced is left")
+        }
+    }
+
+    @Test("the heal's sweep unmounts the layer a crashed run left under the node's base directory")
+    func sweepUnmountsLeftovers() async throws {
+        try await Self.withNode { node, data in
+            try await Self.layer.mount(over: data, on: node)
+            try Self.write(data + "/file", "written through\n", fsyncAfter: true)
+            let swept = try await DiskLayerSweep().sweep(node, cluster: ClusterContext(nodes: [node]))
+            #expect(swept == "disk layer unmounted from \(data)")
+            #expect(try !Self.mounted(data))
+            #expect(Self.read(data + "/file") == "written through\n", "the data stays in the directory underneath")
+            #expect(try await DiskLayerSweep().sweep(node, cluster: ClusterContext(nodes: [node])) == nil)
+        }
+    }
+}
