@@ -26,6 +26,11 @@ public struct FileCorruption: Sendable, Equatable {
     /// The most bytes a `zero` clears.
     public static let chunk = 4096
 
+    public init(kind: Kind, draw: UInt64) {
+        self.kind = kind
+        self.draw = draw
+    }
+
     /// The file (of `files`, sorted by path) and the offset in it that node number `index` of the
     /// plan damages, and for a bit flip the bit: the same for the same draw.
     func place(in files: [(path: String, size: Int)], node index: Int) -> (file: String, size: Int, offset: Int, bit: Int)? {
