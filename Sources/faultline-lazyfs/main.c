@@ -12,6 +12,7 @@
 // Control: the file `.faultline-lazyfs` at the root of the mount (not listed by readdir). Write a
 // command to it, then read it for the answer:
 //   printf drop > M/.faultline-lazyfs && cat M/.faultline-lazyfs    -> dropped B bytes in F files
+// (B: bytes written or cut off by truncation since the last fsync; F: the files they were in)
 //   printf status > M/.faultline-lazyfs && cat M/.faultline-lazyfs  -> unsynced B bytes in F files
 //   printf sync > M/.faultline-lazyfs                                -> forgets what is un-synced
 //
@@ -170,8 +171,8 @@ static int save_range(struct file_state *s, off_t offset, off_t length) {
     return 0;
 }
 
-// Puts one file back as it was at its last fsync; returns the bytes it held un-synced.
-static unsigned long long drop_file(struct file_state *s) {
+// Puts one file back as it was at its last fsync (size, then the durable bytes overwritten since).
+static void drop_file(struct file_state *s) {
     if (ftruncate(s->fd, s->durable_size) != 0)
         fprintf(stderr, "faultline-lazyfs: truncate %s: %s\n", s->path, strerror(errno));
     for (size_t i = 0; i < s->page_count; i++) {
@@ -180,7 +181,6 @@ static unsigned long long drop_file(struct file_state *s) {
             fprintf(stderr, "faultline-lazyfs: restore %s: %s\n", s->path, strerror(errno));
     }
     fsync(s->fd);
-    return s->unsynced_bytes;
 }
 
 static void run_command(const char *command, size_t length) {
@@ -189,14 +189,13 @@ static void run_command(const char *command, size_t length) {
     pthread_mutex_lock(&state_lock);
     for (struct file_state *s = states; s; s = s->next) {
         bytes += s->unsynced_bytes;
-        files++;
+        files += s->unsynced_bytes > 0;
     }
     if (length == 4 && memcmp(command, "drop", 4) == 0) {
-        bytes = 0;
         while (states) {
             struct file_state *s = states;
             states = s->next;
-            bytes += drop_file(s);
+            drop_file(s);
             fprintf(stderr, "faultline-lazyfs: dropped %llu un-synced bytes of %s (back to %lld bytes)\n",
                     s->unsynced_bytes, s->path, (long long)s->durable_size);
             free_state(s);
