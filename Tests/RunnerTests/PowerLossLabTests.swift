@@ -23,23 +23,8 @@ import Workload
 struct PowerLossLabTests {
     static let config = LabHarness.config("fd", octet: 100, nodes: 3)
 
-    /// Runs `workloads/<name>.yml` with `seed` as `faultline run` would: on the disk layer the
-    /// spec asks for.
     static func run(_ name: String, seed: UInt64, on lab: Lab) async throws -> RunResult {
-        let spec = try TestSpec.load(path: EtcdRunTests.root.appendingPathComponent("workloads/\(name).yml").path)
-        let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-        let inventory = ClusterContext(inventory: try lab.inventory(), parameters: spec.database.parameters)
-        let cluster = ClusterContext(nodes: inventory.nodes, parameters: inventory.parameters, diskLayer: spec.diskLayer)
-        defer { Task { for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() } } }
-        let database = DatabaseCatalog.database(spec.database.kind)
-        let nemesis = try #require(spec.nemesis)
-        let controller = localIPv4Addresses()
-        let env = RunEnvironment(cluster: cluster, database: database,
-                                 clients: DatabaseCatalog.clients(spec.database.kind, workload: workload),
-                                 faults: { Nemesis(spec: nemesis, cluster: $1, database: database, log: $0, seed: seed,
-                                                   controllerAddresses: controller) })
-        return try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: seed), seed: seed,
-                                 store: try RunStore.create(reports: EtcdRunTests.temp(), test: spec.name)).run()
+        try await RaftKVChaosTests.run(name, seconds: 20, seed: seed, on: lab)
     }
 
     /// The evidence of the power losses in effect, and whether any dropped bytes.

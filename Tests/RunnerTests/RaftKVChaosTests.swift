@@ -22,12 +22,14 @@ import Workload
 struct RaftKVChaosTests {
     static let config = LabHarness.config("fv", octet: 96, nodes: 5)
 
-    /// Runs `workloads/<name>.yml` for `seconds` with `seed`, faults every second.
+    /// Runs `workloads/<name>.yml` for `seconds` with `seed` as `faultline run` would (on the disk
+    /// layer when the spec asks for it).
     static func run(_ name: String, seconds: Int, seed: UInt64, on lab: Lab) async throws -> RunResult {
         var spec = try TestSpec.load(path: EtcdRunTests.root.appendingPathComponent("workloads/\(name).yml").path)
         spec.timeLimit = .seconds(seconds)
         let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-        let cluster = ClusterContext(inventory: try lab.inventory(), parameters: spec.database.parameters)
+        let nodes = ClusterContext(inventory: try lab.inventory()).nodes
+        let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters, diskLayer: spec.diskLayer)
         defer { Task { for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() } } }
         let database = DatabaseCatalog.database(spec.database.kind)
         let nemesis = try #require(spec.nemesis)
