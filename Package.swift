@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "RemoteCore", "SpecFiles", "LabHarness"]),
         .testTarget(
             name: "RunnerTests", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "SpecFiles", "Audit", "Analysis", "History", "Workload", "Databases", "Cluster", "LabHarness", "Nemesis", "Linearizability", "Transactions", "Report"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Runner", "Workload", "Databases", "History", "Linearizability"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Runner", "Workload", "Databases", "History", "Linearizability"], exclude: ["Adapters"]),
         .testTarget(name: "ClusterTests", dependencies: ["Control", "RemoteCore", "Cluster", "Databases", "LabHarness", "SpecFiles"]),
         .testTarget(
             name: "RaftKVTests",

@@ -56,7 +56,7 @@ import Testing
     @Test func databaseKindsAreTheCatalogs() throws {
         #expect(DatabaseCatalog.kinds == ["etcd", "raftkv"])
         #expect(Set(DatabaseCatalog.kinds).count == DatabaseCatalog.registered.count)
-        #expect(DatabaseCatalog.workloads(of: "raftkv") == [.register, .set])
+        #expect(DatabaseCatalog.workloads(of: "raftkv") == [.register, .set, .listAppend, .rwRegister])
         #expect(DatabaseCatalog.workloads(of: "nope").isEmpty)
         let error = #expect(throws: InputFileError.self) {
             try TestSpec.parse("name: a\ndatabase: {kind: mongo}\nworkload: {kind: register}\n", file: "w.yml")
@@ -65,7 +65,7 @@ import Testing
         let lock = #expect(throws: InputFileError.self) {
             try TestSpec.parse("name: a\ndatabase: {kind: raftkv}\nworkload: {kind: lock}\n", file: "w.yml")
         }
-        #expect(lock?.message.contains("expected a workload raftkv can run (register, set)") == true)
+        #expect(lock?.message.contains("expected a workload raftkv can run (list-append, register, rw-register, set)") == true)
     }
 
     /// A read path the database offers is read; one it lacks is refused at its line.
@@ -139,7 +139,7 @@ import Testing
         ("name: [t\n", 1, "not valid YAML"),
         ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nnemesis:\n  faults: [kill, meteor]\n", 5, "unknown fault `meteor`"),
         ("name: t\ndatabase: {kind: etcd}\nworkload: {kind: set}\nnemesis:\n  faults: [kill]\n  loss: 2\n", 6, "`loss`"),
-        ("name: t\ndatabase: {kind: raftkv}\nworkload:\n  kind: lock\n", 4, "raftkv can run (register, set)"),
+        ("name: t\ndatabase: {kind: raftkv}\nworkload:\n  kind: lock\n", 4, "raftkv can run (list-append, register, rw-register, set)"),
     ])
     func badSpecsNameTheLine(text: String, line: Int, words: String) {
         do {

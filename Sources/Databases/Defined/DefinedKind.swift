@@ -15,8 +15,14 @@ public struct DefinedKind: DatabaseKind {
     public var workloads: Set<WorkloadSpec.Kind> { definition.client.workloads }
     public var readPaths: Set<WorkloadSpec.ReadPath> { definition.client.readPaths }
 
-    /// The operations the adapter performs in `workload`, as the definition lists them.
-    public func operations(of workload: WorkloadSpec.Kind) -> Set<String> { definition.client.operations[workload] ?? [] }
+    /// The functions a spec's mix may name in `workload`, as the definition lists them. A
+    /// transactional workload's one operation is `txn`, whose steps (`r`, `append`, `w`) are what
+    /// the mix weighs: an adapter that does `txn` does them all.
+    public func operations(of workload: WorkloadSpec.Kind) -> Set<String> {
+        let listed = definition.client.operations[workload] ?? []
+        guard workload.transactionModel != nil else { return listed }
+        return listed.contains("txn") ? WorkloadSpec(kind: workload).loadFunctions : []
+    }
 
     /// A spec may set only the parameters the definition declares.
     public func checkParameters(_ parameters: [String: String]) throws {
