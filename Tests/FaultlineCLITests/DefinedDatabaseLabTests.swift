@@ -149,4 +149,33 @@ struct DefinedDatabaseLabTests {
             #expect(heals.contains { $0.contains("measured offset +0") || $0.contains("measured offset -0") }, "healed back to no offset: \(heals)")
         }
     }
+
+    /// etcd through its definition and adapter in the list-append workload: Maelstrom's `txn`
+    /// message carried out by adapters/etcd_v3.py, checked by the transaction checker, under
+    /// partitions and kills — strict serializable, as the built-in client finds etcd.
+    @Test func etcdListAppendThroughTheAdapterIsStrictSerializable() async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let dir = try Self.scratch()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let definition = CheckCommandTests.root.appendingPathComponent("databases/etcd.yml").path
+            let spec = try Self.write("txn.yml", in: dir, """
+                name: etcd-defined-txn
+                database: {definition: \(definition), nodes: 3, parameters: {election-timeout: 500, heartbeat-interval: 50}}
+                workload: {kind: list-append, concurrency: 6, keys: 4, ops-per-key: 50, op-timeout: 1s}
+                nemesis: {faults: [partition-leader, kill], targets: [one, leader], interval: 2s, jitter: 0, duration: 2s}
+                time-limit: 12s
+
+                """)
+            let reports = dir + "/reports"
+            let (status, text) = try CheckCommandTests.faultlineBounded(
+                ["run", spec, "--hosts", lab.config.directory + "/inventory.yml", "--reports", reports, "--seed", "1"], seconds: 150)
+            #expect(status == 0, "valid: \(text)")
+            #expect(text.contains("list-append as strict-serializable") && text.contains("no anomaly"), "\(text)")
+            let runs = try FileManager.default.contentsOfDirectory(atPath: reports + "/etcd-defined-txn")
+            let history = try String(contentsOfFile: reports + "/etcd-defined-txn/" + (try #require(runs.first)) + "/history.jsonl", encoding: .utf8)
+            let ok = history.split(separator: "\n").filter { $0.contains(#""type":"ok""#) && $0.contains(#""f":"txn""#) }
+            #expect(ok.count > 50, "transactions were acknowledged: \(ok.count)")
+            #expect(ok.contains { $0.range(of: #"\["r",\d+,\[\d+"#, options: .regularExpression) != nil }, "reads saw appended elements")
+        }
+    }
 }
