@@ -24,7 +24,7 @@ for line in sys.stdin:
         sys.stdout.flush()
         continue
     if key == "slow":
-        time.sleep(5)
+        time.sleep(30)
     if key == "garbage":
         sys.stdout.write("this is not json\n")
         sys.stdout.flush()
