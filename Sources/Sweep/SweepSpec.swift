@@ -1,4 +1,5 @@
 import Foundation
+import Cluster
 import Runner
 import SpecFiles
 import Yams
@@ -66,6 +67,16 @@ public struct SweepSpec: Sendable {
                     throw yaml.error(exprNode, "expected `\(name)` to be an expression such as `election-timeout / 10`: \(error.message)")
                 }
                 names.append(name)
+            }
+        }
+        // Each cell is a setting of the database's parameters: the database's rules apply to it
+        // as to the spec's own (a defined database declares the parameters its templates use).
+        for cell in cells {
+            do {
+                try test.database.descriptor.checkParameters(test.database.parameters.merging(cell.parameters) { $1 })
+            } catch let error as ClusterError {
+                guard case .invalidConfiguration(let reason) = error else { throw error }
+                throw yaml.error(f["matrix"] ?? f["cells"] ?? node, "cell \(cell.label(names)): \(reason)")
             }
         }
         return SweepSpec(test: test, repetitions: repetitions, parameterNames: names, cells: cells, seed: seed)

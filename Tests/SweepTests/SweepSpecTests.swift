@@ -1,3 +1,4 @@
+import Foundation
 import Nemesis
 import SpecFiles
 import Testing
@@ -102,5 +103,41 @@ import Testing
             ["election-timeout": "1000", "pre-vote": "true", "heartbeat-interval": "100"],
         ])
         #expect(spec.test.nemesis?.faults == [.partitionLeader])
+    }
+
+    /// Every sweep shipped in workloads/ reads, its cells included.
+    @Test func shippedSweepsRead() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("workloads").path
+        let sweeps = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yml") }.filter {
+            (try String(contentsOfFile: dir + "/" + $0, encoding: .utf8)).contains("\nsweep:")
+        }
+        #expect(sweeps.count >= 4)
+        for file in sweeps { _ = try SweepSpec.load(path: dir + "/" + file) }
+    }
+
+    /// A sweep over a defined database may vary only the parameters its definition declares, and
+    /// a cell's values meet the database's rules as the spec's own do.
+    @Test func cellsAreCheckedAgainstTheDatabase() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let defined = """
+            name: tune
+            database: {definition: \(root.appendingPathComponent("databases/etcd.yml").path), nodes: 3}
+            workload: {kind: register}
+            time-limit: 5s
+            sweep:
+              matrix: {election-timeout: [500, 1000], heartbeat-interval: [50, 100]}
+
+            """
+        #expect(try SweepSpec.parse(defined, file: "s.yml").cells.count == 4)
+        let undeclared = #expect(throws: InputFileError.self) {
+            try SweepSpec.parse(defined.replacingOccurrences(of: "heartbeat-interval:", with: "snapshot-count:"), file: "s.yml")
+        }
+        #expect(undeclared?.line == 6 && undeclared?.message.contains("`snapshot-count` is not a parameter of etcd's definition") == true,
+                "\(String(describing: undeclared))")
+        let ratio = #expect(throws: InputFileError.self) {
+            try SweepSpec.parse(Self.base + "sweep:\n  matrix: {election-timeout: [300, 1000], heartbeat-interval: [100]}\n", file: "s.yml")
+        }
+        #expect(ratio?.message.contains("cell election-timeout=300 heartbeat-interval=100") == true, "\(String(describing: ratio))")
     }
 }
