@@ -100,7 +100,9 @@ struct LaggingListClient: Client, ClientFactory {
         #expect(result.check.verdict == .invalid)
         let txn = try #require(result.transactions)
         let kinds = Set(txn.forbidden.map(\.kind.rawValue))
-        #expect(kinds.contains { $0.hasSuffix("-realtime") || $0 == "G-single" }, "\(kinds)")
+        // Which cycle a lagging store closes depends on timing: a real-time one, or one through a
+        // process's own order (the same client reading behind its own append); any G-single is one.
+        #expect(kinds.contains { $0.hasSuffix("-realtime") || $0.hasSuffix("-process") || $0.hasPrefix("G-single") }, "\(kinds)")
         let stored = try #require(try ResultsFile.read(path: store.resultsPath).transactions)
         #expect(stored.verdict == "invalid")
         let cycle = try #require(stored.anomalies.first { !$0.cycle.isEmpty })
