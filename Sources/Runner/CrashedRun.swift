@@ -31,7 +31,7 @@ public enum CrashedRun {
         }
         let text = String(decoding: data, as: UTF8.self)
         let spec = try TestSpec.parse(text, file: store.specPath, extraFields: ["sweep"])
-        let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+        let workload = spec.workloadSpec
         let seed = resolved("seed", in: text).flatMap { UInt64($0) } ?? spec.seed ?? 0
         let hosts = resolved("hosts", in: text).map { $0.components(separatedBy: ", ").filter { !$0.isEmpty } } ?? []
         let history: History

@@ -38,7 +38,13 @@ public struct TestSpec: Sendable {
     public var workload: WorkloadSection
     /// The faults of the run; nil for a run without faults.
     public var nemesis: NemesisSpec?
-    public var timeLimit: Duration
+    /// The workload's settings, read from `workload` once when the spec is read.
+    public var workloadSpec: WorkloadSpec
+    /// The load phase's length (the workload's; `--time-limit` sets it here).
+    public var timeLimit: Duration {
+        get { workloadSpec.timeLimit }
+        set { workloadSpec.timeLimit = newValue }
+    }
     /// The seed written in the spec; a run without one draws a seed and prints it.
     public var seed: UInt64?
     public var checker: CheckerSection
@@ -149,7 +155,7 @@ extension TestSpec {
         }
         // The workload's own fields, with what the database can do, checked now (file:line).
         let timeLimit = try yaml.duration(top["time-limit"], "`time-limit`") ?? .seconds(60)
-        _ = try workload.workloadSpec(timeLimit: timeLimit)
+        let workloadSpec = try workload.workloadSpec(timeLimit: timeLimit)
 
         var seed: UInt64?
         if let s = top["seed"] {
@@ -167,7 +173,7 @@ extension TestSpec {
         return TestSpec(
             name: name, database: database, workload: workload,
             nemesis: try top["nemesis"].map { try NemesisSection(node: $0, reader: yaml).spec() },
-            timeLimit: timeLimit,
+            workloadSpec: workloadSpec,
             seed: seed, checker: checker, file: file, text: text)
     }
 }

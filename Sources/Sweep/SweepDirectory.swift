@@ -45,11 +45,11 @@ public enum SweepDirectory {
 extension SweepSpec {
     /// What starts each run of the sweep on `inventories` (slot i runs on inventory i): the test
     /// with the cell's parameters and the run's seed, composed as `faultline run` composes a run
-    /// (`LiveRun.compose`). The workload section is read once here; cells change only database
+    /// (`LiveRun.compose`). The workload was read once with the spec; cells change only database
     /// parameters.
     public func launcher(inventories: [Inventory], progress: (@Sendable (String) -> Void)? = nil) throws -> SweepRunner.Launch {
         let test = self.test
-        let workload = try test.workload.workloadSpec(timeLimit: test.timeLimit)
+        let workload = test.workloadSpec
         return { run, cell, slot, store in
             var spec = test
             spec.database.parameters.merge(cell.parameters) { $1 }

@@ -99,7 +99,7 @@ try await LabHarness.withLab(LabHarness.config("fab", octet: 111, nodes: 3)) { l
             workload: {kind: register, concurrency: 10, keys: 10, ops-per-key: 1000}
             time-limit: 10s
             """, file: FaultlineBinary.root.appendingPathComponent("workloads/bench.yml").path)
-        let w = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+        let w = spec.workloadSpec
         let kind = spec.database.descriptor
         let env = RunEnvironment(cluster: cluster, database: kind.makeDatabase(), clients: kind.makeClients(for: w))
         let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(w, seed: 1), seed: 1,

@@ -59,7 +59,7 @@ try await LabHarness.withLab(LabHarness.config("frb", octet: 92, nodes: 3)) { la
                 workload: {kind: register, concurrency: \(clients), keys: \(clients), ops-per-key: 1000}
                 time-limit: 10s
                 """, file: "bench.yml")
-            let w = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+            let w = spec.workloadSpec
             let env = RunEnvironment(cluster: cluster, database: DatabaseCatalog.database(kind),
                                      clients: DatabaseCatalog.clients(kind, workload: w))
             let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(w, seed: 1), seed: 1,

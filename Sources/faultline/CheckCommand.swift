@@ -83,7 +83,7 @@ struct CheckCommand: ParsableCommand {
             return (given.0 ?? .casRegister, given.1, nil)
         }
         let spec = try TestSpec.load(path: specPath)
-        let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+        let workload = spec.workloadSpec
         let chosen = given.0 ?? workload.model
         // The run's initial value belongs to the run's model; another model starts from its own.
         return (chosen, given.1 ?? (chosen == workload.model ? workload.initialValue : nil), specPath)
@@ -112,8 +112,7 @@ struct CheckCommand: ParsableCommand {
             let specPath = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spec.yml")
             guard (file as NSString).lastPathComponent == "history.jsonl",
                 let spec = try? TestSpec.load(path: specPath),
-                let workload = try? spec.workload.workloadSpec(timeLimit: spec.timeLimit),
-                case .transactional(let m, let c) = workload.checking
+                case .transactional(let m, let c) = spec.workloadSpec.checking
             else { return nil }
             return (m, c)
         }

@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             var spec = try TestSpec.load(path: self.spec)
             if let timeLimit { spec.timeLimit = timeLimit.duration }
-            let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
+            let workload = spec.workloadSpec
             let inventory = try await inventoryOrLab(hosts, nodes: spec.database.nodes)
             try spec.checkNodes(against: inventory)
             loaded = (spec, workload, inventory)

@@ -55,7 +55,6 @@ struct SweepCommand: AsyncParsableCommand {
             var spec = try SweepSpec.load(path: self.spec)
             if let timeLimit { spec.test.timeLimit = timeLimit.duration }
             sweep = spec
-            _ = try sweep.test.workload.workloadSpec(timeLimit: sweep.test.timeLimit)
             inventories = try hosts.map { try Inventory.load(path: $0) }
             for inventory in inventories { try sweep.test.checkNodes(against: inventory) }
             try Self.checkDisjoint(inventories)
