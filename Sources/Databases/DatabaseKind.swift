@@ -13,6 +13,9 @@ public protocol DatabaseKind: Sendable {
     var readPaths: Set<WorkloadSpec.ReadPath> { get }
     /// The operations its clients perform in `workload` (a spec's `mix` may weigh only these).
     func operations(of workload: WorkloadSpec.Kind) -> Set<String>
+    /// Files a run stores beside its `spec.yml` so the stored run can be read back without the
+    /// files the spec named (a definition): name → text. Default: none.
+    var storedFiles: [String: String] { get }
     /// Checks a spec's `database.parameters` when the spec is read, before any host is
     /// touched. Throws `ClusterError.invalidConfiguration` naming the parameter that set-up
     /// would refuse.
@@ -26,4 +29,5 @@ public protocol DatabaseKind: Sendable {
 extension DatabaseKind {
     public var readPaths: Set<WorkloadSpec.ReadPath> { [.linearizable] }
     public func operations(of workload: WorkloadSpec.Kind) -> Set<String> { WorkloadSpec(kind: workload).loadFunctions }
+    public var storedFiles: [String: String] { [:] }
 }

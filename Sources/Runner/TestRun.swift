@@ -138,10 +138,7 @@ public actor TestRun {
         let lock = RunLock(directory: store.directory)
         defer { withExtendedLifetime(lock) {} }
         try store.write("spec.yml", resolvedSpec())
-        if let defined = spec.database.descriptor as? DefinedKind {
-            // The definition as it ran, for `check` and `report` to read the run back.
-            try store.write(TestSpec.storedDefinitionFile, defined.definition.text)
-        }
+        for (name, text) in spec.database.descriptor.storedFiles.sorted(by: { $0.key < $1.key }) { try store.write(name, text) }
         let recorder = try Recorder(path: store.historyPath)
         let db = environment.database
         let cluster = environment.cluster

@@ -77,9 +77,6 @@ extension TestSpec {
         try parse(try InputFileText.read(path: path, what: "spec file"), file: path)
     }
 
-    /// The name of the definition's copy a stored run keeps beside its `spec.yml`.
-    public static let storedDefinitionFile = "definition.yml"
-
     static let topFields: Set<String> = ["name", "database", "workload", "nemesis", "time-limit", "seed", "checker"]
 
     /// Reads and checks spec text. `extraFields` are top-level fields a larger format built on
@@ -106,7 +103,7 @@ extension TestSpec {
         case (nil, let d?):
             let path = yaml.path(try yaml.string(d, in: dbNode, "`definition`: a database definition file"))
             // A stored run keeps the definition it ran with beside its spec.yml.
-            let stored = (yaml.directory as NSString).appendingPathComponent(Self.storedDefinitionFile)
+            let stored = (yaml.directory as NSString).appendingPathComponent(DefinedKind.storedDefinitionFile)
             let file = (file as NSString).lastPathComponent == "spec.yml" && FileManager.default.fileExists(atPath: stored) ? stored : path
             guard FileManager.default.fileExists(atPath: file) else {
                 throw yaml.error(d, "expected `definition` to name a database definition file; \(path) does not exist")

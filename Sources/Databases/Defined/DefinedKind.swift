@@ -33,6 +33,12 @@ public struct DefinedKind: DatabaseKind {
         }
     }
 
+    /// The name of the definition's copy a stored run keeps beside its `spec.yml`.
+    public static let storedDefinitionFile = "definition.yml"
+
+    /// The definition as it ran, for `check` and `report` to read the run back.
+    public var storedFiles: [String: String] { [Self.storedDefinitionFile: definition.text] }
+
     public func makeDatabase() -> any Database { DefinedDatabase(definition: definition) }
 
     public func makeClients(for workload: WorkloadSpec) -> any ClientFactory {
