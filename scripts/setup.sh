@@ -12,10 +12,10 @@ set -euo pipefail
 # libsqlite3-dev: GRDB's SQLite (the nightly run index). git, coreutils: the build's embedded
 # commit (scripts/build-info.sh) and `sha256sum` of database binaries on the hosts.
 # go-dqlite: dqlite-demo and the dqlite shell, the dqlite cluster the definitions suite tests.
-# python3: the reference client adapters in adapters/. fuse3, libfuse3-dev: FUSE mounts for disk faults.
+# python3, python3-venv: the client adapters in adapters/ (their PyPI packages go into .venv/). fuse3, libfuse3-dev: FUSE mounts for disk faults.
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
           etcd-server etcd-client curl libfaketime faketime chromium libsqlite3-dev git coreutils
-          go-dqlite python3 fuse3 libfuse3-dev)
+          go-dqlite python3 python3-venv fuse3 libfuse3-dev)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -52,3 +52,16 @@ stop_package_etcd() {
 stop_package_etcd
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)"; exit 1; }
+
+# The adapters' Python packages (adapters/requirements.txt, pinned) go into the project's own
+# virtual environment, .venv/ at the project's root, built on Debian's /usr/bin/python3; the
+# definitions name its interpreter as ../.venv/bin/python. Reinstalled only when the list changed.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ -s "$root/adapters/requirements.txt" ]; then
+  [ -x "$root/.venv/bin/python" ] || /usr/bin/python3 -m venv "$root/.venv"
+  if ! cmp -s "$root/adapters/requirements.txt" "$root/.venv/requirements.installed"; then
+    echo "setup: installing the adapters' Python packages into .venv"
+    "$root/.venv/bin/pip" install -q --disable-pip-version-check -r "$root/adapters/requirements.txt"
+    cp "$root/adapters/requirements.txt" "$root/.venv/requirements.installed"
+  fi
+fi
