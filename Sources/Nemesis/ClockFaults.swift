@@ -131,3 +131,19 @@ extension FaultInjector {
         return (s >= 0 ? "+" : "") + String(format: "%.3f s", s)
     }
 }
+
+extension UndoAction {
+    /// Set the database's faked clock back to no offset (`ClockFaking`).
+    public static let fakeClock = UndoAction(rawValue: "fakeClock")
+}
+
+/// Sets a faked database clock (`ClockFaking`) back to no offset, when the journal asks.
+struct FakeClockHeal: HealStep {
+    func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
+        guard context.asked.contains(.fakeClock), let faking = context.database.fakedClock else { return }
+        let name = context.database.name
+        await report.attempt("faked clock") {
+            "\(name)'s faked clock reset, offset now \(FaultInjector.seconds(try await faking.setClockOffset(.zero, on: node, in: context.cluster)))"
+        }
+    }
+}

@@ -26,3 +26,19 @@ enum ClockReset {
         return ClockControl.offset(hostNanoseconds: host, sent: sent, received: received)
     }
 }
+
+extension UndoAction {
+    /// Set the host clock back to the controller's and restart the NTP daemons listed.
+    public static let clock = UndoAction(rawValue: "clock")
+}
+
+/// Sets a stepped host clock back to the controller's (never on a host that shares the
+/// controller's clock) with its NTP daemons started again, when the journal asks.
+struct ClockHeal: HealStep {
+    func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
+        guard context.asked.contains(.clock) else { return }
+        await report.attempt("clock") {
+            "clock set to the controller's, offset now \(FaultInjector.seconds(try await ClockReset.reset(node, journalID: nil)))"
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Cluster
 import RemoteCore
 
 /// The iptables commands of partitions and iptables loss, all confined to Faultline's own chain
@@ -71,5 +72,28 @@ public enum Firewall {
             sources.insert(source.hasSuffix("/32") ? String(source.dropLast(3)) : source)
         }
         return sources
+    }
+}
+
+extension UndoAction {
+    /// Flush Faultline's iptables chain.
+    public static let firewall = UndoAction(rawValue: "firewall")
+}
+
+/// Removes Faultline's chain and its `INPUT` jump on every heal, asked for or not (no other rule
+/// is touched): a journal line cut short by a crash cannot hide a partition.
+struct FirewallHeal: HealStep {
+    func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
+        var emptyChain = false
+        await report.attempt("firewall") {
+            let output = try await node.root(Firewall.removeCommands).trimmingCharacters(in: .whitespacesAndNewlines)
+            if output.hasPrefix("absent") || output.contains("no iptables") { return nil }
+            guard let rules = Int(output.split(separator: " ").last ?? ""), rules > 0 else {
+                emptyChain = true
+                return nil
+            }
+            return "chain \(Firewall.chain) removed (\(rules) rules)"
+        }
+        if emptyChain { report.tidied.append("empty chain \(Firewall.chain) removed") }
     }
 }

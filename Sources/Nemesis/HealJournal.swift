@@ -1,20 +1,20 @@
 import Foundation
 import RemoteCore
 
-/// What `Heal` must do on a host to undo one fault.
-public enum UndoAction: String, Codable, Sendable, CaseIterable {
-    /// Flush Faultline's iptables chain.
-    case firewall
-    /// SIGCONT the database process (`Pausable.resume`).
-    case resume
-    /// Start the database process again (`Killable.start`).
-    case start
-    /// Remove the root netem qdisc.
-    case netem
-    /// Set the host clock back to the controller's and restart the NTP daemons listed.
-    case clock
-    /// Set the database's faked clock back to no offset (`ClockFaking`).
-    case fakeClock
+/// What `Heal` must do on a host to undo one fault: a word in the journal line, which the
+/// `HealStep` beside the faults that write it carries out. Each word is declared there.
+public struct UndoAction: RawRepresentable, Hashable, Codable, Sendable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// One line of a host's heal journal: written before a fault is applied on the host, removed once

@@ -1,3 +1,4 @@
+import Cluster
 import History
 import RemoteCore
 
@@ -30,4 +31,21 @@ public enum Netem {
     }
 
     private static func ms(_ duration: Duration) -> Int { max(0, Int(duration.inMilliseconds.rounded())) }
+}
+
+extension UndoAction {
+    /// Remove the root netem qdisc.
+    public static let netem = UndoAction(rawValue: "netem")
+}
+
+/// Removes a netem root qdisc on every heal: on the run's interface, and on any other a journal
+/// line names.
+struct NetemHeal: HealStep {
+    func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
+        for device in Set([context.interface] + context.entries.compactMap(\.interface)).sorted() {
+            await report.attempt("netem on \(device)") {
+                try await node.root(Netem.removeCommand(interface: device)).contains("removed") ? "netem removed from \(device)" : nil
+            }
+        }
+    }
 }

@@ -70,3 +70,35 @@ extension FaultInjector {
         return (outcomes.allSucceeded, outcomes.summary { $0 })
     }
 }
+
+extension UndoAction {
+    /// SIGCONT the database process (`Pausable.resume`).
+    public static let resume = UndoAction(rawValue: "resume")
+    /// Start the database process again (`Killable.start`).
+    public static let start = UndoAction(rawValue: "start")
+}
+
+/// Starts a database process the journal says was stopped (killed, power lost) again.
+struct StartHeal: HealStep {
+    func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
+        guard context.asked.contains(.start), let killable = context.database as? any Killable else { return }
+        let name = context.database.name
+        await report.attempt("start \(name)") {
+            try await killable.start(node, in: context.cluster)
+            return "started \(name)"
+        }
+    }
+}
+
+/// Resumes the database process on every heal when the database is `Pausable` (safe when it is
+/// not paused); says so when the journal asked.
+struct ResumeHeal: HealStep {
+    func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
+        guard let pausable = context.database as? any Pausable else { return }
+        let name = context.database.name, asked = context.asked.contains(.resume)
+        await report.attempt("resume \(name)") {
+            try await pausable.resume(node, in: context.cluster)
+            return asked ? "resumed \(name)" : nil
+        }
+    }
+}
