@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink bench-adapter
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink bench-adapter bench-porcupine
 
 demo:
 	./scripts/demo.sh
@@ -53,3 +53,9 @@ bench-adapter:
 	./scripts/setup.sh
 	swift build -c release --product faultline-adapter-bench >/dev/null
 	.build/release/faultline-adapter-bench
+
+# Faultline's checker beside Porcupine v1.3.0 on the same histories, per group (needs Go and
+# PORCUPINE_SRC, a Porcupine source tree; see scripts/bench-porcupine.sh).
+bench-porcupine:
+	./scripts/setup.sh
+	./scripts/bench-porcupine.sh

@@ -29,6 +29,17 @@ var failures = 0
 
 func line(_ s: String) { print(s) }
 
+// `--export-groups DIR` / `--groups DIR`: the side-by-side benchmark with Porcupine
+// (scripts/bench-porcupine.sh): write the groups of histories, or time Faultline on them.
+if let i = args.firstIndex(of: "--export-groups") {
+    try PorcupineGroups.export(testdata: testdata, to: args[i + 1])
+    exit(0)
+}
+if let i = args.firstIndex(of: "--groups") {
+    try PorcupineGroups.check(args[i + 1], repeats: repeats)
+    exit(0)
+}
+
 // `--shrink`: only the shrinking figure. The etcd logs of the corpus, checked with shrinking
 // (the default) and with `--no-shrink`: the total of each, their ratio, and the history whose
 // shrunk check is slowest, with both its times (median of `repeats` runs each).

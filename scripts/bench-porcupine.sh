@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Faultline's checker beside Porcupine's on the same histories (`make bench-porcupine`).
+#
+# Needs Go (Debian's golang-go) and a Porcupine source tree (v1.3.0, the version the checker
+# issue measured) in PORCUPINE_SRC: a checkout or an unpacked snapshot. Porcupine is copied into a
+# scratch folder outside the repository, where bench/porcupine/main.go (our harness over its
+# CheckEvents) is built against it offline. Faultline (release) writes the groups of histories
+# (`faultline-bench --export-groups`): the public corpora and generated shapes. Each checker
+# then times each group (check time only, median of 3, no counterexample shrinking, as
+# Porcupine's CheckEvents builds none), and a table prints the ratio per group.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+testdata=${FAULTLINE_TESTDATA:-../shared/testdata}
+src=${PORCUPINE_SRC:-}
+command -v go >/dev/null || { echo "bench-porcupine: needs Go (apt-get install golang-go)"; exit 2; }
+[ -n "$src" ] && [ -f "$src/checker.go" ] || { echo "bench-porcupine: set PORCUPINE_SRC to a Porcupine v1.3.0 source tree"; exit 2; }
+
+scratch=$(mktemp -d /tmp/faultline-bench-porcupine.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/porcupine" "$scratch/harness"
+cp -r "$src"/. "$scratch/porcupine/"
+cp bench/porcupine/main.go "$scratch/harness/"
+cat > "$scratch/harness/go.mod" <<MOD
+module faultline.local/porcupine-harness
+
+go 1.16
+
+require github.com/anishathalye/porcupine v1.3.0
+
+replace github.com/anishathalye/porcupine => ../porcupine
+MOD
+(cd "$scratch/harness" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local go build -o harness .)
+
+swift build -c release --product faultline-bench >/dev/null
+.build/release/faultline-bench --testdata "$testdata" --export-groups "$scratch/groups"
+.build/release/faultline-bench --groups "$scratch/groups" > "$scratch/faultline.txt"
+"$scratch/harness/harness" "$scratch/groups" 3 > "$scratch/porcupine.txt"
+
+echo "group                       files  Faultline ms  Porcupine ms  ratio (target ≤ 0.50)"
+join <(sort "$scratch/faultline.txt" | awk '{print $2, $3, $4, $5}') \
+     <(sort "$scratch/porcupine.txt" | awk '{print $2, $4, $5}') |
+  awk '{ ratio = ($5 > 0) ? $3 / $5 : 0;
+         printf "%-27s %5d  %12.1f  %12.1f  %5.2fx%s%s\n", $1, $2, $3, $5, ratio,
+                ($4 > 0 ? "  faultline verdicts differ: " $4 : ""), ($6 > 0 ? "  porcupine verdicts differ: " $6 : "") }'
