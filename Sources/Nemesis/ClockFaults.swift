@@ -15,6 +15,7 @@ extension FaultKind {
 /// hosts the host clock stepped with NTP paused, measured against the controller; never on a
 /// host that shares the controller's clock (then unavailable for the whole run).
 public struct ClockFaults: FaultFamily {
+    public var healSteps: [any HealStep] { [ClockHeal(), FakeClockHeal()] }
     public var kinds: [FaultKind] { [.clockBump, .clockStrobe] }
     public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
     public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {
@@ -139,6 +140,8 @@ extension UndoAction {
 
 /// Sets a faked database clock (`ClockFaking`) back to no offset, when the journal asks.
 struct FakeClockHeal: HealStep {
+    var stage: HealStage { .clock }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         guard context.asked.contains(.fakeClock), let faking = context.database.fakedClock else { return }
         let name = context.database.name

@@ -35,6 +35,8 @@ extension UndoAction {
 /// Sets a stepped host clock back to the controller's (never on a host that shares the
 /// controller's clock) with its NTP daemons started again, when the journal asks.
 struct ClockHeal: HealStep {
+    var stage: HealStage { .clock }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         guard context.asked.contains(.clock) else { return }
         await report.attempt("clock") {

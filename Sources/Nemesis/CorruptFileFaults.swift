@@ -47,6 +47,7 @@ public struct FileCorruption: Sendable, Equatable {
 /// fault heals. Evidence per node: file, offset and what was done. Needs `Killable` and
 /// `DataDirectories`; works with or without the disk layer.
 public struct CorruptFileFaults: FaultFamily {
+    public var healSteps: [any HealStep] { [StartHeal()] }
     public var kinds: [FaultKind] { [.corruptFile] }
     public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { false }
     public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {

@@ -5,6 +5,8 @@ import Cluster
 /// not from the journal. The lab's hosts share one mount table, so each node sweeps only under
 /// its own base directory.
 struct DiskLayerSweep: HealStep {
+    var stage: HealStage { .storage }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         await report.attempt("disk layer mounts") {
             let mounts = try await node.root(LazyFS.mountsCommand(under: node.baseDirectory)).split(separator: "\n").map(String.init)

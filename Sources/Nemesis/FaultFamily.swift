@@ -9,7 +9,7 @@ import History
 /// changes anything there, verifies the fault and never throws: a fault it could not apply comes
 /// back with `inEffect == false` and the reason. `heal` undoes the fault on `fault.touched`,
 /// removes its journal entries and says per host what it saw. `Heal` (the sweep after a crash)
-/// undoes what the journal entries' `undo` steps name, so a family's entries use those steps.
+/// undoes what the journal entries' `undo` words name with the family's `healSteps`.
 public protocol FaultFamily: Sendable {
     /// The kinds of this family, in the order specs list them.
     var kinds: [FaultKind] { get }
@@ -24,6 +24,10 @@ public protocol FaultFamily: Sendable {
     /// Keeps `fault` for `duration`; returns early when the task is cancelled.
     func hold(_ fault: AppliedFault, for duration: Duration, by injector: FaultInjector) async
     func heal(_ fault: AppliedFault, by injector: FaultInjector) async -> (healed: Bool, evidence: String)
+    /// What `faultline heal` must run to undo this family's faults after a crash: the steps its
+    /// journal entries' `undo` words name, and sweeps for what it leaves without an entry. A
+    /// step several families name runs once.
+    var healSteps: [any HealStep] { get }
 }
 
 extension FaultFamily {

@@ -83,6 +83,8 @@ extension UndoAction {
 /// Removes Faultline's chain and its `INPUT` jump on every heal, asked for or not (no other rule
 /// is touched): a journal line cut short by a crash cannot hide a partition.
 struct FirewallHeal: HealStep {
+    var stage: HealStage { .network }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         var emptyChain = false
         await report.attempt("firewall") {

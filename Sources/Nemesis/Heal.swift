@@ -46,12 +46,14 @@ public enum Heal {
         return report
     }
 
-    /// What every heal undoes, also the one before each run's set-up, in the order it runs. Each
-    /// step lives beside the faults that leave what it undoes; a fault family with a new kind of
-    /// undo adds its step here.
-    public static let steps: [any HealStep] = [
-        FirewallHeal(), NetemHeal(), ClockHeal(), FakeClockHeal(), StartHeal(), ResumeHeal(), DiskLayerSweep(),
-    ]
+    /// What every heal undoes, also the one before each run's set-up: the steps the fault
+    /// families name (`FaultFamily.healSteps`), each once, by stage (network, clock, storage,
+    /// processes) and otherwise in the families' order.
+    public static let steps: [any HealStep] = {
+        var seen: Set<String> = []
+        let unique = FaultFamilies.all.flatMap(\.healSteps).filter { seen.insert(String(describing: type(of: $0))).inserted }
+        return unique.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(\.element)
+    }()
 
     static func heal(_ node: ClusterNode, cluster: ClusterContext, database: any Database, interface: String,
                      steps: [any HealStep]) async -> HealReport.Host {

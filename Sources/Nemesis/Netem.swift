@@ -41,6 +41,8 @@ extension UndoAction {
 /// Removes a netem root qdisc on every heal: on the run's interface, and on any other a journal
 /// line names.
 struct NetemHeal: HealStep {
+    var stage: HealStage { .network }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         for device in Set([context.interface] + context.entries.compactMap(\.interface)).sorted() {
             await report.attempt("netem on \(device)") {

@@ -22,6 +22,7 @@ extension FaultKind {
 /// Partitions: a grudge (who drops whom) drawn per shape, applied as `DROP` rules in the
 /// FAULTLINE chain of each node that drops, verified by listing the chain; healed by flushing it.
 public struct PartitionFaults: FaultFamily {
+    public var healSteps: [any HealStep] { [FirewallHeal()] }
     public var kinds: [FaultKind] {
         [.partitionOne, .partitionLeader, .partitionHalves, .partitionRing, .partitionBridge, .partitionOneWay]
     }

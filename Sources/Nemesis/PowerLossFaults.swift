@@ -13,6 +13,7 @@ extension FaultKind {
 /// like a kill: the database starts again, on what survived. Needs the cluster's disk layer
 /// (`ClusterContext.diskLayer`, mounted at set-up), else unavailable for the whole run.
 public struct PowerLossFaults: FaultFamily {
+    public var healSteps: [any HealStep] { [DiskLayerSweep(), StartHeal()] }
     public var kinds: [FaultKind] { [.powerLoss] }
     public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
     public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {

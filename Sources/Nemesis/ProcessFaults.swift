@@ -11,6 +11,7 @@ extension FaultKind {
 /// Process faults: the database's process on the targets killed (`Killable`) or paused
 /// (`Pausable`), verified by its state; healed by starting or resuming it.
 public struct ProcessFaults: FaultFamily {
+    public var healSteps: [any HealStep] { [StartHeal(), ResumeHeal()] }
     public var kinds: [FaultKind] { [.kill, .pause] }
     public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
     public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {
@@ -80,6 +81,8 @@ extension UndoAction {
 
 /// Starts a database process the journal says was stopped (killed, power lost) again.
 struct StartHeal: HealStep {
+    var stage: HealStage { .process }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         guard context.asked.contains(.start), let killable = context.database as? any Killable else { return }
         let name = context.database.name
@@ -93,6 +96,8 @@ struct StartHeal: HealStep {
 /// Resumes the database process on every heal when the database is `Pausable` (safe when it is
 /// not paused); says so when the journal asked.
 struct ResumeHeal: HealStep {
+    var stage: HealStage { .process }
+
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
         guard let pausable = context.database as? any Pausable else { return }
         let name = context.database.name, asked = context.asked.contains(.resume)
