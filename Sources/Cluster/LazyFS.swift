@@ -82,14 +82,27 @@ public struct LazyFS: Sendable, Equatable {
         "awk -v t=\(mountType) -v d=\(ShellQuote.quote(directory)) '$3 == t && $2 == d { f = 1 } END { exit !f }' /proc/mounts"
     }
 
-    /// What the layer dropped: un-fsynced bytes and the files they were in.
-    public struct Dropped: Sendable, Equatable {
+    /// What the layer dropped: un-fsynced bytes and the files they were in, and the directory
+    /// entries whose directory was not fsynced, undone: names created (removed again), names
+    /// removed (restored) and renames (renamed back).
+    public struct Dropped: Sendable, Equatable, CustomStringConvertible {
         public var bytes: Int
         public var files: Int
+        public var created: Int
+        public var removed: Int
+        public var renamed: Int
 
-        public init(bytes: Int, files: Int) {
+        public init(bytes: Int, files: Int, created: Int = 0, removed: Int = 0, renamed: Int = 0) {
             self.bytes = bytes
             self.files = files
+            self.created = created
+            self.removed = removed
+            self.renamed = renamed
+        }
+
+        /// `dropped B un-fsynced bytes in F files; undid C creates, R removes, N renames`.
+        public var description: String {
+            "dropped \(bytes) un-fsynced bytes in \(files) files; undid \(created) creates, \(removed) removes, \(renamed) renames"
         }
     }
 
@@ -105,11 +118,14 @@ public struct LazyFS: Sendable, Equatable {
         return dropped
     }
 
-    /// `dropped B bytes in F files` → (B, F); nil for anything else.
+    /// `dropped B bytes in F files; undid C creates, R removes, N renames` → its numbers; nil
+    /// for anything else.
     public static func parseDropped(_ answer: String) -> Dropped? {
-        let words = answer.split(separator: " ")
-        guard words.count == 6, words[0] == "dropped", words[2] == "bytes", words[3] == "in", words[5] == "files",
-              let bytes = Int(words[1]), let files = Int(words[4]) else { return nil }
-        return Dropped(bytes: bytes, files: files)
+        let words = answer.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",;")) }
+        guard words.count == 13, words[0] == "dropped", words[2] == "bytes", words[3] == "in", words[5] == "files",
+              words[6] == "undid", words[8] == "creates", words[10] == "removes", words[12] == "renames",
+              let bytes = Int(words[1]), let files = Int(words[4]),
+              let created = Int(words[7]), let removed = Int(words[9]), let renamed = Int(words[11]) else { return nil }
+        return Dropped(bytes: bytes, files: files, created: created, removed: removed, renamed: renamed)
     }
 }

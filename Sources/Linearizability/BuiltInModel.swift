@@ -28,7 +28,10 @@ public enum BuiltInModel: String, Sendable, CaseIterable {
         case .casRegister: return try Self.run(RegisterModel(initial: initial), operations, options)
         case .kv: return try Self.runMonotone(KVModel(initial: initial), operations, options)
         case .mutex: return try Self.run(MutexModel(), operations, options)
-        case .set: return try Self.runMonotone(SetModel(), operations, options)
+        case .set:
+            var result = try Self.runMonotone(SetModel(), operations, options)
+            SetLoss.explain(&result, operations)
+            return result
         }
     }
 

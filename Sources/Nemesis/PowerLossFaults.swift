@@ -9,7 +9,8 @@ extension FaultKind {
 
 /// Power loss: on each target the database process is killed (`Killable`) and the disk layer
 /// mounted over its data directory (`LazyFS`, `DataDirectories`) drops every write not fsynced
-/// since, as a machine losing power would; evidence is the bytes and files dropped per node. Healed
+/// since, as a machine losing power would; evidence is the bytes and files dropped
+/// and the directory entries undone per node. Healed
 /// like a kill: the database starts again, on what survived. Needs the cluster's disk layer
 /// (`ClusterContext.diskLayer`, mounted at set-up), else unavailable for the whole run.
 public struct PowerLossFaults: FaultFamily {
@@ -51,7 +52,7 @@ extension FaultInjector {
             return try await LazyFS.drop(directory, on: node)
         }
         return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
-                            evidence: outcomes.summary { "killed, dropped \($0.bytes) un-fsynced bytes in \($0.files) files" },
+                            evidence: outcomes.summary { "killed, \($0.description)" },
                             touched: plan.nodes)
     }
 }

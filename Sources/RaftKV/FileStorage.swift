@@ -51,6 +51,7 @@ public final class FileStorage {
         let logPath = directory.appendingPathComponent("log.jsonl").path
         logFD = open(logPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard logFD >= 0 else { throw StorageError.io("open \(logPath)", errno: errno) }
+        syncDirectory()  // the log's name is durable before anything in it is acknowledged
         let data = FileManager.default.contents(atPath: logPath) ?? Data()
         var valid = 0
         let decoder = JSONDecoder()
@@ -109,12 +110,17 @@ public final class FileStorage {
         guard n == data.count else { throw StorageError.io("write \(tmp)", errno: errno) }
         try sync(fd, tmp)
         guard rename(tmp, path) == 0 else { throw StorageError.io("rename \(tmp)", errno: errno) }
+        syncDirectory()
+        hardState = state
+    }
+
+    /// fsync of the data directory: the names created or replaced in it become durable.
+    private func syncDirectory() {
         let dirFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)
         }
-        hardState = state
     }
 
     private func sync(_ fd: Int32, _ what: String) throws {

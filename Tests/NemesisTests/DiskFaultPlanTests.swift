@@ -62,7 +62,11 @@ import Testing
     }
 
     @Test func theLayersAnswerIsRead() {
-        #expect(LazyFS.parseDropped("dropped 1234 bytes in 3 files") == LazyFS.Dropped(bytes: 1234, files: 3))
+        let answer = "dropped 1234 bytes in 3 files; undid 2 creates, 1 removes, 4 renames"
+        let dropped = LazyFS.Dropped(bytes: 1234, files: 3, created: 2, removed: 1, renamed: 4)
+        #expect(LazyFS.parseDropped(answer) == dropped)
+        #expect(dropped.description == "dropped 1234 un-fsynced bytes in 3 files; undid 2 creates, 1 removes, 4 renames")
+        #expect(LazyFS.parseDropped("dropped 1234 bytes in 3 files") == nil, "an answer without the entries is not this layer's")
         #expect(LazyFS.parseDropped("unsynced 1 bytes in 1 files") == nil)
         #expect(LazyFS.parseDropped("") == nil)
     }

@@ -46,6 +46,18 @@ struct DiskLayerTests {
         guard n == text.utf8.count, !fsyncAfter || fsync(fd) == 0 else { throw POSIXError(.EIO) }
     }
 
+    /// fsync of a directory: its entries become durable.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw POSIXError(.ENOENT) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw POSIXError(.EIO) }
+    }
+
+    static func names(_ path: String) throws -> Set<String> {
+        try Set(FileManager.default.contentsOfDirectory(atPath: path))
+    }
+
     static func read(_ path: String) -> String? {
         FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -65,21 +77,70 @@ struct DiskLayerTests {
 
             try Self.write(data + "/before", "appended\n")                     // 9 bytes, not fsynced
             try Self.write(data + "/synced", "kept\n", fsyncAfter: true)       // fsynced
-            try Self.write(data + "/synced", "lost\n")                         // 5 bytes after the fsync
-            try Self.write(data + "/new", "never synced\n")                    // 13 bytes
             try Self.write(data + "/pages", String(repeating: "A", count: 10_000), fsyncAfter: true)
+            try Self.syncDirectory(data)                                        // their names too
+            try Self.write(data + "/synced", "lost\n")                         // 5 bytes after the fsync
+            try Self.write(data + "/new", "never synced\n")                    // 13 bytes, name not synced
             try Self.write(data + "/pages", String(repeating: "B", count: 100), at: 5_000, create: false)  // overwrite
             #expect(Self.read(data + "/synced") == "kept\nlost\n", "un-fsynced data is readable before the drop")
 
             let dropped = try await LazyFS.drop(data, on: node)
-            #expect(dropped == LazyFS.Dropped(bytes: 9 + 5 + 13 + 100, files: 4))
+            #expect(dropped == LazyFS.Dropped(bytes: 9 + 5 + 13 + 100, files: 4, created: 1))
             #expect(Self.read(data + "/before") == "durable before the mount\n")
             #expect(Self.read(data + "/synced") == "kept\n")
-            #expect(Self.read(data + "/new") == "", "its entry stays (directory entries are not rolled back), its data goes")
+            #expect(Self.read(data + "/new") == nil, "its name was never made durable")
             #expect(Self.read(data + "/pages") == String(repeating: "A", count: 10_000), "overwritten durable bytes come back")
 
             let again = try await LazyFS.drop(data, on: node)
             #expect(again == LazyFS.Dropped(bytes: 0, files: 0), "nothing un-fsynced is left")
+        }
+    }
+
+    @Test("names created, removed or renamed are undone by a drop unless their directory was fsynced")
+    func dropUndoesEntriesOfDirectoriesNotFsynced() async throws {
+        try await Self.withNode { node, data in
+            try await Self.layer.mount(over: data, on: node)
+            // Durable before the faults: each file fsynced, then the directory.
+            for name in ["a", "src", "target", "victim"] { try Self.write(data + "/" + name, "\(name) durable\n", fsyncAfter: true) }
+            try FileManager.default.createDirectory(atPath: data + "/empty", withIntermediateDirectories: false)
+            try FileManager.default.createDirectory(atPath: data + "/s2", withIntermediateDirectories: false)
+            try Self.write(data + "/kept", "kept\n", fsyncAfter: true)
+            try Self.syncDirectory(data)
+
+            // Its own directory fsynced: durable although the root is not fsynced again.
+            try Self.write(data + "/s2/x", "x\n", fsyncAfter: true)
+            try FileManager.default.moveItem(atPath: data + "/s2/x", toPath: data + "/s2/y")
+            try Self.syncDirectory(data + "/s2")
+            // Not durable: the root directory is not fsynced after these.
+            try Self.write(data + "/gone", "data fsynced, name not\n", fsyncAfter: true)
+            try FileManager.default.moveItem(atPath: data + "/a", toPath: data + "/b")
+            #expect(rename(data + "/src", data + "/target") == 0)               // replaces target
+            try FileManager.default.removeItem(atPath: data + "/victim")
+            try FileManager.default.removeItem(atPath: data + "/empty")
+            try FileManager.default.createDirectory(atPath: data + "/sub", withIntermediateDirectories: false)
+            try Self.write(data + "/sub/inner", "inner\n", fsyncAfter: true)
+            try Self.syncDirectory(data + "/sub")                               // sub itself is not durable
+            #expect(try Self.names(data) == ["kept", "s2", "gone", "b", "target", "sub"], "the graveyard is not listed")
+
+            let dropped = try await LazyFS.drop(data, on: node)
+            #expect(dropped == LazyFS.Dropped(bytes: 0, files: 0, created: 2, removed: 2, renamed: 2))
+            #expect(try Self.names(data) == ["a", "src", "target", "victim", "empty", "s2", "kept"])
+            #expect(Self.read(data + "/a") == "a durable\n", "renamed back")
+            #expect(Self.read(data + "/src") == "src durable\n")
+            #expect(Self.read(data + "/target") == "target durable\n", "the replaced file comes back")
+            #expect(Self.read(data + "/victim") == "victim durable\n", "the removed file comes back with its data")
+            #expect(try Self.names(data + "/empty").isEmpty)
+            #expect(try Self.names(data + "/s2") == ["y"])
+            #expect(Self.read(data + "/kept") == "kept\n")
+
+            let again = try await LazyFS.drop(data, on: node)
+            #expect(again == LazyFS.Dropped(bytes: 0, files: 0), "nothing un-fsynced is left")
+            try await LazyFS.unmount(data, on: node)
+            for _ in 0..<50 where try Self.names(data).contains(".faultline-lazyfs-graveyard") {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try Self.names(data) == ["a", "src", "target", "victim", "empty", "s2", "kept"],
+                    "the graveyard is emptied and removed at unmount")
         }
     }
 
