@@ -113,6 +113,8 @@ let package = Package(
         .executableTarget(name: "faultline-cluster-bench", dependencies: ["Control", "Cluster", "Databases", "LabHarness"]),
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness"]),
+        .executableTarget(
+            name: "faultline-disk-bench", dependencies: ["RunRecord", "Runner", "Control", "Nemesis", "Cluster", "Databases", "LabHarness"]),
         .target(name: "RaftKV", dependencies: ["History"]),
         .executableTarget(
             name: "raftkv",
