@@ -31,13 +31,21 @@ public struct FileCorruption: Sendable, Equatable {
         self.draw = draw
     }
 
-    /// The file (of `files`, sorted by path) and the offset in it that node number `index` of the
-    /// plan damages, and for a bit flip the bit: the same for the same draw.
-    func place(in files: [(path: String, size: Int)], node index: Int) -> (file: String, size: Int, offset: Int, bit: Int)? {
+    /// The file (of `files`, sorted by path) that node number `index` of the plan damages, the
+    /// draw of its offset (`offset(_:written:)`), and for a bit flip the bit: the same for the
+    /// same draw.
+    func place(in files: [(path: String, size: Int)], node index: Int) -> (file: String, size: Int, offsetDraw: UInt64, bit: Int)? {
         guard !files.isEmpty else { return nil }
         var rng = SplitMix64(seed: draw &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         let file = files[Int(rng.next() % UInt64(files.count))]
-        return (file.path, file.size, Int(rng.next() % UInt64(max(1, file.size))), Int(rng.next() % 8))
+        return (file.path, file.size, rng.next(), Int(rng.next() % 8))
+    }
+
+    /// The offset a draw lands on within the written part of a file: its first `written` bytes,
+    /// before the zeros a preallocated file (an etcd WAL segment) ends in; the whole file when
+    /// it is all zeros.
+    static func offset(_ draw: UInt64, size: Int, written: Int) -> Int {
+        Int(draw % UInt64(max(1, written > 0 ? min(written, size) : size)))
     }
 }
 
@@ -90,8 +98,11 @@ extension FaultInjector {
                 throw StepFailure("no non-empty file matching `\(pattern)` in \(directory)")
             }
             let path = directory + "/" + place.file
-            let output = try await node.root(CorruptionCommands.damage(path, corruption.kind, size: place.size, offset: place.offset, bit: place.bit))
-            return CorruptionCommands.evidence(place.file, size: place.size, offset: place.offset, bit: place.bit,
+            let written = Int(try await node.root(CorruptionCommands.writtenLength(path, size: place.size))
+                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? place.size
+            let offset = FileCorruption.offset(place.offsetDraw, size: place.size, written: written)
+            let output = try await node.root(CorruptionCommands.damage(path, corruption.kind, size: place.size, offset: offset, bit: place.bit))
+            return CorruptionCommands.evidence(place.file, size: place.size, written: written, offset: offset, bit: place.bit,
                                                kind: corruption.kind, output: output)
         }
         return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,
@@ -107,8 +118,21 @@ extension FaultInjector {
     }
 }
 
-/// The shell commands of file corruption (coreutils only: `find`, `od`, `dd`, `truncate`, `sync`).
+/// The shell commands of file corruption (coreutils and diffutils only: `find`, `od`, `dd`,
+/// `truncate`, `sync`, `cmp`).
 enum CorruptionCommands {
+    /// Prints where the written part of `path` (`size` bytes) ends: the end of its last 4 KiB
+    /// block that is not all zeros (0 for a file of zeros). Steps back from the end a MiB at a
+    /// time, then 4 KiB, comparing with /dev/zero.
+    static func writtenLength(_ path: String, size: Int) -> String {
+        let file = ShellQuote.quote(path)
+        let step = { (block: Int) in
+            "while [ $e -gt 0 ]; do s=$(( e > \(block) ? e - \(block) : 0 )); "
+                + "cmp -s -n $(( e - s )) -i $s:0 \(file) /dev/zero || break; e=$s; done; "
+        }
+        return "e=\(size); " + step(1 << 20) + step(4096) + "echo $e"
+    }
+
     /// `size relative-path` of each non-empty regular file under `directory` whose name matches
     /// `pattern` (a `find -name` glob), sorted by path.
     static func list(_ directory: String, pattern: String) -> String {
@@ -132,9 +156,12 @@ enum CorruptionCommands {
         }
     }
 
-    /// What was done, in words: `log.jsonl (5120 bytes) at offset 1234: bit 3 flipped (0x7b → 0x73)`.
-    static func evidence(_ file: String, size: Int, offset: Int, bit: Int, kind: FileCorruption.Kind, output: String) -> String {
-        let head = "\(file) (\(size) bytes) at offset \(offset): "
+    /// What was done, in words: `log.jsonl (5120 bytes) at offset 1234: bit 3 flipped (0x7b → 0x73)`;
+    /// `(64000000 bytes, 12288 written)` when the file ends in zeros after its written part.
+    static func evidence(_ file: String, size: Int, written: Int? = nil, offset: Int, bit: Int, kind: FileCorruption.Kind,
+                         output: String) -> String {
+        let extent = written.map { $0 > 0 && $0 < size ? ", \($0) written" : "" } ?? ""
+        let head = "\(file) (\(size) bytes\(extent)) at offset \(offset): "
         switch kind {
         case .bitflip:
             let old = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0

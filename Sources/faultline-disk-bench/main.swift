@@ -68,7 +68,7 @@ try await LabHarness.withLab(LabHarness.config("fdb", octet: 118, nodes: 3)) { l
         // Some writes, so that the members have something in flight.
         for node in layered.nodes {
             _ = try? await node.remote.exec(ExecRequest(
-                "for i in 1 2 3 4 5; do curl -s -m 2 -X POST -d '{\"key\":\"YQ==\",\"value\":\"\(round)\"}' \(database.clientURL(for: node))/v3/kv/put >/dev/null & done; wait",
+                "for i in 1 2 3 4 5; do curl -s -m 2 -X POST -d '{\"key\":\"YQ==\",\"value\":\"dg==\"}' \(database.clientURL(for: node))/v3/kv/put >/dev/null & done; wait",
                 timeout: .seconds(10)))
         }
         let invoked = clock.now

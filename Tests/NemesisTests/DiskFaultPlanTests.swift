@@ -1,3 +1,4 @@
+import Foundation
 import Cluster
 import Databases
 import History
@@ -5,7 +6,7 @@ import Testing
 @testable import Nemesis
 
 /// Planning of the disk faults (`power-loss`, `corrupt-file`), the words of their evidence, and
-/// when they cannot run; no host is touched.
+/// when they cannot run; no host is touched (one shell command of corrupt-file runs on a temporary file).
 @Suite struct DiskFaultPlanTests {
     static let nodes = ["n1", "n2", "n3", "n4", "n5"]
 
@@ -45,10 +46,42 @@ import Testing
             let corruption = FileCorruption(kind: .bitflip, draw: draw)
             let place = try! #require(corruption.place(in: files, node: 1))
             let size = files.first { $0.path == place.file }!.size
-            #expect(place.size == size && (0..<size).contains(place.offset) && (0..<8).contains(place.bit))
+            #expect(place.size == size && (0..<8).contains(place.bit))
+            #expect((0..<size).contains(FileCorruption.offset(place.offsetDraw, size: size, written: size)))
             #expect(corruption.place(in: files, node: 1)! == place, "the same draw, the same place")
         }
         #expect(FileCorruption(kind: .zero, draw: 1).place(in: [], node: 0) == nil)
+    }
+
+    /// A preallocated file (data, then zeros to its size, as an etcd WAL segment): the offset is
+    /// drawn within the data, found by the shell command for real.
+    @Test func theOffsetLiesInTheWrittenPartOfAPreallocatedFile() throws {
+        let path = NSTemporaryDirectory() + "fl-written-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes = [UInt8](repeating: 0, count: 3 << 20)
+        for i in 0..<10_000 { bytes[i] = UInt8(1 + i % 200) }
+        bytes[5_007] = 0   // a zero inside the data changes nothing
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        func written(_ size: Int) throws -> Int? {
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", CorruptionCommands.writtenLength(path, size: size)]
+            let out = Pipe()
+            shell.standardOutput = out
+            try shell.run()
+            shell.waitUntilExit()
+            return Int(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(try written(bytes.count) == 12_288, "the end of the last 4 KiB block holding data")
+        try Data(count: 1 << 20).write(to: URL(fileURLWithPath: path))
+        #expect(try written(1 << 20) == 0)
+        for draw in UInt64(0)..<200 {
+            #expect((0..<12_288).contains(FileCorruption.offset(draw &* 0x9E37_79B9_7F4A_7C15, size: bytes.count, written: 12_288)))
+        }
+        #expect(FileCorruption.offset(5_000_000, size: 1 << 20, written: 0) == 5_000_000 % (1 << 20), "all zeros: anywhere")
+        #expect(CorruptionCommands.evidence("w", size: 100_000, written: 12_288, offset: 7, bit: 0, kind: .truncate, output: "")
+            == "w (100000 bytes, 12288 written) at offset 7: truncated to 7 bytes")
     }
 
     @Test func evidenceSaysFileOffsetAndKind() {
