@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "faultline-nemesis-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness"]),
         .executableTarget(
-            name: "faultline-disk-bench", dependencies: ["RunRecord", "Runner", "Control", "Nemesis", "Cluster", "Databases", "LabHarness"]),
+            name: "faultline-disk-bench", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "Nemesis", "Cluster", "Databases", "LabHarness"]),
         .target(name: "RaftKV", dependencies: ["History"]),
         .executableTarget(
             name: "raftkv",

@@ -4,6 +4,7 @@ import Databases
 import Foundation
 import LabHarness
 import Nemesis
+import RemoteCore
 import RunRecord
 import Runner
 
