@@ -12,10 +12,11 @@ set -euo pipefail
 # libsqlite3-dev: GRDB's SQLite (the nightly run index). git, coreutils: the build's embedded
 # commit (scripts/build-info.sh) and `sha256sum` of database binaries on the hosts.
 # go-dqlite: dqlite-demo and the dqlite shell, the dqlite cluster the definitions suite tests.
+# nats-server: NATS 2.9.10 (/usr/sbin/nats-server), one of the two JetStream versions databases/nats-2.9.yml runs.
 # python3, python3-venv: the client adapters in adapters/ (their PyPI packages go into .venv/). fuse3, libfuse3-dev: FUSE mounts for disk faults.
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
           etcd-server etcd-client curl libfaketime faketime chromium libsqlite3-dev git coreutils
-          go-dqlite python3 python3-venv fuse3 libfuse3-dev)
+          go-dqlite nats-server python3 python3-venv fuse3 libfuse3-dev)
 
 missing=()
 for p in "${packages[@]}"; do
