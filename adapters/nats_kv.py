@@ -32,8 +32,9 @@ from nats.js import api
 BUCKET = "faultline"
 STREAM = "KV_" + BUCKET
 TIMEOUT = 1.5  # below the specs' 2 s op-timeout, so a slow request is answered (info), not killed
-WRONG_LAST_SEQUENCE = 10071  # JetStream's "wrong last sequence": the update was not applied
-STREAM_NOT_FOUND = 10059
+# JetStream's "wrong last sequence" (2.11+ also answers 10164 while an earlier write to the
+# subject is still being replicated): the update was not applied.
+WRONG_LAST_SEQUENCE = {10071, 10164}
 NOT_FOUND = 10037  # no message for the subject
 DELETES = {"DEL", "PURGE"}
 
@@ -122,7 +123,7 @@ class Bucket:
         except nats.js.errors.NoStreamResponseError as e:
             raise Definite("no stream leader took %s: %s" % (subject, e))
         except nats.js.errors.APIError as e:
-            if e.err_code == WRONG_LAST_SEQUENCE:
+            if e.err_code in WRONG_LAST_SEQUENCE:
                 raise Precondition("revision %s moved: %s" % (expected, e.description))
             raise
 

@@ -6,7 +6,7 @@ import RemoteCore
 /// a `RemoteDaemon` with the definition's arguments, environment and files, probed with its
 /// `ready` and `leader` queries on each node's own host. Kill, restart on the same data, pause,
 /// partitions and packet faults are Faultline's generic ones; nothing here knows the system.
-public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers {
+public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers, DataDirectories {
     public let definition: DatabaseDefinition
     public let timings: DaemonTimings
 
@@ -34,9 +34,10 @@ public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMember
     }
 
     /// Checks what can be checked on the controller (an uploaded binary, the adapter), stops and
-    /// wipes what an earlier set-up left, installs the binary, writes the files, starts the first
-    /// node's member and then the others', and returns once every member answers and a majority
-    /// agrees on one leader. A member that does not start fails naming its node, with its log.
+    /// wipes what an earlier set-up left, mounts the disk layer (if the run has one) over each
+    /// node's `{{data}}`, installs the binary, writes the files, starts the first node's member and
+    /// then the others', and returns once every member answers and a majority agrees on one leader.
+    /// A member that does not start fails naming its node, with its log.
     public func setUp(_ cluster: ClusterContext) async throws {
         if case .upload(let local) = definition.binary, !FileManager.default.isExecutableFile(atPath: local) {
             throw ClusterError.invalidConfiguration("\(definition.file): binary \(local) is missing or not executable")
@@ -44,7 +45,9 @@ public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMember
         let renderings = try Dictionary(uniqueKeysWithValues: cluster.nodes.map { ($0.name, try rendering(for: $0, in: cluster)) })
         _ = try await NodeTasks.run("\(name) set-up", on: cluster.nodes) { node in
             let r = renderings[node.name]!
+            try await LazyFS.unmount(r.layout.dataDirectory, on: node, timeout: timings.commandTimeout)
             try await daemon(for: node).stop(on: node.remote, grace: timings.stopGrace, removing: r.wiped)
+            try await cluster.diskLayer?.mount(over: r.layout.dataDirectory, on: node)
             if case .upload(let local) = definition.binary {
                 try await BinaryUpload(localPath: local, remotePath: r.binary).install(on: node.remote, timeout: timings.commandTimeout)
             }
@@ -60,14 +63,19 @@ public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMember
         _ = try await waitForLeader(cluster)
     }
 
-    /// Stops every member (SIGCONT, SIGTERM, SIGKILL after the grace) and removes its data and
-    /// the definition's `wipe` paths; keeps the logs. Succeeds where nothing runs.
+    /// Stops every member (SIGCONT, SIGTERM, SIGKILL after the grace), unmounts a disk layer over
+    /// its data and removes its data and the definition's `wipe` paths; keeps the logs. Succeeds
+    /// where nothing runs.
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("\(name) tear-down", on: cluster.nodes) { node in
             let r = try rendering(for: node, in: cluster)
+            try await LazyFS.unmount(r.layout.dataDirectory, on: node, timeout: timings.commandTimeout)
             try await daemon(for: node).stop(on: node.remote, grace: timings.stopGrace, removing: r.wiped)
         }
     }
+
+    /// `{{data}}`: what the disk layer is mounted over and `corrupt-file` damages.
+    public func dataDirectory(for node: ClusterNode) throws -> String { try layout(for: node).dataDirectory }
 
     public func clientURL(for node: ClusterNode) -> String {
         (try? rendering(for: node, in: nil)).map { definition.client.address.render($0.values) } ?? node.address
