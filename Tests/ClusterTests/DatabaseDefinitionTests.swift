@@ -77,6 +77,41 @@ import Testing
         #expect(d.name == "dqlite" && d.client.workloads == [.register])
     }
 
+    /// databases/nats.yml (2.12.1, with a `sync` parameter) and nats-2.9.yml (Debian's 2.9.10,
+    /// which has no sync_interval) render a server config per node: its name, a route to every
+    /// peer, the JetStream store in `{{data}}`.
+    @Test func theShippedNATSDefinitionsRenderOneConfigPerNode() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("databases")
+        let recent = try DatabaseDefinition.load(path: folder.appendingPathComponent("nats.yml").path)
+        let old = try DatabaseDefinition.load(path: folder.appendingPathComponent("nats-2.9.yml").path)
+        #expect(recent.parameters == ["sync": "2m"] && old.parameters.isEmpty)
+        #expect(recent.binary == .upload(localPath: folder.deletingLastPathComponent().appendingPathComponent(".venv/bin/nats-server").path))
+        #expect(old.binary == .onHost("/usr/sbin/nats-server"))
+        #expect(recent.client.readPaths == [.linearizable, .serializable] && recent.client.workloads == [.register, .set])
+        let layout = try DefinedNodeLayout(baseDirectory: "/base/n2", name: "nats")
+        for (parameters, sync) in [([:], "sync_interval: 2m"), (["sync": "always"], "sync_interval: always")] {
+            let cluster = Self.cluster(parameters: parameters)
+            let r = try DefinitionRendering(recent, node: cluster.nodes[1], cluster: cluster, layout: layout, binary: "/base/n2/nats/bin/nats-server")
+            let config = try #require(r.files.first { $0.0 == "/base/n2/nats/nats.conf" }?.1)
+            #expect(config.contains("server_name: n2") && config.contains("listen: 10.1.0.2:4222") && config.contains("http: 10.1.0.2:8222"))
+            #expect(config.contains("routes: [nats-route://10.1.0.1:6222, nats-route://10.1.0.3:6222]"), "\(config)")
+            #expect(config.contains(#"store_dir: "/base/n2/nats/data""#) && config.contains(sync), "\(config)")
+            #expect(r.arguments == ["-c", "/base/n2/nats/nats.conf"] && r.marker == "/base/n2/nats/nats.conf")
+        }
+        let cluster = Self.cluster()
+        let r = try DefinitionRendering(old, node: cluster.nodes[0], cluster: cluster, layout: layout, binary: "/usr/sbin/nats-server")
+        #expect(r.files.allSatisfy { !$0.1.contains("sync_interval") }, "2.9 refuses the field")
+    }
+
+    /// A defined database's data directory is `{{data}}`: the disk layer is mounted over it and
+    /// disk faults (power-loss, corrupt-file) act on it.
+    @Test func aDefinedDatabaseKeepsItsDataInItsDataDirectory() throws {
+        let database: any Database = DefinedDatabase(definition: try DatabaseDefinition.parse(Self.complete, file: "/defs/demo.yml"))
+        let data = try #require(database as? any DataDirectories, "disk faults need DataDirectories")
+        #expect(try data.dataDirectory(for: Self.cluster().nodes[1]) == "/base/n2/demo/data")
+    }
+
     /// Each broken definition is refused at the line of the fault, saying what was expected.
     @Test(arguments: [
         ("binary: /usr/bin/demo", "binary: demo", 2, "absolute path"),
