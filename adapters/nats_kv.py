@@ -100,16 +100,17 @@ class Bucket:
         except nats.js.errors.NotFoundError:
             replicas = await self.loop.run_in_executor(None, self.replicas)
             await self.js.create_key_value(api.KeyValueConfig(bucket=BUCKET, history=1, replicas=replicas, direct=True))
+            print("created bucket %s with %d replicas through %s" % (BUCKET, replicas, self.address), file=sys.stderr, flush=True)
         self.ready = True
 
     async def last(self, subject, direct):
         """The subject's last value and revision; (None, 0) when it has none."""
         try:
             msg = await self.js.get_msg(STREAM, subject=subject, direct=direct)
-        except nats.js.errors.NotFoundError:
-            return None, 0
-        except nats.js.errors.APIError as e:
-            if e.err_code == NOT_FOUND or e.code == 404:
+        except nats.js.errors.NotFoundError as e:
+            # A direct get's 404 status says the replica has no message for the subject; through
+            # the leader only 10037 does (10059, no such stream, is an error, not an empty key).
+            if direct or e.err_code == NOT_FOUND:
                 return None, 0
             raise
         if (msg.headers or {}).get("KV-Operation") in DELETES:
