@@ -14,9 +14,11 @@ set -euo pipefail
 # go-dqlite: dqlite-demo and the dqlite shell, the dqlite cluster the definitions suite tests.
 # nats-server: NATS 2.9.10 (/usr/sbin/nats-server), one of the two JetStream versions databases/nats-2.9.yml runs.
 # python3, python3-venv: the client adapters in adapters/ (their PyPI packages go into .venv/). fuse3, libfuse3-dev: FUSE mounts for disk faults.
+# zookeeper: Debian's ZooKeeper 3.8.0 (its jars in /usr/share/java, run with the JDK it pulls in), the
+# ensemble databases/zookeeper.yml starts per lab node; its own system service is not used.
 packages=(make pkg-config libssh2-1-dev openssh-server openssh-client iproute2 iptables util-linux hostname procps
           etcd-server etcd-client curl libfaketime faketime chromium libsqlite3-dev git coreutils
-          go-dqlite nats-server python3 python3-venv fuse3 libfuse3-dev)
+          go-dqlite nats-server python3 python3-venv fuse3 libfuse3-dev zookeeper)
 
 missing=()
 for p in "${packages[@]}"; do
