@@ -9,8 +9,10 @@ public protocol DatabaseKind: Sendable {
     var name: String { get }
     /// The workloads its clients can run.
     var workloads: Set<WorkloadSpec.Kind> { get }
-    /// The read paths its clients offer (`read-path`); every kind has `linearizable`.
+    /// The read paths its clients offer (`read-path`); every built-in kind has `linearizable`.
     var readPaths: Set<WorkloadSpec.ReadPath> { get }
+    /// The read path of a spec that names none (one of `readPaths`). Default: `linearizable`.
+    var defaultReadPath: WorkloadSpec.ReadPath { get }
     /// The operations its clients perform in `workload` (a spec's `mix` may weigh only these).
     func operations(of workload: WorkloadSpec.Kind) -> Set<String>
     /// Files a run stores beside its `spec.yml` so the stored run can be read back without the
@@ -28,6 +30,7 @@ public protocol DatabaseKind: Sendable {
 
 extension DatabaseKind {
     public var readPaths: Set<WorkloadSpec.ReadPath> { [.linearizable] }
+    public var defaultReadPath: WorkloadSpec.ReadPath { .linearizable }
     public func operations(of workload: WorkloadSpec.Kind) -> Set<String> { WorkloadSpec(kind: workload).loadFunctions }
     public var storedFiles: [String: String] { [:] }
 }

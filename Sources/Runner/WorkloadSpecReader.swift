@@ -20,6 +20,7 @@ extension WorkloadSection {
         }
         var spec = WorkloadSpec(kind: k)
         spec.timeLimit = timeLimit
+        spec.readPath = database.defaultReadPath
         let big = 1...1_000_000_000
         spec.keys = try yaml.integer(f["keys"], in: node, "`keys`: 1 or more", range: big) ?? spec.keys
         if let n = f["ops-per-key"] { spec.opsPerKey = try yaml.integer(n, in: node, "`ops-per-key`: 1 or more", range: big) }
@@ -60,7 +61,7 @@ extension WorkloadSection {
         spec.lockLease = try yaml.duration(f["lock-lease"], "`lock-lease`") ?? spec.lockLease
         if let r = f["read-path"] {
             guard let path = r.scalar.flatMap({ WorkloadSpec.ReadPath(rawValue: $0.string) }) else {
-                throw yaml.error(r, "expected `read-path` to be \(WorkloadSpec.ReadPath.allCases.map(\.rawValue).joined(separator: " or "))")
+                throw yaml.error(r, "expected `read-path` to be a read path's name (\(database.readPaths.map(\.rawValue).sorted().joined(separator: ", ")))")
             }
             guard database.readPaths.contains(path) else {
                 throw yaml.error(r, "expected a read path \(database.name) has (\(database.readPaths.map(\.rawValue).sorted().joined(separator: ", "))), got `\(path.rawValue)`")

@@ -39,13 +39,28 @@ public struct WorkloadSpec: Sendable, Hashable {
         case every
     }
 
-    /// How reads reach the data, where a database offers more than one way.
-    public enum ReadPath: String, Sendable, Hashable, CaseIterable {
+    /// How reads reach the data, where a database offers more than one way: a name the database
+    /// declares (a built-in kind its own, a definition any in its `read-paths`, which its adapter
+    /// receives as the request's `read_path`: `plain`, `sync`, …).
+    public struct ReadPath: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+
+        /// nil unless `rawValue` is a name: a lowercase letter, then lowercase letters, digits and `-`.
+        public init?(rawValue: String) {
+            guard let first = rawValue.unicodeScalars.first, ("a"..."z").contains(first),
+                  rawValue.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+                return nil
+            }
+            self.rawValue = rawValue
+        }
+
         /// Through the cluster's agreement (etcd's default, raftkv's read index): linearizable.
-        case linearizable
+        public static let linearizable = ReadPath(rawValue: "linearizable")!
         /// From the member's own state without asking the leader (etcd's `serializable: true`),
         /// which its documentation warns may be stale.
-        case serializable
+        public static let serializable = ReadPath(rawValue: "serializable")!
+
+        public var description: String { rawValue }
     }
 
     public var kind: Kind

@@ -81,7 +81,40 @@ import Testing
         let stale = #expect(throws: InputFileError.self) {
             try TestSpec.parse("name: a\ndatabase: {kind: etcd}\nworkload:\n  kind: register\n  read-path: stale\n", file: "w.yml")
         }
-        #expect(stale?.line == 5 && stale?.message.contains("linearizable or serializable") == true)
+        #expect(stale?.line == 5 && stale?.message == "expected a read path etcd has (linearizable, serializable), got `stale`")
+        let notAName = #expect(throws: InputFileError.self) {
+            try TestSpec.parse("name: a\ndatabase: {kind: etcd}\nworkload:\n  kind: register\n  read-path: Sync!\n", file: "w.yml")
+        }
+        #expect(notAName?.line == 5 && notAName?.message == "expected `read-path` to be a read path's name (linearizable, serializable)")
+    }
+
+    /// A definition declares its own read paths: the first is the read path of a spec that names
+    /// none, another is chosen by name, and one it does not list (`linearizable`) is refused.
+    @Test func aDefinitionsOwnReadPaths() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("read-paths-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            name: kv
+            binary: /usr/bin/true
+            ports: {api: 8001}
+            start:
+              arguments: ["--dir={{data}}"]
+            leader: {http: "http://{{address}}:{{ports.api}}/leader", pattern: '(\\S+)'}
+            client:
+              adapter: [python3, kv.py]
+              workloads: {register: [read, write]}
+              read-paths: [plain, sync]
+
+            """.write(toFile: dir + "/kv.yml", atomically: true, encoding: .utf8)
+        func readPath(_ field: String) throws -> String {
+            try TestSpec.parse("name: a\ndatabase: {definition: kv.yml}\nworkload:\n  kind: register\n  mix: {read: 1, write: 1}\n\(field)",
+                               file: dir + "/w.yml").workloadSpec.readPath.rawValue
+        }
+        #expect(try readPath("") == "plain")
+        #expect(try readPath("  read-path: sync\n") == "sync")
+        let refused = #expect(throws: InputFileError.self) { try readPath("  read-path: linearizable\n") }
+        #expect(refused?.line == 6 && refused?.message == "expected a read path kv has (plain, sync), got `linearizable`")
     }
 
     /// The reproduce command is shell-quoted and names the inventory only when one was given.

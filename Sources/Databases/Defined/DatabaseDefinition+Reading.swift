@@ -224,15 +224,15 @@ extension DatabaseDefinition {
             throw yaml.error(wl, "expected `workloads` to be a list of workloads or a mapping of workloads to operations")
         }
         guard !operations.isEmpty else { throw yaml.error(wl, "expected at least one workload") }
-        var readPaths: Set<WorkloadSpec.ReadPath> = [.linearizable]
+        var readPaths: [WorkloadSpec.ReadPath] = [.linearizable]
         if let rp = c["read-paths"] {
-            guard let items = rp.sequence else { throw yaml.error(rp, "expected `read-paths` to be a list") }
-            readPaths = try Set(items.map {
+            guard let items = rp.sequence, !items.isEmpty else { throw yaml.error(rp, "expected `read-paths` to be a list of read paths") }
+            readPaths = try items.map {
                 guard let p = $0.scalar.flatMap({ WorkloadSpec.ReadPath(rawValue: $0.string) }) else {
-                    throw yaml.error($0, "expected a read path (\(WorkloadSpec.ReadPath.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw yaml.error($0, "expected a read path's name (a lowercase letter, then letters, digits and -)")
                 }
                 return p
-            })
+            }
         }
 
         return DatabaseDefinition(
@@ -241,7 +241,7 @@ extension DatabaseDefinition {
             arguments: arguments, environment: environment, ready: ready, leader: leader, stopGrace: stopGrace, wipe: wipe,
             logs: logs, clock: clock,
             client: ClientSection(adapter: adapter, address: address, workloads: Set(operations.keys), operations: operations,
-                                  readPaths: readPaths))
+                                  readPaths: Set(readPaths), defaultReadPath: readPaths[0]))
     }
 }
 

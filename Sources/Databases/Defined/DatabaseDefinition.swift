@@ -133,6 +133,9 @@ public struct DatabaseDefinition: Sendable {
         public var workloads: Set<WorkloadSpec.Kind>
         /// The operations the adapter performs, per workload (nil: all of the workload's).
         public var operations: [WorkloadSpec.Kind: Set<String>]
+        /// The read paths it understands (`read-paths`; default `[linearizable]`), and the one a
+        /// spec naming none gets: the first listed.
         public var readPaths: Set<WorkloadSpec.ReadPath>
+        public var defaultReadPath: WorkloadSpec.ReadPath
     }
 }

@@ -14,6 +14,7 @@ public struct DefinedKind: DatabaseKind {
     public var name: String { definition.name }
     public var workloads: Set<WorkloadSpec.Kind> { definition.client.workloads }
     public var readPaths: Set<WorkloadSpec.ReadPath> { definition.client.readPaths }
+    public var defaultReadPath: WorkloadSpec.ReadPath { definition.client.defaultReadPath }
 
     /// The functions a spec's mix may name in `workload`, as the definition lists them. A
     /// transactional workload's one operation is `txn`, whose steps (`r`, `append`, `w`) are what
