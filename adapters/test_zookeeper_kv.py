@@ -181,6 +181,14 @@ class AdapterTests(unittest.TestCase):
         self.assertEqual(self.ask(type="read", workload="set", key=1, read_path="plain"), {"type": "read_ok", "value": [2, 5]})
         self.assertEqual(self.ask(type="read", workload="set", key=2, read_path="plain"), {"type": "read_ok", "value": []})
 
+    def test_init_opens_the_session_and_answers_even_without_one(self):
+        self.assertEqual(zk_kv.reply(self.session, {"type": "init", "msg_id": 0, "address": "10.0.0.2:2181"}), {"type": "init_ok"})
+        self.assertEqual([c.hosts for c in self.clients], ["10.0.0.2:2181"])
+        self.assertTrue(self.session.client.connected, "the first request finds the session open")
+        self.start_error = KazooTimeoutError("Connection time-out")
+        self.session.close()
+        self.assertEqual(zk_kv.reply(self.session, {"type": "init", "msg_id": 0, "address": "10.0.0.3:2181"}), {"type": "init_ok"})
+
     def test_unknown_requests_and_read_paths_are_not_supported(self):
         self.assertEqual(self.ask(type="txn", txn=[])["code"], 10)
         self.assertEqual(self.ask(type="read", key=1, read_path="linearizable")["code"], 10)

@@ -29,8 +29,10 @@ from kazoo.handlers.threading import KazooTimeoutError
 from kazoo.retry import KazooRetry
 
 PREFIX = "/faultline"
-# Seconds: opening a session, and one request (Faultline's op-timeout stops the adapter sooner).
-CONNECT_TIMEOUT = float(os.environ.get("FAULTLINE_ZK_CONNECT_TIMEOUT", "2"))
+# Seconds: opening a session at init and at a request, and one request (Faultline's op-timeout
+# stops the adapter sooner).
+CONNECT_TIMEOUT = float(os.environ.get("FAULTLINE_ZK_CONNECT_TIMEOUT", "1"))
+INIT_CONNECT_TIMEOUT = float(os.environ.get("FAULTLINE_ZK_INIT_CONNECT_TIMEOUT", "10"))
 REQUEST_TIMEOUT = float(os.environ.get("FAULTLINE_ZK_REQUEST_TIMEOUT", "5"))
 SESSION_TIMEOUT = float(os.environ.get("FAULTLINE_ZK_SESSION_TIMEOUT", "10"))
 READ_PATHS = ("plain", "sync")
@@ -67,12 +69,12 @@ class Session:
         self.hosts = None
         self.client = None
 
-    def get(self, hosts):
+    def get(self, hosts, timeout=None):
         if hosts != self.hosts or self.client is None or not self.client.connected:
             self.close()
             client = self.factory(hosts)
             try:
-                client.start(timeout=CONNECT_TIMEOUT)
+                client.start(timeout=timeout or CONNECT_TIMEOUT)
             except Exception as e:
                 try:
                     client.stop()
@@ -156,7 +158,14 @@ def read_set(zk, key, read_path):
 def answer(session, body):
     """The reply body for one request body; raises what `reply` turns into an error."""
     kind, key = body["type"], body.get("key")
-    if kind == "init":  # the handshake, once; the session opens with the first request
+    if kind == "init":
+        # The handshake, untimed (Faultline allows 15 s): open the session now, so that no timed
+        # request pays for kazoo's connect and ZooKeeper's session creation (a write through the
+        # leader). A node that cannot be reached now is tried again by the first request.
+        try:
+            session.get(body.get("address"), timeout=INIT_CONNECT_TIMEOUT)
+        except Unsent:
+            pass
         return {"type": "init_ok"}
     if kind not in ("read", "write", "cas", "add"):
         return {"type": "error", "code": 10, "text": f"{kind} is not supported"}

@@ -112,6 +112,41 @@ import Testing
         #expect(try data.dataDirectory(for: Self.cluster().nodes[1]) == "/base/n2/demo/data")
     }
 
+    /// `start.ready-timeout` is how long set-up waits for the members (a slow starter's, e.g. a
+    /// JVM's); without it Faultline's default holds. Zero is refused at its line.
+    @Test func aDefinitionSetsHowLongItsMembersMayTakeToStart() throws {
+        let slow = try DatabaseDefinition.parse(Self.complete.replacingOccurrences(of: "  stop-grace: 3s", with: "  stop-grace: 3s\n  ready-timeout: 90s"),
+                                                file: "/defs/demo.yml")
+        #expect(slow.readyTimeout == .seconds(90) && DefinedDatabase(definition: slow).readyTimeout == .seconds(90))
+        let plain = try DatabaseDefinition.parse(Self.complete, file: "/defs/demo.yml")
+        #expect(plain.readyTimeout == nil && DefinedDatabase(definition: plain).readyTimeout == DaemonTimings().readyTimeout)
+        let zero = #expect(throws: InputFileError.self) {
+            try DatabaseDefinition.parse(Self.complete.replacingOccurrences(of: "  stop-grace: 3s", with: "  stop-grace: 3s\n  ready-timeout: 0s"),
+                                         file: "/defs/demo.yml")
+        }
+        #expect(zero?.line == 25 && zero?.message.contains("`ready-timeout` to be a duration above zero") == true, "\(String(describing: zero))")
+    }
+
+    /// databases/zookeeper.yml: one `server.N=` line per member with N its 1-based index, the
+    /// same N in each member's `data/myid`, the ports on the member's own address; read paths
+    /// `plain` (its default) and `sync`.
+    @Test func theShippedZooKeeperDefinitionRendersItsConfigPerNode() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("databases/zookeeper.yml").path
+        let d = try DatabaseDefinition.load(path: file)
+        #expect(d.name == "zookeeper" && d.client.workloads == [.register, .set] && d.clock?.faketime == true)
+        #expect(d.client.readPaths.map(\.rawValue).sorted() == ["plain", "sync"] && d.client.defaultReadPath.rawValue == "plain")
+        let cluster = Self.cluster(3, parameters: ["tick-time": "500"])
+        let layout = try DefinedNodeLayout(baseDirectory: "/base/n2", name: "zookeeper")
+        let r = try DefinitionRendering(d, node: cluster.nodes[1], cluster: cluster, layout: layout, binary: "/usr/bin/java")
+        let files = Dictionary(uniqueKeysWithValues: r.files)
+        let config = try #require(files["/base/n2/zookeeper/zoo.cfg"])
+        #expect(config.contains("tickTime=500\n") && config.contains("dataDir=/base/n2/zookeeper/data\n") && config.contains("clientPortAddress=10.1.0.2\n"))
+        #expect(config.contains("server.1=10.1.0.1:2888:3888\nserver.2=10.1.0.2:2888:3888\nserver.3=10.1.0.3:2888:3888"), "\(config)")
+        #expect(files["/base/n2/zookeeper/data/myid"] == "2\n")
+        #expect(r.arguments.last == "/base/n2/zookeeper/zoo.cfg" && r.marker == "-Dzookeeper.log.dir=/base/n2/zookeeper")
+    }
+
     /// Each broken definition is refused at the line of the fault, saying what was expected.
     @Test(arguments: [
         ("binary: /usr/bin/demo", "binary: demo", 2, "absolute path"),

@@ -109,8 +109,8 @@ extension DatabaseDefinition {
         }
 
         guard let s = top["start"] else { throw yaml.error(root, "missing `start`: a mapping with `arguments`") }
-        let start = try yaml.mapping(s, "`start`: a mapping with `arguments`, optional `environment` and `stop-grace`")
-        try yaml.rejectUnknown(s, allowed: ["arguments", "environment", "stop-grace"], in: "`start`")
+        let start = try yaml.mapping(s, "`start`: a mapping with `arguments`, optional `environment`, `stop-grace` and `ready-timeout`")
+        try yaml.rejectUnknown(s, allowed: ["arguments", "environment", "stop-grace", "ready-timeout"], in: "`start`")
         guard let a = start["arguments"], let items = a.sequence else {
             throw yaml.error(start["arguments"] ?? s, "expected `arguments`: a list of the program's arguments")
         }
@@ -144,6 +144,7 @@ extension DatabaseDefinition {
             }
         }
         let stopGrace = try yaml.duration(start["stop-grace"], "`stop-grace`", allowZero: true)
+        let readyTimeout = try yaml.duration(start["ready-timeout"], "`ready-timeout`")
 
         // A node is asked on its own, without the cluster: its queries cannot name peer lists.
         var nodeReader = reader
@@ -238,7 +239,8 @@ extension DatabaseDefinition {
         return DatabaseDefinition(
             name: name, file: file, directory: yaml.directory, text: text, binary: binary, versionCommand: versionCommand,
             versionPattern: versionPattern, ports: ports, parameters: parameters, peers: peers, files: files,
-            arguments: arguments, environment: environment, ready: ready, leader: leader, stopGrace: stopGrace, wipe: wipe,
+            arguments: arguments, environment: environment, ready: ready, leader: leader, stopGrace: stopGrace,
+            readyTimeout: readyTimeout, wipe: wipe,
             logs: logs, clock: clock,
             client: ClientSection(adapter: adapter, address: address, workloads: Set(operations.keys), operations: operations,
                                   readPaths: Set(readPaths), defaultReadPath: readPaths[0]))

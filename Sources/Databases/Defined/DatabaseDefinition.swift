@@ -49,6 +49,10 @@ public struct DatabaseDefinition: Sendable {
     public var leader: LeaderQuery
     /// Between SIGTERM and SIGKILL at stop (nil: Faultline's default).
     public var stopGrace: Duration?
+    /// How long set-up waits for every member to answer and a leader to be agreed, and a
+    /// restarted member to answer (nil: Faultline's default, 30 s). Programs slow to start (a JVM
+    /// on a loaded machine) need more.
+    public var readyTimeout: Duration?
     /// Removed at set-up and tear-down besides `data`.
     public var wipe: [DefinitionTemplate]
     /// Files kept with each run besides `log`.

@@ -14,6 +14,7 @@ public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMember
         self.definition = definition
         var timings = timings
         if let grace = definition.stopGrace { timings.stopGrace = grace }
+        if let ready = definition.readyTimeout { timings.readyTimeout = ready }
         self.timings = timings
     }
 
