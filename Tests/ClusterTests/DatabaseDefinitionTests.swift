@@ -134,7 +134,7 @@ import Testing
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("databases/zookeeper.yml").path
         let d = try DatabaseDefinition.load(path: file)
-        #expect(d.name == "zookeeper" && d.client.workloads == [.register, .set] && d.clock?.faketime == true)
+        #expect(d.name == "zookeeper" && d.client.workloads == [.register, .set] && d.clock?.faketime == false)
         #expect(d.client.readPaths.map(\.rawValue).sorted() == ["plain", "sync"] && d.client.defaultReadPath.rawValue == "plain")
         let cluster = Self.cluster(3, parameters: ["tick-time": "500"])
         let layout = try DefinedNodeLayout(baseDirectory: "/base/n2", name: "zookeeper")
