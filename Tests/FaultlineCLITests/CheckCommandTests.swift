@@ -31,9 +31,15 @@ import Testing
     /// lab; returns its exit status and standard output (standard error, the progress, is dropped).
     /// `withStderr`: stderr is read into the same text (after stdout's lines as they interleave).
     static func faultlineBounded(_ args: [String], seconds: Int, withStderr: Bool = false) throws -> (status: Int32, stdout: String) {
+        try bounded([root.appendingPathComponent(".build/debug/faultline").path] + args, seconds: seconds, withStderr: withStderr)
+    }
+
+    /// Runs `command` in the package's root under `timeout` (killed after `seconds`); returns its
+    /// exit status and standard output (and standard error with `withStderr`).
+    static func bounded(_ command: [String], seconds: Int, withStderr: Bool = false) throws -> (status: Int32, stdout: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["-k", "10", String(seconds), root.appendingPathComponent(".build/debug/faultline").path] + args
+        p.arguments = ["-k", "10", String(seconds)] + command
         p.currentDirectoryURL = root
         let out = Pipe()
         p.standardOutput = out

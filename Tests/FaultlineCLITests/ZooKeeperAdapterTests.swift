@@ -11,17 +11,9 @@ private let venvPython = CheckCommandTests.root.appendingPathComponent(".venv/bi
 struct ZooKeeperAdapterTests {
 
     @Test func theAdaptersUnitTestsPass() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["30", venvPython, "-B", "-m", "unittest", "-v", "adapters/test_zookeeper_kv.py"]
-        p.currentDirectoryURL = CheckCommandTests.root
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let (status, text) = try CheckCommandTests.bounded([venvPython, "-B", "-m", "unittest", "-v", "adapters/test_zookeeper_kv.py"],
+                                                           seconds: 30, withStderr: true)
+        #expect(status == 0, "\(text)")
         #expect(text.contains("Ran 8 tests"), "\(text)")
     }
 }
