@@ -8,8 +8,8 @@ import Testing
 /// leader, and reads through `sync` are linearizable without faults; plain reads of a follower
 /// cut off from its leader are caught stale (the checker's counterexample names the read).
 @Suite(.serialized,
-       .enabled(if: LabHarness.available(requiring: ["/usr/bin/java", "/usr/share/java/zookeeper.jar", "/usr/sbin/iptables",
-                                                     CheckCommandTests.root.appendingPathComponent(".venv/bin/python").path]),
+       .enabled(if: LabHarness.available(requiring: ["/usr/bin/java", "/usr/sbin/iptables", CheckCommandTests.root.appendingPathComponent(".venv/bin/python").path])
+                    && FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar"),
                 "needs root, namespaces, sshd, Debian's zookeeper, iptables, .venv with kazoo"),
        .timeLimit(.minutes(5)))
 struct ZooKeeperLabTests {
