@@ -15,8 +15,13 @@ public struct FaultInterval: Sendable, Hashable, Codable {
     public var inEffect: Bool
     /// What the nemesis recorded as evidence (or why it was not in effect).
     public var evidence: String
+    /// For a fault a trigger fired: on what and after what delay
+    /// (`on leader-elected: n3 leads term 5 (was n1), +5 ms`); nil for the clock schedule's.
+    public var cause: String?
 
-    public init(kind: String, start: Int64, effective: Int64?, end: Int64?, inEffect: Bool, evidence: String) {
+    public init(kind: String, start: Int64, effective: Int64?, end: Int64?, inEffect: Bool, evidence: String,
+                cause: String? = nil) {
+        self.cause = cause
         self.kind = kind
         self.start = start
         self.effective = effective
@@ -36,20 +41,20 @@ public struct FaultInterval: Sendable, Hashable, Codable {
     public static func faults(in events: [Event]) -> [FaultInterval] {
         var faults: [FaultInterval] = []
         var openByKind: [String: Int] = [:]     // fault applied, heal not yet completed
-        var invokedAt: [String: Int64] = [:]    // invoke seen, info not yet
+        var invokedAt: [String: (time: Int64, cause: String?)] = [:]    // invoke seen, info not yet
         for e in events where e.process == .nemesis {
             let time = e.time ?? 0
             let isHeal = e.f.hasPrefix("heal-")
             let kind = isHeal ? String(e.f.dropFirst("heal-".count)) : e.f
             switch (isHeal, e.type) {
             case (false, .invoke):
-                invokedAt[kind] = time
+                invokedAt[kind] = (time, e.cause.map { "on \($0), +\((e.delay ?? 0) / 1_000_000) ms" })
             case (false, _):
                 let text = e.value.text
                 let inEffect = e.nemesisFailure == nil
-                let start = invokedAt.removeValue(forKey: kind) ?? time
-                faults.append(FaultInterval(kind: kind, start: start, effective: time,
-                                            end: inEffect ? nil : time, inEffect: inEffect, evidence: text))
+                let invoked = invokedAt.removeValue(forKey: kind)
+                faults.append(FaultInterval(kind: kind, start: invoked?.time ?? time, effective: time,
+                                            end: inEffect ? nil : time, inEffect: inEffect, evidence: text, cause: invoked?.cause))
                 if inEffect { openByKind[kind] = faults.count - 1 }
             case (true, .invoke):
                 break
@@ -58,9 +63,9 @@ public struct FaultInterval: Sendable, Hashable, Codable {
             }
         }
         // An invoke whose info never came: the run was cut off while applying it.
-        for (kind, start) in invokedAt {
-            faults.append(FaultInterval(kind: kind, start: start, effective: nil, end: nil, inEffect: false,
-                                        evidence: "the history ends before the fault was applied"))
+        for (kind, invoked) in invokedAt {
+            faults.append(FaultInterval(kind: kind, start: invoked.time, effective: nil, end: nil, inEffect: false,
+                                        evidence: "the history ends before the fault was applied", cause: invoked.cause))
         }
         return faults.sorted { $0.start < $1.start }
     }

@@ -39,11 +39,19 @@ public struct Event: Hashable, Sendable {
     public var node: String?
     /// An error text attached to a completion, when any.
     public var error: String?
+    /// On a `nemesis` invoke a trigger fired: the cluster event it fired on
+    /// (`leader-elected: n3 leads term 5 (was n1)`).
+    public var cause: String?
+    /// With `cause`: how long the trigger waited after seeing the event, in nanoseconds.
+    public var delay: Int64?
 
     public init(
         index: Int, type: EventType, process: ProcessID, f: String, key: Value? = nil,
-        value: Value = .null, time: Int64? = nil, node: String? = nil, error: String? = nil
+        value: Value = .null, time: Int64? = nil, node: String? = nil, error: String? = nil,
+        cause: String? = nil, delay: Int64? = nil
     ) {
+        self.cause = cause
+        self.delay = delay
         self.index = index
         self.type = type
         self.process = process

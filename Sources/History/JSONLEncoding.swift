@@ -62,6 +62,14 @@ extension JSONLHistory {
             append(",\"error\":", to: &bytes)
             appendString(error, to: &bytes)
         }
+        if let cause = event.cause {
+            append(",\"cause\":", to: &bytes)
+            appendString(cause, to: &bytes)
+        }
+        if let delay = event.delay {
+            append(",\"delay\":", to: &bytes)
+            appendInt(Int(delay), to: &bytes)
+        }
         bytes.append(UInt8(ascii: "}"))
     }
 

@@ -123,7 +123,7 @@ struct JSONLParser {
     // MARK: - Events
 
     enum Field {
-        case index, type, process, f, key, value, time, node, error, unknown
+        case index, type, process, f, key, value, time, node, error, cause, delay, unknown
     }
 
     @inline(__always)
@@ -144,6 +144,8 @@ struct JSONLParser {
             if equals(start, count, "value") { return .value }
             if equals(start, count, "index") { return .index }
             if equals(start, count, "error") { return .error }
+            if equals(start, count, "cause") { return .cause }
+            if equals(start, count, "delay") { return .delay }
             return .unknown
         case 7: return equals(start, count, "process") ? .process : .unknown
         default: return .unknown
@@ -165,6 +167,8 @@ struct JSONLParser {
         var time: Int64?
         var node: String?
         var errorText: String?
+        var cause: String?
+        var delay: Int64?
 
         skipSpaces()
         if byte(i) == UInt8(ascii: "}") {
@@ -225,6 +229,13 @@ struct JSONLParser {
                                 as: UTF8.self)
                         }
                     }
+                case .cause:
+                    if !takeNull() {
+                        guard byte(i) == UInt8(ascii: "\"") else { throw error("cause must be a string or null") }
+                        cause = try parseString()
+                    }
+                case .delay:
+                    if !takeNull() { delay = Int64(try parseInteger(field: "delay")) }
                 case .unknown:
                     _ = try parseValue(depth: 0)
                 }
@@ -247,7 +258,7 @@ struct JSONLParser {
         guard let f else { throw error("missing field \"f\"", at: objectStart) }
         return Event(
             index: index ?? defaultIndex, type: type, process: process, f: f, key: key,
-            value: value, time: time, node: node, error: errorText)
+            value: value, time: time, node: node, error: errorText, cause: cause, delay: delay)
     }
 
     /// Consumes `null` if it is next.

@@ -30,6 +30,13 @@ public struct NemesisSpec: Sendable, Hashable {
     public var interface: String
     /// `corrupt-file`: the files of the data directory it may damage (a `find -name` glob).
     public var corruptPattern: String = "*"
+    /// Faults fired by what the cluster does (`TriggerSpec`), beside the clock schedule of `faults`.
+    public var triggers: [TriggerSpec] = []
+    /// While a status trigger is armed: how often each node's status is asked.
+    public var pollInterval: Duration = .milliseconds(10)
+
+    /// The kinds the run may apply: the clock schedule's and the triggers'.
+    public var allKinds: [FaultKind] { faults + triggers.map(\.fault).filter { !faults.contains($0) } }
 
     public init(faults: [FaultKind], targets: [FaultTarget] = [.one], interval: Duration = .seconds(5),
                 jitter: Duration = .seconds(2), duration: Duration = .seconds(5), clockOffset: Duration = .seconds(30),
@@ -55,12 +62,29 @@ public struct NemesisSpec: Sendable, Hashable {
 public protocol NemesisLog: Sendable {
     /// Records one event of the nemesis; on an `info`, `error` says what failed (`not in
     /// effect`, `not healed`) and `value` why, or `error` is nil and `value` is the evidence.
-    func recordNemesis(_ type: EventType, f: String, value: Value, error: String?)
+    /// On the invoke of a fault a trigger fired, `cause` says on what and after what delay.
+    func recordNemesis(_ type: EventType, f: String, value: Value, error: String?, cause: FaultCause?)
 }
 
 extension NemesisLog {
     /// Records an event that carries no failure (an invoke, evidence of a fault in effect).
     public func recordNemesis(_ type: EventType, f: String, value: Value) {
-        recordNemesis(type, f: f, value: value, error: nil)
+        recordNemesis(type, f: f, value: value, error: nil, cause: nil)
+    }
+
+    public func recordNemesis(_ type: EventType, f: String, value: Value, error: String?) {
+        recordNemesis(type, f: f, value: value, error: error, cause: nil)
+    }
+}
+
+/// Why a fault was applied when it was: the cluster event a trigger fired on and the delay it
+/// waited after seeing it.
+public struct FaultCause: Sendable, Hashable {
+    public var event: ClusterEvent
+    public var delay: Duration
+
+    public init(event: ClusterEvent, delay: Duration) {
+        self.event = event
+        self.delay = delay
     }
 }

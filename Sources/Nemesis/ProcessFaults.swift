@@ -6,6 +6,9 @@ extension FaultKind {
     public static let kill = FaultKind(declared: "kill")
     /// SIGSTOP the database process on the targets, then SIGCONT.
     public static let pause = FaultKind(declared: "pause")
+
+    /// True for the kinds whose heal starts the database again (they left it killed).
+    public var healStartsDatabase: Bool { self == .kill || self == .powerLoss || self == .corruptFile }
 }
 
 /// Process faults: the database's process on the targets killed (`Killable`) or paused
@@ -54,7 +57,7 @@ extension FaultInjector {
     /// Starts killed processes again (returns once they answer) or resumes paused ones; every
     /// kind but `pause` (`kill`, `power-loss`, `corrupt-file`) left the process killed.
     func healProcessFault(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
-        let kill = fault.plan.kind != .pause
+        let kill = fault.plan.kind.healStartsDatabase
         let killable = database as? any Killable
         let pausable = database as? any Pausable
         let cluster = cluster

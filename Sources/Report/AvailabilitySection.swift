@@ -19,7 +19,8 @@ struct AvailabilitySection {
         s += "<th>First ok after</th><th>First ok write after</th><th>New leader after</th><th>Evidence</th></tr>"
         for r in metrics.faults {
             let f = r.fault
-            s += "<tr class=\"fault\(f.inEffect ? "" : " not-in-effect")\"><td>\(HTML.escape(f.kind))</td><td>\(seconds(f.start))</td>"
+            s += "<tr class=\"fault\(f.inEffect ? "" : " not-in-effect")\"><td>\(HTML.escape(f.kind))"
+            s += (f.cause.map { "<div class=\"cause\">\(HTML.escape($0))</div>" } ?? "") + "</td><td>\(seconds(f.start))</td>"
             s += "<td>\(f.inEffect ? f.effective.map(seconds) ?? "–" : "<strong>not in effect</strong>")</td>"
             s += "<td>\(f.end.map(seconds) ?? (f.inEffect ? "not healed in the history" : "–"))</td>"
             s += "<td>\(Self.span(r.firstOkSeconds))</td><td>\(Self.span(r.firstOkWriteSeconds))</td><td>\(Self.span(r.newLeaderSeconds))</td>"

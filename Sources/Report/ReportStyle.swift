@@ -23,6 +23,7 @@ extension ReportAssets {
     table.grid th,table.grid td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
     table.grid th{background:#f0f2f5;font-weight:600}
     #faults td:not(.evidence),#unavailable td{white-space:nowrap}
+    #faults .cause{font-size:12px;color:var(--muted);white-space:normal}
     td.evidence{font-size:12px;color:var(--muted);max-width:520px;word-break:break-word}
     tr.not-in-effect td{background:#fff6e5}
     pre{background:#f3f4f7;border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow:auto;font-size:12.5px}

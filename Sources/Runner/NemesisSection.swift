@@ -7,15 +7,33 @@ struct NemesisSection {
     var node: Node
     var reader: YAMLReader
 
-    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern"]
+    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern", "triggers", "poll-interval"]
 
     func spec() throws -> NemesisSpec {
         let yaml = reader
-        let f = try yaml.mapping(node, "`nemesis`: a mapping with `faults`")
+        let f = try yaml.mapping(node, "`nemesis`: a mapping with `faults` or `triggers`")
         try yaml.rejectUnknown(node, allowed: Self.fields, in: "`nemesis`")
-        guard let faultsNode = f["faults"] else { throw yaml.error(node, "missing `faults`: a list of fault kinds") }
-        let faults = try list(faultsNode, "faults", FaultKind.init(rawValue:), FaultKind.allCases.map(\.rawValue))
+        var triggers: [TriggerSpec] = []
+        if let t = f["triggers"] {
+            guard let items = t.sequence, !items.isEmpty else {
+                throw yaml.error(t, "expected `triggers` to be a non-empty list, \(TriggerSection.example)")
+            }
+            triggers = try items.map { try TriggerSection(node: $0, reader: yaml).spec() }
+        }
+        var faults: [FaultKind] = []
+        if let faultsNode = f["faults"] {
+            faults = try list(faultsNode, "faults", FaultKind.init(rawValue:), FaultKind.allCases.map(\.rawValue))
+        } else if triggers.isEmpty {
+            throw yaml.error(node, "missing `faults`: a list of fault kinds (or `triggers`)")
+        }
         var spec = NemesisSpec(faults: faults)
+        spec.triggers = triggers
+        if let p = f["poll-interval"] {
+            guard let value = try yaml.duration(p, "`poll-interval`"), value >= .milliseconds(1), value <= .seconds(1) else {
+                throw yaml.error(p, "expected `poll-interval` to be between 1ms and 1s, e.g. 10ms")
+            }
+            spec.pollInterval = value
+        }
         if let t = f["targets"] {
             spec.targets = try list(t, "targets", FaultTarget.init(rawValue:), FaultTarget.allCases.map(\.rawValue))
         }

@@ -52,7 +52,7 @@ public final class Recorder: Sendable {
     @discardableResult
     public func record(
         _ type: EventType, process: ProcessID, f: String, key: Value? = nil, value: Value = .null,
-        node: String? = nil, error: String? = nil, deadline: Int64? = nil
+        node: String? = nil, error: String? = nil, deadline: Int64? = nil, cause: String? = nil, delay: Int64? = nil
     ) -> Event {
         state.withLock { s in
             let time = now()
@@ -65,7 +65,7 @@ public final class Recorder: Sendable {
             }
             let event = Event(
                 index: s.events.count, type: type, process: process, f: f, key: key, value: value,
-                time: time, node: node, error: error)
+                time: time, node: node, error: error, cause: cause, delay: delay)
             s.events.append(event)
             if process != .nemesis { s.counts[type, default: 0] += 1 }
             if !s.closed { try? writer.write(event) }

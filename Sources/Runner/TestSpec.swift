@@ -67,7 +67,7 @@ extension TestSpec {
     /// The disk layer the run's data directories are mounted on: with `disk-layer: true`, or when
     /// the nemesis has `power-loss` (which drops what the layer holds un-fsynced); else nil.
     public var diskLayer: LazyFS? {
-        database.diskLayer || nemesis?.faults.contains(.powerLoss) == true ? LazyFS() : nil
+        database.diskLayer || nemesis?.allKinds.contains(.powerLoss) == true ? LazyFS() : nil
     }
 }
 

@@ -73,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
         let reproduce = ReproduceCommand.text(spec: self.spec, hosts: self.hosts, seed: seed, timeLimit: spec.timeLimit)
         let (live, testRun) = try LiveRun.compose(spec: spec, workload: workload, inventory: inventory, seed: seed, store: store,
                                                   reproduce: reproduce, progress: { printError("  \($0)") })
-        let faultNames = spec.nemesis.map { ", faults: " + $0.faults.map(\.rawValue).joined(separator: " ") } ?? ""
+        let faultNames = spec.nemesis.map { ", faults: " + $0.allKinds.map(\.rawValue).joined(separator: " ") } ?? ""
         let hostNames = live.hosts.map(\.name).joined(separator: ", ")
         say("faultline: \(spec.name), seed \(seed), \(workload.concurrency) clients, \(spec.timeLimit) on \(hostNames)\(faultNames)")
         say("faultline: storing the run in \(store.directory)")

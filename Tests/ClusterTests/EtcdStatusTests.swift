@@ -16,7 +16,7 @@ struct EtcdStatusTests {
     func decodes() throws {
         let status = try EtcdMemberStatus.decode(Self.gateway)
         #expect(status == EtcdMemberStatus(memberID: 10276657743932975437, leaderID: 17280232713289219216,
-                                           raftTerm: 2, version: "3.4.23"))
+                                           raftTerm: 2, version: "3.4.23", raftIndex: 8))
         let numbers = try EtcdMemberStatus.decode(#"{"header":{"member_id":18446744073709551615},"leader":1,"raftTerm":7}"#)
         #expect(numbers.memberID == UInt64.max && numbers.leaderID == 1 && numbers.raftTerm == 7)
     }

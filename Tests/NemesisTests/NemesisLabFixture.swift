@@ -55,7 +55,7 @@ final class CollectingLog: NemesisLog, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [(EventType, String, Value, String?)] = []
 
-    func recordNemesis(_ type: EventType, f: String, value: Value, error: String?) {
+    func recordNemesis(_ type: EventType, f: String, value: Value, error: String?, cause: FaultCause?) {
         lock.withLock { stored.append((type, f, value, error)) }
     }
 

@@ -15,8 +15,11 @@ public struct EtcdMemberStatus: Sendable, Equatable, Decodable {
     public var raftTerm: UInt64
     /// Its server version, e.g. `3.4.23`.
     public var version: String
+    /// Its Raft index (`raftIndex`), when reported.
+    public var raftIndex: UInt64?
 
-    public init(memberID: UInt64, leaderID: UInt64, raftTerm: UInt64, version: String) {
+    public init(memberID: UInt64, leaderID: UInt64, raftTerm: UInt64, version: String, raftIndex: UInt64? = nil) {
+        self.raftIndex = raftIndex
         self.memberID = memberID
         self.leaderID = leaderID
         self.raftTerm = raftTerm
@@ -28,7 +31,7 @@ public struct EtcdMemberStatus: Sendable, Equatable, Decodable {
         try JSONDecoder().decode(EtcdMemberStatus.self, from: Data(json.utf8))
     }
 
-    private enum Keys: String, CodingKey { case header, leader, raftTerm, version }
+    private enum Keys: String, CodingKey { case header, leader, raftTerm, raftIndex, version }
     private enum HeaderKeys: String, CodingKey { case memberID = "member_id" }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +41,7 @@ public struct EtcdMemberStatus: Sendable, Equatable, Decodable {
         leaderID = try body.decodeIfPresent(EtcdUInt64.self, forKey: .leader)?.value ?? 0
         raftTerm = try body.decodeIfPresent(EtcdUInt64.self, forKey: .raftTerm)?.value ?? 0
         version = try body.decodeIfPresent(String.self, forKey: .version) ?? ""
+        raftIndex = try body.decodeIfPresent(EtcdUInt64.self, forKey: .raftIndex)?.value
     }
 }
 

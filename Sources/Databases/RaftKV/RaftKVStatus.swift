@@ -9,6 +9,8 @@ public struct RaftKVStatus: Sendable, Equatable, Decodable, CustomStringConverti
     public var term: UInt64
     /// The leader this server knows of, if any.
     public var leader: String?
+    /// The index of the last entry it knows committed.
+    public var commitIndex: UInt64?
     /// The server's wall clock (libfaketime moves it), Unix milliseconds.
     public var wallClockMillis: Int64?
     public var bugs: [String]?

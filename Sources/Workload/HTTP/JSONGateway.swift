@@ -50,6 +50,19 @@ public struct JSONGateway: Sendable {
         } catch {
             throw .notSent("cannot encode the request: \(error)")
         }
+        return try await send(request, as: Response.self, deadline: deadline)
+    }
+
+    /// GETs `path` (e.g. `/status`) and decodes the answer.
+    public func get<Response: Decodable>(_ path: String, as: Response.Type, deadline: NIODeadline) async throws(CallError) -> Response {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .GET
+        return try await send(request, as: Response.self, deadline: deadline)
+    }
+
+    private func send<Response: Decodable>(_ request: HTTPClientRequest, as: Response.Type, deadline: NIODeadline)
+        async throws(CallError) -> Response
+    {
         let status: UInt
         let bytes: ByteBuffer
         do {

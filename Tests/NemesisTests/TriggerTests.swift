@@ -1,0 +1,116 @@
+import Cluster
+import Nemesis
+import Testing
+
+/// Event detection on fake status sequences and which triggers fire on the events: deterministic.
+@Suite struct TriggerTests {
+    static let nodes = ["n1", "n2", "n3"]
+
+    /// Feeds rounds of statuses (one per node, nil: no answer) at 10 ms apart; returns the events.
+    static func detect(_ rounds: [[NodeStatus?]]) -> [ClusterEvent] {
+        var detector = ClusterEventDetector(nodes: nodes)
+        var events: [ClusterEvent] = []
+        for (r, round) in rounds.enumerated() {
+            for (i, status) in round.enumerated() {
+                events += detector.observe(nodes[i], status, at: Int64(r) * 10_000_000)
+            }
+        }
+        return events
+    }
+
+    static func follower(_ term: UInt64) -> NodeStatus { NodeStatus(leads: false, term: term) }
+    static func leader(_ term: UInt64) -> NodeStatus { NodeStatus(leads: true, term: term) }
+
+    @Test func aLeaderAtTheStartIsTheBaselineNotAnEvent() {
+        #expect(Self.detect([[Self.leader(2), Self.follower(2), Self.follower(2)],
+                             [Self.leader(2), Self.follower(2), Self.follower(2)]]).isEmpty)
+    }
+
+    @Test func aNewLeaderInAHigherTermIsElectedAndNamesTheOldOne() {
+        let events = Self.detect([
+            [Self.leader(2), Self.follower(2), Self.follower(2)],
+            [nil, Self.follower(3), Self.follower(2)],          // n1 cut off, n2 campaigns
+            [Self.leader(2), Self.leader(3), Self.follower(3)],  // n1 still claims term 2: no event
+            [Self.leader(2), Self.leader(3), Self.follower(3)],
+        ])
+        #expect(events == [
+            ClusterEvent(kind: .termRaised, time: 10_000_000, node: "n2", term: 3),
+            ClusterEvent(kind: .leaderElected, time: 20_000_000, node: "n2", previous: "n1", term: 3),
+        ])
+        #expect(events[1].description == "leader-elected: n2 leads term 3 (was n1)")
+        #expect(events[1].nodes(for: .newLeader) == ["n2"] && events[1].nodes(for: .oldLeader) == ["n1"])
+        #expect(events[1].nodes(for: .usual) == nil)
+    }
+
+    @Test func aLeaderAfterNoneIsElectedWithoutAnOldLeader() {
+        let events = Self.detect([[Self.follower(4), nil, Self.follower(4)], [Self.follower(4), Self.leader(5), nil]])
+        #expect(events.map(\.kind) == [.termRaised, .leaderElected])
+        #expect(events[1].previous == nil && events[1].nodes(for: .oldLeader) == [])
+    }
+
+    static func elected(_ node: String, term: UInt64, ms: Int64, was: String?) -> ClusterEvent {
+        ClusterEvent(kind: .leaderElected, time: ms * 1_000_000, node: node, previous: was, term: term)
+    }
+
+    @Test func triggersFireOnTheirEventAimedAtTheirRoleWithSeededDelays() {
+        let triggers = [
+            TriggerSpec(event: .leaderElected, fault: .partitionLeader, target: .newLeader, delay: .milliseconds(5),
+                        jitter: .milliseconds(20)),
+            TriggerSpec(event: .leaderElected, fault: .pause, target: .oldLeader),
+            TriggerSpec(event: .termRaised, fault: .kill),
+        ]
+        func firings(seed: UInt64) -> [TriggerBook.Firing] {
+            var book = TriggerBook(triggers: triggers, seed: seed)
+            var all = book.observe(Self.elected("n2", term: 3, ms: 100, was: nil))   // no old leader: trigger 1 skips
+            book.settle(0)
+            all += book.observe(Self.elected("n3", term: 4, ms: 900, was: "n2"))
+            return all
+        }
+        let a = firings(seed: 7)
+        #expect(a.map(\.trigger) == [0, 0, 1])
+        #expect(a.map(\.nodes) == [["n2"], ["n3"], ["n2"]])
+        #expect(a.allSatisfy { $0.spec.delay == .zero || ($0.delay >= .milliseconds(5) && $0.delay <= .milliseconds(25)) })
+        #expect(a[2].delay == .zero)
+        #expect(firings(seed: 7) == a, "the same events and seed give the same firings")
+        #expect((1...20).contains { firings(seed: $0).map(\.delay) != a.map(\.delay) }, "jitter is drawn from the seed")
+    }
+
+    @Test func aWaitingTriggerAndALimitedOneDoNotFireAgain() {
+        var book = TriggerBook(triggers: [TriggerSpec(event: .leaderElected, fault: .kill, delay: .milliseconds(50)),
+                                          TriggerSpec(event: .leaderElected, fault: .pause, limit: 1)], seed: 1)
+        #expect(book.observe(Self.elected("n1", term: 2, ms: 0, was: nil)).map(\.trigger) == [0, 1])
+        #expect(book.observe(Self.elected("n2", term: 3, ms: 10, was: "n1")).isEmpty, "0 waits, 1 reached its limit")
+        book.settle(0)
+        book.settle(1)
+        #expect(book.observe(Self.elected("n3", term: 4, ms: 20, was: "n2")).map(\.trigger) == [0])
+    }
+
+    @Test func leaderFlapFiresOnASecondElectionWithinItsWindow() {
+        var book = TriggerBook(triggers: [TriggerSpec(event: .leaderFlap, fault: .pause, target: .newLeader,
+                                                      window: .milliseconds(500))], seed: 1)
+        #expect(book.observe(Self.elected("n1", term: 2, ms: 0, was: nil)).isEmpty)
+        #expect(book.observe(Self.elected("n2", term: 3, ms: 800, was: "n1")).isEmpty, "800 ms apart: beyond the window")
+        let flap = book.observe(Self.elected("n3", term: 4, ms: 1200, was: "n2"))
+        #expect(flap.map(\.nodes) == [["n3"]])
+        #expect(flap.first?.event.kind == .leaderFlap)
+        #expect(flap.first?.event.description == "leader-flap: n3 leads term 4 (was n2)")
+    }
+
+    @Test func faultLogTriggersFilterByTheHealedKind() {
+        var book = TriggerBook(triggers: [TriggerSpec(event: .nodeRestarted, fault: .kill, target: .restartedNode, after: [.kill]),
+                                          TriggerSpec(event: .faultHealed, fault: .partitionHalves)], seed: 1)
+        let restarted = ClusterEvent(kind: .nodeRestarted, time: 0, nodes: ["n2"], fault: .powerLoss)
+        #expect(book.observe(restarted).isEmpty, "a power-loss restart is not a kill's")
+        var killed = restarted
+        killed.fault = .kill
+        #expect(book.observe(killed).map(\.nodes) == [["n2"]])
+        #expect(book.observe(ClusterEvent(kind: .faultHealed, time: 5, nodes: ["n1"], fault: .pause)).map(\.nodes) == [nil])
+        #expect(killed.description == "node-restarted: heal-kill n2")
+    }
+
+    @Test func whichKindsCanBeAimedAtOneNode() {
+        #expect(TriggerSpec.canAim(.partitionLeader) && TriggerSpec.canAim(.kill) && TriggerSpec.canAim(.pause))
+        #expect(TriggerSpec.canAim(.powerLoss) && TriggerSpec.canAim(.clockBump))
+        #expect(!TriggerSpec.canAim(.partitionHalves) && !TriggerSpec.canAim(.corruptFile))
+    }
+}
