@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs.
-.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink bench-adapter bench-porcupine bench-disk-layer
+.PHONY: demo test bench bench-control bench-cluster bench-run bench-nemesis bench-report bench-transactions bench-shrink bench-adapter bench-porcupine bench-disk-layer bench-triggers
 
 demo:
 	./scripts/demo.sh
@@ -65,3 +65,10 @@ bench-porcupine:
 bench-disk-layer:
 	./scripts/setup.sh
 	./scripts/bench-disk-layer.sh
+
+# Release-mode figures of triggers on a 3-host etcd lab: a leader change as the status poll first
+# sees it → the triggered fault in effect (median, p99), and client throughput with polling on/off.
+bench-triggers:
+	./scripts/setup.sh
+	swift build -c release --product faultline-trigger-bench >/dev/null
+	.build/release/faultline-trigger-bench

@@ -115,6 +115,8 @@ let package = Package(
             name: "faultline-nemesis-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness"]),
         .executableTarget(
             name: "faultline-disk-bench", dependencies: ["RunRecord", "Runner", "Control", "RemoteCore", "Nemesis", "Cluster", "Databases", "LabHarness"]),
+        .executableTarget(
+            name: "faultline-trigger-bench", dependencies: ["Control", "Nemesis", "Cluster", "Databases", "History", "LabHarness", "Workload"]),
         .target(name: "RaftKV", dependencies: ["History"]),
         .executableTarget(
             name: "raftkv",

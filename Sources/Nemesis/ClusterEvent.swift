@@ -1,3 +1,5 @@
+import Cluster
+
 /// Something the cluster did, as the nemesis observed it: from polling the nodes' status or from
 /// its own fault log. Triggers fire on these.
 public struct ClusterEvent: Sendable, Hashable, CustomStringConvertible {

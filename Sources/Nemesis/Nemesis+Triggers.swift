@@ -75,7 +75,8 @@ extension Nemesis {
     /// Waits the firing's delay, applies its fault (unless the load phase ended meanwhile),
     /// holds it and heals it.
     private func carryOut(_ firing: TriggerBook.Firing) async {
-        let waited = firing.delay == .zero || (try? await Task.sleep(for: firing.delay)) != nil
+        var waited = true
+        if firing.delay > .zero { waited = (try? await Task.sleep(for: firing.delay)) != nil }
         guard waited, !stopping, !unavailableKinds.contains(firing.spec.fault) else {
             triggers.settle(firing.trigger)
             return
