@@ -53,13 +53,13 @@ import Testing
         ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: partition-halves\n      target: new-leader\n", 8, "cannot be aimed"),
         ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      delay: 2s\n", 8, "at most 1s"),
         ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      jitter: soon\n", 8, "`jitter`"),
-        ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      window: 1s\n", 8, "leader-flap only"),
+        ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      window: 1s\n", 8, "`on: leader-flap` only"),
         ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      after: [kill]\n", 8, "`after` is for"),
         ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      limit: 0\n", 8, "`limit`"),
         ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      when: now\n", 8, "unknown field `when`"),
         ("nemesis:\n  triggers: []\n", 5, "non-empty list"),
         ("nemesis:\n  poll-interval: 5s\n  triggers: [{on: leader-elected, fault: kill}]\n", 5, "`poll-interval`"),
-        ("nemesis:\n  interval: 1s\n", 4, "missing `faults`"),
+        ("nemesis:\n  interval: 1s\n", 5, "missing `faults`"),
     ])
     func badTriggersNameTheLine(text: String, line: Int, words: String) {
         do {
