@@ -22,7 +22,7 @@ extension Nemesis {
         }
         let readers = injector.cluster.nodes.map { ($0.name, reporting.statusReader(for: $0)) }
         let interval = spec.pollInterval
-        let timeout = max(interval * 5, .milliseconds(100))
+        let timeout = max(interval * 5, .milliseconds(250))
         return Task { [self] in
             await withTaskGroup(of: Void.self) { group in
                 for (name, reader) in readers {
