@@ -81,7 +81,7 @@ extension Nemesis {
             triggers.settle(firing.trigger)
             return
         }
-        let fault = await inject(plan(for: firing), cause: FaultCause(event: firing.event, delay: firing.delay))
+        let fault = await inject(await plan(for: firing), cause: FaultCause(event: firing.event, delay: firing.delay))
         triggers.settle(firing.trigger)
         guard !Task.isCancelled else { return }
         await injector.hold(fault, for: min(firing.spec.duration ?? spec.duration, max(.zero, end - clock())))
@@ -90,12 +90,17 @@ extension Nemesis {
     }
 
     /// The fault of `firing`: aimed at the nodes its role names (planned as the kind plans
-    /// for the leader, on those nodes), or drawn as the clock schedule draws it.
-    func plan(for firing: TriggerBook.Firing) -> FaultPlan {
+    /// for the leader, on those nodes), or drawn as the clock schedule draws it (with the leader
+    /// the polls last saw elected, else the one the database names, when the draw needs one).
+    func plan(for firing: TriggerBook.Firing) async -> FaultPlan {
         let names = injector.cluster.nodes.map(\.name)
         guard let aimed = firing.nodes, let first = aimed.first else {
             let step = triggerSchedule.nextStep(from: [firing.spec.fault])!
-            return triggerSchedule.plan(step, nodes: names, leader: detector.currentLeader)
+            var leader = detector.currentLeader
+            if leader == nil, NemesisSchedule.needsLeader(step), let aware = injector.database as? any LeaderAware {
+                leader = try? await aware.leader(injector.cluster)
+            }
+            return triggerSchedule.plan(step, nodes: names, leader: leader)
         }
         let step = NemesisSchedule.Step(wait: .zero, kind: firing.spec.fault, target: .leader)
         var plan = triggerSchedule.plan(step, nodes: names, leader: first)
