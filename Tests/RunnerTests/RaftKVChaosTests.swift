@@ -27,6 +27,11 @@ struct RaftKVChaosTests {
     static func run(_ name: String, seconds: Int, seed: UInt64, on lab: Lab) async throws -> RunResult {
         var spec = try TestSpec.load(path: EtcdRunTests.root.appendingPathComponent("workloads/\(name).yml").path)
         spec.timeLimit = .seconds(seconds)
+        return try await run(spec, seed: seed, on: lab)
+    }
+
+    /// Runs `spec` with `seed` as `faultline run` would, into a temporary reports directory.
+    static func run(_ spec: TestSpec, seed: UInt64, on lab: Lab) async throws -> RunResult {
         let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
         let nodes = ClusterContext(inventory: try lab.inventory()).nodes
         let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters, diskLayer: spec.diskLayer)

@@ -175,6 +175,11 @@ import Testing
         ("name: t\ndatabase: {kind: raftkv}\nworkload:\n  kind: lock\n", 4, "raftkv can run (list-append, register, rw-register, set)"),
     ])
     func badSpecsNameTheLine(text: String, line: Int, words: String) {
+        Self.expectRefused(text, line: line, words: words)
+    }
+
+    /// Expects `text` refused as `bad.yml`, at `line`, with a message containing `words`.
+    static func expectRefused(_ text: String, line: Int, words: String) {
         do {
             _ = try TestSpec.parse(text, file: "bad.yml")
             Issue.record("parsed a bad spec")

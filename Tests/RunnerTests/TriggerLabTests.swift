@@ -41,21 +41,8 @@ struct TriggerLabTests {
     func triggerFiresOnALeaderChange() async throws {
         try await LabHarness.withLab(Self.config) { lab in
             let spec = try TestSpec.parse(Self.spec, file: "raftkv-trigger-lab.yml")
-            let workload = try spec.workload.workloadSpec(timeLimit: spec.timeLimit)
-            let nodes = ClusterContext(inventory: try lab.inventory()).nodes
-            let cluster = ClusterContext(nodes: nodes, parameters: spec.database.parameters)
-            defer { Task { for n in cluster.nodes { await (n.remote as? SSHRemote)?.close() } } }
-            let database = DatabaseCatalog.database(spec.database.kind)
-            let nemesis = try #require(spec.nemesis)
-            let controller = localIPv4Addresses()
-            let env = RunEnvironment(cluster: cluster, database: database,
-                                     clients: DatabaseCatalog.clients(spec.database.kind, workload: workload),
-                                     faults: { Nemesis(spec: nemesis, cluster: $1, database: database, log: $0, seed: 3,
-                                                       controllerAddresses: controller) })
-            let reports = EtcdRunTests.temp()
-            defer { try? FileManager.default.removeItem(atPath: reports) }
-            let result = try await TestRun(spec: spec, environment: env, plan: try RunPlan(workload, seed: 3), seed: 3,
-                                           store: try RunStore.create(reports: reports, test: spec.name)).run()
+            let result = try await RaftKVChaosTests.run(spec, seed: 3, on: lab)
+            defer { try? FileManager.default.removeItem(atPath: ((result.store.directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
             let events = try JSONLHistory.read(path: result.store.historyPath).events.filter { $0.process == .nemesis }
             let fired = events.filter { $0.type == .invoke && $0.f == "pause" }
             #expect(!fired.isEmpty, "no trigger fired: \(events.map { "\($0.f) \($0.value)" })")

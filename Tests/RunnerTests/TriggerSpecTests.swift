@@ -62,15 +62,6 @@ import Testing
         ("nemesis:\n  interval: 1s\n", 5, "missing `faults`"),
     ])
     func badTriggersNameTheLine(text: String, line: Int, words: String) {
-        do {
-            _ = try TestSpec.parse(Self.head + text, file: "bad.yml")
-            Issue.record("parsed a bad trigger")
-        } catch let error as InputFileError {
-            #expect(error.file == "bad.yml")
-            #expect(error.line == line, "\(error)")
-            #expect(error.message.contains(words), "\(error)")
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
+        TestSpecTests.expectRefused(Self.head + text, line: line, words: words)
     }
 }
