@@ -1,3 +1,5 @@
+// The Analysis target: what a run's history and leader samples show: faults in effect, availability, failover, latency (RunMetrics).
+
 import History
 
 /// When clients could get nothing done.

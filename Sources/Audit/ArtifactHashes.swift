@@ -1,3 +1,5 @@
+// The Audit target: the audit record of a run: SHA-256 of artifacts and binaries, manifest.json, faultline verify.
+
 import Foundation
 
 /// The SHA-256 and size of every regular file under a run directory, by relative path, leaving

@@ -1,3 +1,5 @@
+// The Control target: the Remote implementations (SSH over libssh2, local processes), the inventory and the namespace lab.
+
 import Foundation
 import RemoteCore
 

@@ -1,3 +1,5 @@
+// The Corpus target: the shared histories with known verdicts (../shared/testdata), for conformance tests and benchmarks.
+
 import Foundation
 import History
 import Linearizability

@@ -1,3 +1,5 @@
+// The Databases target: one folder per database kind (Etcd/, RaftKV/, Defined/), each registering itself in DatabaseCatalog.
+
 import Cluster
 import Workload
 

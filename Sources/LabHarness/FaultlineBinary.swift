@@ -1,3 +1,5 @@
+// The LabHarness target: a lab of its own for a test suite or benchmark, taken down whatever happens.
+
 import Foundation
 
 /// The debug build of the `faultline` command line, run as a user runs it (for tests of the CLI).

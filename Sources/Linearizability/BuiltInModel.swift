@@ -1,3 +1,5 @@
+// The Linearizability target: the linearizability checker: models, the search, partitions, counterexamples and shrinking.
+
 import History
 
 /// The models Faultline ships, by the names used on the command line and in specs.

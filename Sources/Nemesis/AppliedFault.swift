@@ -1,3 +1,5 @@
+// The Nemesis target: faults: one file per fault family, the seeded schedule, triggers, the heal journal and the heal.
+
 /// A fault as applied: its plan, the heal-journal id written on the hosts it touched, whether it
 /// took effect on every target and the evidence (or, when not in effect, why not).
 public struct AppliedFault: Sendable {

@@ -1,3 +1,5 @@
+// The RaftKV target: raftkv's Raft as a deterministic state machine, its storage and key-value state, its bug switches.
+
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+// The RemoteCore target: the Remote protocol, shell quoting, atomic files, transfers and the transcript, without libssh2.
+
 import Foundation
 
 /// Writes files atomically through a temporary file of a name Faultline recognises

@@ -1,3 +1,5 @@
+// The Report target: renderings of a stored run: report.html, the counterexample view, the reports index, junit.xml.
+
 import Analysis
 
 /// Faults, availability and the leader as static tables: what the canvases show, also on paper.

@@ -1,3 +1,5 @@
+// The RunFixtures target: runs stored without a cluster, for the report's tests and benchmark.
+
 import Foundation
 import History
 import HistoryGenerators

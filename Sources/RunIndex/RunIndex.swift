@@ -1,3 +1,5 @@
+// The RunIndex target: the nightly index of stored runs (SQLite) and the trends page.
+
 import Analysis
 import Audit
 import Foundation

@@ -1,3 +1,5 @@
+// The RunRecord target: what a run directory holds (results.json, the store, the reproduce command), below every rendering.
+
 /// Text made safe to put in HTML (element content and quoted attributes), for every page
 /// Faultline writes (`report.html`, `index.html`, `compare.html`, `trends.html`).
 public enum HTMLText {

@@ -1,3 +1,5 @@
+// The Runner target: a run from spec to stored record: specs, the recorder, the worker pool, the run life cycle.
+
 import Foundation
 import History
 import Linearizability

@@ -1,3 +1,5 @@
+// The SpecFiles target: reading files people write: YAML with file:line errors, durations, UTF-8 text.
+
 import Foundation
 
 /// Durations written as text: "250ms", "5s", "2m", "1h", or a plain number of seconds.

@@ -1,3 +1,5 @@
+// The Sweep target: sweeps over tunings: matrices of cells, the sweep runner, sweep.json and compare.html.
+
 import Analysis
 import Foundation
 import RemoteCore

@@ -1,3 +1,5 @@
+// The Transactions target: the transaction checker (Elle-style): list-append and rw-register, dependency graph, anomalies.
+
 import History
 
 /// One anomaly found in a history, with the transactions that show it and why.

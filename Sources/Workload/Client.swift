@@ -1,3 +1,5 @@
+// The Workload target: clients and generators: the Client protocol, seeded workloads, the JSON gateway, the adapter protocol.
+
 import History
 
 /// What a generator asks a client to do: one operation.

@@ -1,3 +1,5 @@
+// The faultline target: the faultline command line (run, check, report, verify, sweep, heal, lab, exec).
+
 import ArgumentParser
 import Foundation
 import History

@@ -1,3 +1,5 @@
+// The raftkv target: the raftkv server: HTTP API and peer transport on SwiftNIO around a RaftNode.
+
 import Foundation
 import NIOCore
 import NIOHTTP1
