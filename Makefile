@@ -47,8 +47,9 @@ bench-transactions:
 	./scripts/setup.sh
 	swift run -c release faultline-txn-bench --transactions 100000
 
-# Release-mode figures of the client adapter protocol: an echo adapter alone, and etcd through its
-# definition and adapter beside the built-in client (the etcd part needs root, namespaces, etcd).
+# Release-mode figures of the client adapter protocol: an echo adapter alone; set-up time and
+# 10-client throughput of each shipped definition this machine has binaries for, and etcd through
+# its definition beside the built-in client (the lab part needs root, namespaces, etcd).
 bench-adapter:
 	./scripts/setup.sh
 	swift build -c release --product faultline-adapter-bench >/dev/null
