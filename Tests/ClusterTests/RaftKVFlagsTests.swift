@@ -40,7 +40,7 @@ struct RaftKVFlagsTests {
     func status() throws {
         let json = #"{"id":"n1","state":"leader","term":7,"leader":"n1","commitIndex":3,"lastApplied":3,"wallClockMillis":1795802497467,"bugs":[]}"#
         let probe = RaftKVProbe.parse("answered \(json)\n") { try RaftKVStatus.decode($0) }
-        #expect(probe.status == RaftKVStatus(id: "n1", state: "leader", term: 7, leader: "n1", wallClockMillis: 1795802497467, bugs: []))
+        #expect(probe.status == RaftKVStatus(id: "n1", state: "leader", term: 7, leader: "n1", commitIndex: 3, wallClockMillis: 1795802497467, bugs: []))
         #expect(probe.description == "answers, leader in term 7, leader n1")
         let db = RaftKVDatabase()
         let cluster = Self.cluster()
