@@ -77,7 +77,7 @@ try await LabHarness.withLab(LabHarness.config("fab", octet: 111, nodes: 3)) { l
     // Set-up (stop, wipe, start every node, agreed leader) and tear-down of definition-based
     // clusters; a definition whose binary this machine lacks is skipped, saying so.
     let shipped = ["etcd", "dqlite", "nats", "nats-2.9", "zookeeper"]
-    var available: [String] = []
+    var available: [(name: String, mix: String)] = []
     for file in shipped {
         let database = DefinedDatabase(definition: try DatabaseDefinition.load(
             path: FaultlineBinary.root.appendingPathComponent("databases/\(file).yml").path))
@@ -98,18 +98,20 @@ try await LabHarness.withLab(LabHarness.config("fab", octet: 111, nodes: 3)) { l
             print("\(file) from databases/\(file).yml skipped: \(String(describing: error).prefix(200))")
             continue
         }
-        available.append(file)
+        // Each definition's register operations, in equal parts (dqlite has no cas).
+        let ops = database.definition.client.operations[.register].map { $0.sorted() } ?? ["cas", "read", "write"]
+        available.append((file, ops.map { "\($0): 1" }.joined(separator: ", ")))
         print(String(format: "%@ from databases/%@.yml, 3 nodes: set-up %.2f s (best of 3, worst %.2f s), tear-down %.2f s    target set-up < 5 s",
                      file, file, setUps.min()!, setUps.max()!, tearDowns.min()!))
     }
     var throughput: [String: Double] = [:]
-    let runs = [("etcd", "built-in", "kind: etcd, parameters: {election-timeout: 1000, heartbeat-interval: 100}")]
-        + available.map { ($0, "defined", "definition: ../databases/\($0).yml") }
-    for (name, label, database) in runs {
+    let runs = [("etcd", "built-in", "kind: etcd, parameters: {election-timeout: 1000, heartbeat-interval: 100}", "cas: 1, read: 1, write: 1")]
+        + available.map { ($0.name, "defined", "definition: ../databases/\($0.name).yml", $0.mix) }
+    for (name, label, database, mix) in runs {
         let spec = try TestSpec.parse("""
             name: bench-\(name)-\(label)
             database: {\(database)}
-            workload: {kind: register, concurrency: 10, keys: 10, ops-per-key: 1000}
+            workload: {kind: register, concurrency: 10, keys: 10, ops-per-key: 1000, mix: {\(mix)}}
             time-limit: 10s
             """, file: FaultlineBinary.root.appendingPathComponent("workloads/bench.yml").path)
         let w = spec.workloadSpec
