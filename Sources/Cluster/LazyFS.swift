@@ -20,11 +20,24 @@ public struct LazyFS: Sendable, Equatable {
     /// executable.
     public var localBinary: String
     public var commandTimeout: Duration
+    /// Which fsync makes a name change (create, remove, rename) durable.
+    public var entries: Entries
+
+    /// When a directory entry survives a power loss.
+    public enum Entries: String, Sendable, Equatable, CaseIterable {
+        /// Once its directory is fsynced: all that POSIX promises.
+        case strict
+        /// Once anything on the filesystem is fsynced, as on ext4, whose fsync of any file
+        /// commits the journal transaction holding every earlier name change. Only data not
+        /// fsynced is lost.
+        case journaled
+    }
 
     public init(localBinary: String = BuiltBinary.path("faultline-lazyfs", environment: "FAULTLINE_LAZYFS"),
-                commandTimeout: Duration = .seconds(20)) {
+                commandTimeout: Duration = .seconds(20), entries: Entries = .strict) {
         self.localBinary = localBinary
         self.commandTimeout = commandTimeout
+        self.entries = entries
     }
 
     /// `<base directory>/faultline-lazyfs`.
@@ -47,7 +60,7 @@ public struct LazyFS: Sendable, Equatable {
         let script = """
             mkdir -p -- \(dir)
             \(Self.mountedTest(directory)) && { echo "already mounted" >&2; exit 1; }
-            setsid \(ShellQuote.quote(binary)) \(dir) \(dir) </dev/null >>\(log) 2>&1 &
+            setsid \(ShellQuote.quote(binary)) --entries \(entries.rawValue) \(dir) \(dir) </dev/null >>\(log) 2>&1 &
             i=0; while [ $i -lt 50 ]; do \(Self.mountedTest(directory)) && exit 0; sleep 0.1; i=$((i+1)); done
             echo "faultline-lazyfs did not mount over \(directory) within 5 s:" >&2; tail -n 5 \(log) >&2; exit 1
             """

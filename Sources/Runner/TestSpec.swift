@@ -25,6 +25,9 @@ public struct TestSpec: Sendable {
         /// `disk-layer: true`: the data directories on the disk layer (`LazyFS`) even without disk
         /// faults, to measure what it costs.
         public var diskLayer = false
+        /// `disk-layer: strict` or `journaled` (which also turns the layer on): when a directory
+        /// entry becomes durable (`LazyFS.Entries`); `true` is `strict`.
+        public var diskEntries = LazyFS.Entries.strict
     }
 
     public struct CheckerSection: Sendable {
@@ -67,7 +70,7 @@ extension TestSpec {
     /// The disk layer the run's data directories are mounted on: with `disk-layer: true`, or when
     /// the nemesis has `power-loss` (which drops what the layer holds un-fsynced); else nil.
     public var diskLayer: LazyFS? {
-        database.diskLayer || nemesis?.allKinds.contains(.powerLoss) == true ? LazyFS() : nil
+        database.diskLayer || nemesis?.allKinds.contains(.powerLoss) == true ? LazyFS(entries: database.diskEntries) : nil
     }
 }
 
@@ -140,7 +143,12 @@ extension TestSpec {
             kind: descriptor.name, descriptor: descriptor, definition: definitionPath,
             nodes: try yaml.integer(db["nodes"], in: dbNode, "`nodes`: 1 to 15", range: 1...15),
             nodesLine: db["nodes"]?.mark?.line, parameters: parameters)
-        database.diskLayer = try yaml.boolean(db["disk-layer"], "`disk-layer`: true or false") ?? false
+        if let word = db["disk-layer"]?.scalar?.string, let entries = LazyFS.Entries(rawValue: word) {
+            database.diskLayer = true
+            database.diskEntries = entries
+        } else {
+            database.diskLayer = try yaml.boolean(db["disk-layer"], "`disk-layer`: true, false, strict or journaled") ?? false
+        }
 
         guard let wNode = top["workload"] else { throw yaml.error(root, "missing `workload`: a mapping with `kind`") }
         let w = try yaml.mapping(wNode, "`workload`: a mapping with `kind`")

@@ -3,7 +3,7 @@
 // be simulated: on the command `drop` every file is put back as it was at its last fsync (size and
 // overwritten bytes), exactly what a machine that lost power would find on its disk.
 //
-//   faultline-lazyfs BACKING MOUNTPOINT
+//   faultline-lazyfs [--entries strict|journaled] BACKING MOUNTPOINT
 //
 // BACKING may be MOUNTPOINT itself: the backing directory is opened before the mount, and every
 // access goes through that descriptor (*at calls), so the files stay where they were after unmount.
@@ -30,6 +30,12 @@
 // removed one comes back, a rename is renamed back. A removed entry (and one a rename replaced)
 // waits in the hidden directory `.faultline-lazyfs-graveyard` of BACKING until then, so it comes
 // back with its inode and its own durable data. The graveyard is emptied at mount and unmount.
+//
+// That is `--entries strict` (the default), all POSIX promises. `--entries journaled` models a
+// journaling filesystem such as ext4, whose fsync of any file commits the journal transaction
+// holding every earlier name change: there, any fsync or fdatasync (of a file or a directory)
+// makes every journaled entry durable, and only data not fsynced is lost. A database that never
+// fsyncs the directories it creates survives a power loss under `journaled` and not under `strict`.
 #define FUSE_USE_VERSION 31
 #define _GNU_SOURCE
 #include <fuse3/fuse.h>
@@ -230,6 +236,7 @@ static struct dir_ref *dirs = NULL;
 static struct entry_op *entries = NULL; // newest first
 static int graveyard_fd = -1;
 static unsigned long long grave_sequence = 0;
+static int entries_journaled = 0; // --entries journaled: any fsync makes every entry durable
 
 // `path`'s directory (opened, referenced once more) and its last component. Call with state_lock held.
 static struct dir_ref *parent_of(const char *path, const char **name) {
@@ -391,6 +398,15 @@ static void directory_synced(dev_t dev, ino_t ino) {
     }
 }
 
+// An fsync of anything under `journaled`: every journaled operation is durable.
+static void everything_synced(void) {
+    while (entries) {
+        struct entry_op *op = entries;
+        entries = op->next;
+        forget_op(op);
+    }
+}
+
 static unsigned long long journaled_entries(void) {
     unsigned long long n = 0;
     for (struct entry_op *op = entries; op; op = op->next) n++;
@@ -432,11 +448,7 @@ static void run_command(const char *command, size_t length) {
             states = s->next;
             free_state(s);
         }
-        while (entries) {
-            struct entry_op *op = entries;
-            entries = op->next;
-            forget_op(op);
-        }
+        everything_synced();
         snprintf(control_answer, sizeof control_answer, "synced %llu bytes in %llu files; %llu entries\n", bytes, files, n);
     } else {
         snprintf(control_answer, sizeof control_answer, "unknown command (expected drop, status or sync)\n");
@@ -771,6 +783,7 @@ static int lazy_fsync(const char *path, int datasync, struct fuse_file_info *fi)
     if (fstat(fd, &st) != 0) return -errno;
     pthread_mutex_lock(&state_lock);
     forget_state(st.st_dev, st.st_ino);
+    if (entries_journaled) everything_synced();
     pthread_mutex_unlock(&state_lock);
     return 0;
 }
@@ -784,7 +797,8 @@ static int lazy_fsyncdir(const char *path, int datasync, struct fuse_file_info *
     close(fd);
     if (r != 0) return r;
     pthread_mutex_lock(&state_lock);
-    directory_synced(st.st_dev, st.st_ino);
+    if (entries_journaled) everything_synced();
+    else directory_synced(st.st_dev, st.st_ino);
     pthread_mutex_unlock(&state_lock);
     return 0;
 }
@@ -840,8 +854,18 @@ int main(int argc, char *argv[]) {
         printf("faultline-lazyfs 0.1.0 (libfuse %d)\n", fuse_version());
         return 0;
     }
+    char *program = argv[0];
+    if (argc == 5 && strcmp(argv[1], "--entries") == 0) {
+        if (strcmp(argv[2], "journaled") == 0) entries_journaled = 1;
+        else if (strcmp(argv[2], "strict") != 0) {
+            fprintf(stderr, "faultline-lazyfs: --entries: expected strict or journaled, got \"%s\"\n", argv[2]);
+            return 254;
+        }
+        argv += 2;
+        argc -= 2;
+    }
     if (argc != 3) {
-        fprintf(stderr, "usage: faultline-lazyfs BACKING MOUNTPOINT\n");
+        fprintf(stderr, "usage: faultline-lazyfs [--entries strict|journaled] BACKING MOUNTPOINT\n");
         return 254;
     }
     char mountpoint[PATH_MAX];
@@ -860,7 +884,7 @@ int main(int argc, char *argv[]) {
         fprintf(stderr, "faultline-lazyfs: %s/%s: %s\n", argv[1], GRAVEYARD_NAME, strerror(errno));
         return 254;
     }
-    char *fuse_argv[] = {argv[0], "-o", "fsname=faultline-lazyfs,subtype=faultline-lazyfs,allow_other", NULL};
+    char *fuse_argv[] = {program, "-o", "fsname=faultline-lazyfs,subtype=faultline-lazyfs,allow_other", NULL};
     struct fuse_args args = FUSE_ARGS_INIT(3, fuse_argv);
     struct fuse *fuse = fuse_new(&args, &operations, sizeof operations, NULL);
     if (!fuse) return 1;
@@ -874,7 +898,7 @@ int main(int argc, char *argv[]) {
         fuse_destroy(fuse);
         return 1;
     }
-    fprintf(stderr, "faultline-lazyfs: %s mounted over %s\n", argv[1], mountpoint);
+    fprintf(stderr, "faultline-lazyfs: %s mounted over %s (entries %s)\n", argv[1], mountpoint, entries_journaled ? "journaled" : "strict");
     int r = fuse_loop_mt(fuse, 0);
     fuse_remove_signal_handlers(session);
     fuse_unmount(fuse);

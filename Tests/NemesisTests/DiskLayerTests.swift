@@ -96,6 +96,42 @@ struct DiskLayerTests {
         }
     }
 
+    /// A database that creates `member/wal/`, writes its WAL file and fsyncs only the file (no
+    /// directory). Under `strict` the whole tree is undone; under `journaled` (ext4) the file's
+    /// fsync committed every earlier name, and only what was written after the last fsync is
+    /// lost. Then a directory's fsync: under `journaled` it commits names in other directories too.
+    @Test("journaled entries: any fsync makes every earlier name change durable; strict keeps only fsynced directories' names",
+          arguments: [LazyFS.Entries.strict, .journaled])
+    func entriesFollowTheLayersMode(entries: LazyFS.Entries) async throws {
+        try await Self.withNode { node, data in
+            try await LazyFS(entries: entries).mount(over: data, on: node)
+            try FileManager.default.createDirectory(atPath: data + "/member/wal", withIntermediateDirectories: true)
+            try Self.write(data + "/member/wal/0.wal", "record 1\n", fsyncAfter: true)
+            try Self.write(data + "/member/wal/0.wal", "record 2\n")          // 9 bytes, not fsynced
+            try Self.write(data + "/member/later", "named after the last fsync\n")
+
+            let dropped = try await LazyFS.drop(data, on: node)
+            switch entries {
+            case .journaled:
+                #expect(dropped == LazyFS.Dropped(bytes: 9 + 27, files: 2, created: 1),
+                        "only the name created after the last fsync is undone")
+                #expect(Self.read(data + "/member/wal/0.wal") == "record 1\n")
+                #expect(try Self.names(data + "/member") == ["wal"])
+            case .strict:
+                #expect(dropped == LazyFS.Dropped(bytes: 9 + 27, files: 2, created: 4),
+                        "member/ (never fsynced in its parent) goes with everything under it")
+                #expect(try Self.names(data).isEmpty)
+                try FileManager.default.createDirectory(atPath: data + "/member/wal", withIntermediateDirectories: true)
+            }
+
+            try FileManager.default.createDirectory(atPath: data + "/snap", withIntermediateDirectories: false)
+            try Self.syncDirectory(data + "/member/wal")                       // another directory
+            let second = try await LazyFS.drop(data, on: node)
+            #expect(second.created == (entries == .journaled ? 0 : 3), "snap/ kept only by a journaled layer")
+            #expect(try Self.names(data).contains("snap") == (entries == .journaled))
+        }
+    }
+
     @Test("names created, removed or renamed are undone by a drop unless their directory was fsynced")
     func dropUndoesEntriesOfDirectoriesNotFsynced() async throws {
         try await Self.withNode { node, data in

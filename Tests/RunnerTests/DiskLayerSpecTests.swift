@@ -29,6 +29,21 @@ import Testing
         #expect(bad?.line == 4)
     }
 
+    @Test func theLayersEntryModeIsStrictUnlessTheSpecSaysJournaled() throws {
+        let power = "nemesis:\n  faults: [power-loss]\n"
+        #expect(try TestSpec.parse(Self.head + Self.workload + power, file: "w.yml").diskLayer?.entries == .strict)
+        #expect(try TestSpec.parse(Self.head + "  disk-layer: true\n" + Self.workload, file: "w.yml").diskLayer?.entries == .strict)
+        let journaled = try TestSpec.parse(Self.head + "  disk-layer: journaled\n" + Self.workload + power, file: "w.yml")
+        #expect(journaled.diskLayer?.entries == .journaled)
+        let alone = try TestSpec.parse(Self.head + "  disk-layer: journaled\n" + Self.workload, file: "w.yml")
+        #expect(alone.diskLayer?.entries == .journaled, "a mode word turns the layer on")
+        let bad = #expect(throws: InputFileError.self) {
+            try TestSpec.parse(Self.head + "  disk-layer: ext4\n" + Self.workload, file: "w.yml")
+        }
+        #expect(bad?.line == 4)
+        #expect(bad.map { "\($0)" }?.contains("strict or journaled") == true)
+    }
+
     @Test func corruptPatternIsAFileNamePattern() throws {
         let spec = try TestSpec.parse(Self.head + Self.workload + "nemesis:\n  faults: [corrupt-file]\n  corrupt-pattern: \"*.jsonl\"\n",
                                       file: "w.yml")
