@@ -65,6 +65,8 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
         var search: WGLSearch<M>?
         var result: PartitionResult
         var memory = 0
+        /// Slices this partition has had.
+        var slices = 0
         init(result: PartitionResult) { self.result = result }
     }
 
@@ -142,7 +144,12 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
         let search = job.search ?? WGLSearch(model: model, entries: prepared.parts[i].entries, hooks: hooks)
         job.search = search
         let sliceStart = ContinuousClock.now
-        let sliceEnd = min(sliceStart + options.slice, deadline)
+        // The first slices are short and grow to `options.slice`: every partition gets an early
+        // look (an invalid one is often decided in its first steps), and one that takes long
+        // holds back the others only once they have had theirs.
+        let slice = min(options.slice, .microseconds(250) * (1 << min(job.slices, 16)))
+        job.slices += 1
+        let sliceEnd = min(sliceStart + slice, deadline)
         var status = WGLSearch<M>.Status.suspended
         repeat {
             status = search.run(iterations: 4096)

@@ -7,7 +7,7 @@ struct CounterexampleBuilder<M: Model> {
     let hooks: MonotoneHooks<M>?
     let part: PreparedHistory<M>.Part
     let deadline: ContinuousClock.Instant
-    /// Search nodes explored to list the states the blocking operation met.
+    /// Search steps taken to list the states the blocking operation met.
     var explorationLimit = 50_000
 
     /// The counterexample, and the time spent shrinking it (zero when `shrink` is false).
@@ -88,33 +88,11 @@ struct CounterexampleBuilder<M: Model> {
         return "process \(op.process): \(model.describe(input: e.input, output: e.output))\(outcome)"
     }
 
-    /// The distinct states in which `blocking` was a candidate and illegal, by an exhaustive walk
-    /// of the (small) shrunk sub-history's search space.
+    /// The distinct states in which `blocking` was a candidate and illegal, as a search of the
+    /// (small, when shrunk) sub-history meets them within `explorationLimit` steps.
     private func statesMet(by blocking: Int, in entries: [SearchEntry<M>]) -> [String] {
-        typealias Node = ExplorationNode<M.State>
-        var seen: Set<Node> = []
-        var todo = [Node(placed: Array(repeating: false, count: entries.count), state: model.initialState)]
-        var met: [String] = []
-        var metSet: Set<M.State> = []
-        while let node = todo.popLast(), seen.count < explorationLimit {
-            guard seen.insert(node).inserted else { continue }
-            let horizon = entries.indices.filter { !node.placed[$0] }.map { entries[$0].ret }.min() ?? Int.max
-            for i in entries.indices where !node.placed[i] && entries[i].call < horizon {
-                if let s = model.step(node.state, entries[i].input, entries[i].output) {
-                    var placed = node.placed
-                    placed[i] = true
-                    todo.append(Node(placed: placed, state: s))
-                } else if i == blocking, metSet.insert(node.state).inserted {
-                    met.append(model.describe(state: node.state))
-                }
-            }
-        }
-        return met
+        let search = WGLSearch(model: model, entries: entries, hooks: hooks, watching: blocking)
+        _ = search.run(iterations: explorationLimit)
+        return search.statesMetByWatched.map { model.describe(state: $0) }
     }
-}
-
-/// A node of the exhaustive walk: which entries are placed, and the state.
-struct ExplorationNode<State: Hashable>: Hashable {
-    var placed: [Bool]
-    var state: State
 }

@@ -1,48 +1,102 @@
-/// Lowe's memo of visited search nodes: (set of linearized operations, model state).
+/// Lowe's memo of visited search nodes, with subsumption over operations of unknown outcome.
 ///
-/// Bitsets live in one flat arena and are found through an open-addressing table, so an insert
-/// costs no allocation of its own. The bitset's hash is supplied by the caller (kept up to date
+/// A node is (the linearized operations, the model state). The linearized set is kept in two
+/// parts: the operations that complete (`bits`) and the ones of unknown outcome (`pending`,
+/// never required). Nodes with the same first part and state form a group; a node is already
+/// covered when its group holds a pending set that is a subset of its own: the node with fewer
+/// unknown operations placed can do everything this one can (the operations this one used up
+/// are still available to it, and none of them is ever required), so exploring this one again
+/// finds nothing new. With no operation of unknown outcome this is the exact memo.
+///
+/// Groups live in flat arenas found through an open-addressing table, so an insert costs no
+/// allocation of its own. The first part's hash is supplied by the caller (kept up to date
 /// incrementally with Zobrist keys), and combined here with the state's hash.
 struct Memo<State: Hashable> {
     let words: Int
-    private var arena: [UInt64] = []
-    private var states: [State] = []
+    let pendingWords: Int
+    /// Per group: hash, state, completed-operations bitset (`words` each), first pending set.
     private var hashes: [UInt64] = []
+    private var states: [State] = []
+    private var arena: [UInt64] = []
+    private var firstSet: [Int32] = []
+    /// Pending sets (`pendingWords` each), chained per group.
+    private var sets: [UInt64] = []
+    private var nextSet: [Int32] = []
     private var table: [Int32]
     private var mask: Int
+    /// Nodes stored (pending sets, over all groups).
+    private(set) var count = 0
 
-    init(words: Int, capacity: Int = 1024) {
+    init(words: Int, pendingWords: Int = 0, capacity: Int = 1024) {
         self.words = max(words, 1)
+        self.pendingWords = pendingWords
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         table = Array(repeating: -1, count: size)
         mask = size - 1
     }
 
-    var count: Int { states.count }
-
     /// An estimate of the memory held, for the memory budget.
     var approximateBytes: Int {
         arena.capacity * 8 + states.capacity * (MemoryLayout<State>.stride + 16)
-            + hashes.capacity * 8 + table.count * 4
+            + hashes.capacity * 8 + firstSet.capacity * 4 + sets.capacity * 8 + nextSet.capacity * 4
+            + table.count * 4
     }
 
-    /// Inserts the node; false if it was already there.
-    mutating func insert(_ bits: [UInt64], bitsHash: UInt64, state: State) -> Bool {
+    /// Inserts the node; false if it (or a node that covers it) was already there.
+    mutating func insert(_ bits: [UInt64], bitsHash: UInt64, state: State, pending: [UInt64] = []) -> Bool {
         let h = bitsHash ^ (UInt64(bitPattern: Int64(state.hashValue)) &* 0x9E37_79B9_7F4A_7C15)
         var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
         while true {
             let k = Int(table[slot])
             if k < 0 { break }
-            if hashes[k] == h && sameBits(k, bits) && states[k] == state { return false }
+            if hashes[k] == h && sameBits(k, bits) && states[k] == state { return insertPending(group: k, pending) }
             slot = (slot + 1) & mask
         }
         table[slot] = Int32(states.count)
         hashes.append(h)
         states.append(state)
         arena.append(contentsOf: bits)
+        firstSet.append(appendSet(pending, next: -1))
+        count += 1
         if states.count * 2 > table.count { grow() }
         return true
+    }
+
+    /// Adds `pending` to group `k` unless a stored set is a subset of it. A stored superset of it
+    /// is replaced (it is covered from now on), which keeps the chains short.
+    private mutating func insertPending(group k: Int, _ pending: [UInt64]) -> Bool {
+        let w = pendingWords
+        if w == 0 { return false }
+        var s = Int(firstSet[k])
+        var superset = -1
+        while s >= 0 {
+            let base = s * w
+            var storedInNew = true
+            var newInStored = true
+            for j in 0..<w {
+                let a = sets[base + j], b = pending[j]
+                if a & ~b != 0 { storedInNew = false }
+                if b & ~a != 0 { newInStored = false }
+            }
+            if storedInNew { return false }
+            if newInStored && superset < 0 { superset = s }
+            s = Int(nextSet[s])
+        }
+        count += 1
+        if superset >= 0 {
+            for j in 0..<w { sets[superset * w + j] = pending[j] }
+        } else {
+            firstSet[k] = appendSet(pending, next: firstSet[k])
+        }
+        return true
+    }
+
+    private mutating func appendSet(_ pending: [UInt64], next: Int32) -> Int32 {
+        let index = Int32(nextSet.count)
+        nextSet.append(next)
+        if pendingWords > 0 { sets.append(contentsOf: pending[0..<pendingWords]) }
+        return index
     }
 
     private func sameBits(_ k: Int, _ bits: [UInt64]) -> Bool {

@@ -7,9 +7,17 @@ import History
 /// backtracks when it meets a return: that operation has to take effect before anything later.
 /// A node (linearized set, state) already in the memo is never explored twice.
 ///
-/// Two reductions keep the search small without losing completeness:
+/// Operations of unknown outcome (crashed: their return is at the end of history) are kept out
+/// of the list: at each node they are tried after the calls in the list, those invoked before
+/// the first return still in the list. They are never required, so a node that has used up
+/// more of them than a visited node with the same completed operations and state is covered by
+/// it (see `Memo`), and trying them last lets the nodes that use fewer be visited first.
+///
+/// Reductions that keep the search small without losing completeness:
 /// - An enabled read-only operation (a read that matches) is linearized at once without trying
-///   alternatives: moving it to the front of any linearization keeps it valid.
+///   alternatives: moving it to the front of any linearization keeps it valid. A read-only
+///   operation of unknown outcome is never placed: it changes nothing and is not required.
+/// - The memo's subsumption over operations of unknown outcome, above.
 /// - With a `MonotoneModel`, once only monotone operations remain, a state from which the
 ///   earliest unplaced observation can no longer be reached is abandoned.
 ///
@@ -24,20 +32,43 @@ final class WGLSearch<M: Model> {
         var forced: Bool
         var dropped: Bool
         var observerCursor: Int32
+        /// For an entry of unknown outcome: the return node that bounded the candidates at the
+        /// node it was placed from (see `limit`).
+        var limit: Int32
     }
 
     let model: M
     let entries: [SearchEntry<M>]
     private let hooks: MonotoneHooks<M>?
 
-    // Linked list: node 0 is the head sentinel; entry i has call node 2i+1 and return node 2i+2.
+    // Linked list of the entries that complete: node 0 is the head sentinel; entry i has call
+    // node 2i+1 and return node 2i+2.
     private var next: [Int32]
     private var prev: [Int32]
     private var cursor: Int32 = 0
     private var arrived = true
 
+    // Entries of unknown outcome (`ret == Int.max`), in call order: pending slot p is entry
+    // `pendingEntry[p]`; a linked list of the ones not linearized, sentinel `pendingCount`.
+    private let pendingEntry: [Int32]
+    private let pendingCount: Int32
+    private var pnext: [Int32]
+    private var pprev: [Int32]
+    /// True while the candidates tried are the pending entries (after the list's calls).
+    private var inPending = false
+    private var pcursor: Int32 = 0
+    /// The first return node in the list when the pending entries are tried (0: none): only
+    /// those invoked before it are candidates.
+    private var limit: Int32 = 0
+    private var limitPosition = Int.max
+
+    /// Per entry: its slot in `bits` (completing entries) or in `pendingBits` (unknown outcome).
+    private let slot: [Int32]
+    private let isPending: [Bool]
+
     private var state: M.State
     private var bits: [UInt64]
+    private var pendingBits: [UInt64]
     private var bitsHash: UInt64 = 0
     private let zobrist: [UInt64]
     private var stack: [Frame] = []
@@ -69,28 +100,56 @@ final class WGLSearch<M: Model> {
     /// dead end copies only what changed (a greedy descent meets one at every depth).
     private var bestShared = 0
     private(set) var iterationsDone = 0
+    /// An entry whose failed steps are recorded (-1: none), for the counterexample.
+    private let watched: Int
+    /// The distinct states in which `watched` was tried and was illegal, in the order met.
+    private(set) var statesMetByWatched: [M.State] = []
+    private var watchedMet: Set<M.State> = []
 
-    init(model: M, entries: [SearchEntry<M>], hooks: MonotoneHooks<M>?) {
+    init(model: M, entries: [SearchEntry<M>], hooks: MonotoneHooks<M>?, watching watched: Int = -1) {
+        self.watched = watched
         self.model = model
         self.entries = entries
         self.hooks = hooks
         let n = entries.count
         state = model.initialState
         bestState = model.initialState
-        let words = (n + 63) / 64
-        bits = Array(repeating: 0, count: max(words, 1))
-        memo = Memo(words: max(words, 1))
+        let pendingOrder = entries.indices.filter { entries[$0].ret == Int.max }
+            .sorted { (entries[$0].call, $0) < (entries[$1].call, $1) }
+        var slot = Array(repeating: Int32(0), count: n)
+        var isPending = Array(repeating: false, count: n)
+        for (p, i) in pendingOrder.enumerated() {
+            slot[i] = Int32(p)
+            isPending[i] = true
+        }
+        var completing = 0
+        for i in 0..<n where !isPending[i] {
+            slot[i] = Int32(completing)
+            completing += 1
+        }
+        self.slot = slot
+        self.isPending = isPending
+        pendingEntry = pendingOrder.map { Int32($0) }
+        let p = pendingOrder.count
+        pendingCount = Int32(p)
+        pnext = (0...p).map { Int32(($0 + 1) % (p + 1)) }
+        pprev = (0...p).map { Int32(($0 + p) % (p + 1)) }
+        let words = max((completing + 63) / 64, 1)
+        let pendingWords = (p + 63) / 64
+        bits = Array(repeating: 0, count: words)
+        pendingBits = Array(repeating: 0, count: pendingWords)
+        memo = Memo(words: words, pendingWords: pendingWords)
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
-        zobrist = (0..<n).map { _ in rng.next() }
+        zobrist = (0..<completing).map { _ in rng.next() }
         requiredCount = entries.reduce(0) { $0 + ($1.isRequired ? 1 : 0) }
         reachableObserver = Array(repeating: -1, count: n + 1)
         readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
         twinBefore = Self.twins(entries)
 
-        // Events in history order; unknown returns all at the end, in call order.
+        // Events of the completing entries in history order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
         events.reserveCapacity(2 * n)
-        for (i, e) in entries.enumerated() {
+        for (i, e) in entries.enumerated() where !isPending[i] {
             events.append((e.call, i, Int32(2 * i + 1)))
             events.append((e.ret, i, Int32(2 * i + 2)))
         }
@@ -159,21 +218,38 @@ final class WGLSearch<M: Model> {
         prev[nx] = Int32(node)
     }
 
-    private func isLinearized(_ i: Int) -> Bool { bits[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    private func isLinearized(_ i: Int) -> Bool {
+        let k = Int(slot[i])
+        let word = isPending[i] ? pendingBits[k >> 6] : bits[k >> 6]
+        return word & (1 << UInt64(k & 63)) != 0
+    }
 
-    /// Places entry `i` (already known legal, new state `s`) if the node is new; false if seen.
+    @inline(__always) private func flip(_ i: Int) {
+        let k = Int(slot[i])
+        if isPending[i] { pendingBits[k >> 6] ^= 1 << UInt64(k & 63) } else { bits[k >> 6] ^= 1 << UInt64(k & 63) }
+    }
+
+    /// Places entry `i` (already known legal, new state `s`) if the node is new; false if seen
+    /// or covered.
     private func push(_ i: Int, newState s: M.State, forced: Bool, dropped: Bool = false) -> Bool {
-        bits[i >> 6] |= 1 << UInt64(i & 63)
-        let h = bitsHash ^ zobrist[i]
-        guard memo.insert(bits, bitsHash: h, state: s) else {
-            bits[i >> 6] &= ~(1 << UInt64(i & 63))
+        flip(i)
+        let h = isPending[i] ? bitsHash : bitsHash ^ zobrist[Int(slot[i])]
+        guard memo.insert(bits, bitsHash: h, state: s, pending: pendingBits) else {
+            flip(i)
             return false
         }
-        stack.append(Frame(entry: Int32(i), state: state, forced: forced, dropped: dropped, observerCursor: observerCursor))
+        stack.append(Frame(entry: Int32(i), state: state, forced: forced, dropped: dropped, observerCursor: observerCursor,
+                           limit: limit))
         state = s
         bitsHash = h
-        unlink(2 * i + 1)
-        unlink(2 * i + 2)
+        if isPending[i] {
+            let p = Int(slot[i])
+            pnext[Int(pprev[p])] = pnext[p]
+            pprev[Int(pnext[p])] = pprev[p]
+        } else {
+            unlink(2 * i + 1)
+            unlink(2 * i + 2)
+        }
         if entries[i].isRequired { linearizedRequired += 1 }
         if hooks != nil {
             if isNonMonotone[i] { nonMonotoneRemaining -= 1 }
@@ -184,6 +260,7 @@ final class WGLSearch<M: Model> {
             }
         }
         cursor = next[0]
+        inPending = false
         arrived = true
         return true
     }
@@ -193,10 +270,16 @@ final class WGLSearch<M: Model> {
         let f = stack.removeLast()
         bestShared = min(bestShared, stack.count)
         let i = Int(f.entry)
-        relink(2 * i + 2)
-        relink(2 * i + 1)
-        bits[i >> 6] &= ~(1 << UInt64(i & 63))
-        bitsHash ^= zobrist[i]
+        if isPending[i] {
+            let p = Int(slot[i])
+            pnext[Int(pprev[p])] = Int32(p)
+            pprev[Int(pnext[p])] = Int32(p)
+        } else {
+            relink(2 * i + 2)
+            relink(2 * i + 1)
+            bitsHash ^= zobrist[Int(slot[i])]
+        }
+        flip(i)
         state = f.state
         if entries[i].isRequired { linearizedRequired -= 1 }
         if hooks != nil {
@@ -244,7 +327,15 @@ final class WGLSearch<M: Model> {
         while let top = stack.last {
             _ = pop()
             if !top.forced {
-                cursor = next[2 * Int(top.entry) + 1]
+                let i = Int(top.entry)
+                if isPending[i] {
+                    inPending = true
+                    pcursor = pnext[Int(slot[i])]
+                    setLimit(top.limit)
+                } else {
+                    inPending = false
+                    cursor = next[2 * i + 1]
+                }
                 arrived = false
                 return true
             }
@@ -302,6 +393,35 @@ final class WGLSearch<M: Model> {
         !readOnly[i] && observerRank[i] < 0 && !isNonMonotone[i]
     }
 
+    private func setLimit(_ node: Int32) {
+        limit = node
+        limitPosition = node == 0 ? Int.max : entries[entryOf(node)].ret
+    }
+
+    /// Tries entry `i` as the next operation: true if it was placed (a new node).
+    @inline(__always) private func tryPlacing(_ i: Int) -> Bool {
+        let twin = Int(twinBefore[i])
+        guard twin < 0 || isLinearized(twin) else { return false }
+        if let g = observationLost(placing: i) {
+            // The child would be pruned on arrival: skip it before stepping (an add of
+            // unknown outcome that no read saw is tried at every node).
+            noteDeadEnd(blocking: g, after: i)
+            return false
+        }
+        guard let s = model.step(state, entries[i].input, entries[i].output) else {
+            if i == watched && watchedMet.insert(state).inserted { statesMetByWatched.append(state) }
+            return false
+        }
+        // Two operations of unknown outcome in a row, the second leaving the same state as it
+        // would straight from the node before the first (a write over a write): the first was of
+        // no use, and that sibling node, which has it still available, covers this one.
+        if isPending[i], let top = stack.last, isPending[Int(top.entry)], twinBefore[i] != top.entry,
+            model.step(top.state, entries[i].input, entries[i].output) == s {
+            return false
+        }
+        return push(i, newState: s, forced: false)
+    }
+
     /// Searches for at most `iterations` steps.
     func run(iterations: Int) -> Status {
         var budget = iterations
@@ -314,29 +434,34 @@ final class WGLSearch<M: Model> {
                 continue
             }
             if linearizedRequired == requiredCount { return .linearizable }
-            let node = cursor
-            if node != 0 && isCall(node) {
-                let i = entryOf(node)
-                let twin = Int(twinBefore[i])
-                if twin < 0 || isLinearized(twin) {
-                    if let g = observationLost(placing: i) {
-                        // The child would be pruned on arrival: skip it before stepping (an add of
-                        // unknown outcome that no read saw is tried at every node).
-                        noteDeadEnd(blocking: g, after: i)
-                    } else if let s = model.step(state, entries[i].input, entries[i].output), push(i, newState: s, forced: false) {
-                        continue
-                    }
-                }
-                cursor = next[Int(node)]
-            } else {
-                // A return (or the end): that operation cannot be put off any longer. An optional
-                // one can still be left out, as the last alternative at this node.
-                if node != 0, entries[entryOf(node)].optional, push(entryOf(node), newState: state, forced: true, dropped: true) {
+            if !inPending {
+                let node = cursor
+                if node != 0 && isCall(node) {
+                    if tryPlacing(entryOf(node)) { continue }
+                    cursor = next[Int(node)]
                     continue
                 }
-                noteDeadEnd(blocking: node == 0 ? -1 : entryOf(node))
-                if !backtrack() { return .illegal }
+                // The first return (or the end): next, the operations of unknown outcome
+                // invoked before it.
+                inPending = true
+                setLimit(node)
+                pcursor = pnext[Int(pendingCount)]
             }
+            let p = pcursor
+            if p != pendingCount, entries[Int(pendingEntry[Int(p)])].call < limitPosition {
+                let i = Int(pendingEntry[Int(p)])
+                if !readOnly[i] && tryPlacing(i) { continue }
+                pcursor = pnext[Int(p)]
+                continue
+            }
+            // That return's operation cannot be put off any longer. An optional one can still
+            // be left out, as the last alternative at this node.
+            let node = limit
+            if node != 0, entries[entryOf(node)].optional, push(entryOf(node), newState: state, forced: true, dropped: true) {
+                continue
+            }
+            noteDeadEnd(blocking: node == 0 ? -1 : entryOf(node))
+            if !backtrack() { return .illegal }
         }
         return .suspended
     }

@@ -13,7 +13,8 @@ enum PorcupineGroups {
         var name: String
         var model: BuiltInModel
         var initial: Value
-        var histories: [(name: String, events: [Event], expected: Verdict)]
+        typealias History = (name: String, events: [Event], expected: Verdict)
+        var histories: [History]
     }
 
     /// The public corpora (etcd logs, Porcupine's kv logs, Knossos's EDN) and generated groups of
@@ -56,11 +57,35 @@ enum PorcupineGroups {
         groups.append(Group(name: "gen-kv-50-clients", model: .kv, initial: .string(""), histories: (1...3).map { seed in
             ("kv50-\(seed)", GeneratedHistories.appends(operations: 1500, keys: 4, clients: 50, corrupt: false, seed: UInt64(seed)), .valid)
         }))
+        // The held-out shape: many clients appending to a few keys, one get corrupted (the last
+        // two appends it saw swapped). Seeds where the swap is still linearizable are skipped.
+        groups.append(Group(name: "gen-kv-50-clients-bad", model: .kv, initial: .string(""), histories: try (1...12).compactMap { seed -> Group.History? in
+            let events = GeneratedHistories.appends(operations: 1000, keys: 8, clients: 50, corrupt: true, seed: UInt64(seed))
+            return try isInvalid(events, .kv, .string("")) ? ("kv50-bad-\(seed)", events, .invalid) : nil
+        }.prefix(4).map { $0 }))
+        // Registers with crashed operations and one late read of a value that was written, but is
+        // stale where it was read: no value the model cannot produce gives it away.
+        groups.append(Group(name: "gen-invalid-info-stale", model: .casRegister, initial: .int(0), histories: try (1...40).compactMap { seed -> Group.History? in
+            var events: [Event] = []
+            GeneratedHistories.registers(operations: 150, keys: 1, clients: 10, infoRate: 0.05, seed: UInt64(500 + seed)) { events.append($0) }
+            let reads = events.indices.filter { events[$0].type == .ok && events[$0].f == "read" }
+            guard let i = reads.dropLast(reads.count / 5).last, let v = events[i].value.int else { return nil }
+            events[i].value = .int((v + 1) % 5)
+            return try isInvalid(events, .casRegister, .int(0)) ? ("invalid-stale-\(seed)", events, .invalid) : nil
+        }.prefix(10).map { $0 }))
         // 1,000,000 events over 1,000 keys, valid.
         var big: [Event] = []
         GeneratedHistories.registers(operations: 500_000, keys: 1000, clients: 20, seed: 42) { big.append($0) }
         groups.append(Group(name: "gen-1m-events", model: .casRegister, initial: .int(0), histories: [("registers-1m", big, .valid)]))
         return groups
+    }
+
+    /// Whether Faultline finds `events` not linearizable (to keep only corrupted histories that
+    /// are; Porcupine checks the same verdict in the bench).
+    private static func isInvalid(_ events: [Event], _ model: BuiltInModel, _ initial: Value) throws -> Bool {
+        var options = CheckOptions()
+        options.shrink = false
+        return try model.check(History(events: events).operations(), initial: initial, options: options).verdict == .invalid
     }
 
     /// Writes every group under `directory`.
