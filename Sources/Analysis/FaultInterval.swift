@@ -37,29 +37,34 @@ public struct FaultInterval: Sendable, Hashable, Codable {
     }
 
     /// The faults in `events`, in the order they began. Faults recorded only as an `info`
-    /// (left out of the schedule, not in effect) have `start == effective` and no end.
+    /// (left out of the schedule, not in effect) have `start == effective` and no end. A heal
+    /// ends the open fault its invoke names (the apply's invoke value, e.g. `pause n2`): two
+    /// faults of one kind may be open at once (the next applied before the one before is healed).
     public static func faults(in events: [Event]) -> [FaultInterval] {
         var faults: [FaultInterval] = []
-        var openByKind: [String: Int] = [:]     // fault applied, heal not yet completed
-        var invokedAt: [String: (time: Int64, cause: String?)] = [:]    // invoke seen, info not yet
+        var open: [(kind: String, plan: String, index: Int)] = []     // fault applied, heal not yet completed
+        var invokedAt: [String: (time: Int64, cause: String?, plan: String)] = [:]    // invoke seen, info not yet
+        var healing: [String: String] = [:]     // heal invoked, by kind: the plan it names
         for e in events where e.process == .nemesis {
             let time = e.time ?? 0
             let isHeal = e.f.hasPrefix("heal-")
             let kind = isHeal ? String(e.f.dropFirst("heal-".count)) : e.f
             switch (isHeal, e.type) {
             case (false, .invoke):
-                invokedAt[kind] = (time, e.cause.map { "on \($0), +\((e.delay ?? 0) / 1_000_000) ms" })
+                invokedAt[kind] = (time, e.cause.map { "on \($0), +\((e.delay ?? 0) / 1_000_000) ms" }, e.value.text)
             case (false, _):
                 let text = e.value.text
                 let inEffect = e.nemesisFailure == nil
                 let invoked = invokedAt.removeValue(forKey: kind)
                 faults.append(FaultInterval(kind: kind, start: invoked?.time ?? time, effective: time,
                                             end: inEffect ? nil : time, inEffect: inEffect, evidence: text, cause: invoked?.cause))
-                if inEffect { openByKind[kind] = faults.count - 1 }
+                if inEffect { open.append((kind, invoked?.plan ?? "", faults.count - 1)) }
             case (true, .invoke):
-                break
+                healing[kind] = e.value.text
             case (true, _):
-                if let i = openByKind.removeValue(forKey: kind) { faults[i].end = time }
+                let plan = healing.removeValue(forKey: kind)
+                let named = open.lastIndex { $0.kind == kind && $0.plan == plan } ?? open.lastIndex { $0.kind == kind }
+                if let named { faults[open.remove(at: named).index].end = time }
             }
         }
         // An invoke whose info never came: the run was cut off while applying it.

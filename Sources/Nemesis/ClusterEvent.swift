@@ -66,15 +66,25 @@ public struct ClusterEventDetector: Sendable {
     private var leaderTerm: UInt64?
     private var leader: String?
     private var highestTerm: UInt64?
+    /// The leader's last answer said it leads in its term.
+    private var leaderSteady = false
 
     public init(nodes: [String]) { self.nodes = Set(nodes) }
 
     /// The leader as last elected, if any.
     public var currentLeader: String? { leader }
 
+    /// True while an election may be under way, as far as the polls show: not every node polled
+    /// yet, no leader known, a term above the leader's seen, or the leader's last answer not
+    /// "leading" (silent, stepped down). The watcher then asks every node each interval.
+    public var unsettled: Bool {
+        !polled.isSuperset(of: nodes) || leader == nil || highestTerm != leaderTerm || !leaderSteady
+    }
+
     public mutating func observe(_ node: String, _ status: NodeStatus?, at time: Int64) -> [ClusterEvent] {
         let primed = polled.isSuperset(of: nodes)
         polled.insert(node)
+        if node == leader { leaderSteady = status.map { $0.leads && $0.term == leaderTerm } ?? false }
         guard let status else { return [] }
         var events: [ClusterEvent] = []
         if highestTerm.map({ status.term > $0 }) ?? true {
@@ -85,6 +95,7 @@ public struct ClusterEventDetector: Sendable {
             if primed { events.append(ClusterEvent(kind: .leaderElected, time: time, node: node, previous: leader, term: status.term)) }
             leaderTerm = status.term
             leader = node
+            leaderSteady = true
         }
         return events
     }

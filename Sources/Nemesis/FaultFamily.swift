@@ -6,7 +6,7 @@ import History
 ///
 /// Contract: `plan` draws only from `rng`, the same way for the same inputs (a schedule is
 /// reproducible from its seed). `apply` appends a heal-journal entry on a host before it
-/// changes anything there, verifies the fault and never throws: a fault it could not apply comes
+/// changes anything there (or alongside, for a change every heal undoes unasked), verifies the fault and never throws: a fault it could not apply comes
 /// back with `inEffect == false` and the reason. `heal` undoes the fault on `fault.touched`,
 /// removes its journal entries and says per host what it saw. `Heal` (the sweep after a crash)
 /// undoes what the journal entries' `undo` words name with the family's `healSteps`.
@@ -28,14 +28,35 @@ public protocol FaultFamily: Sendable {
     /// journal entries' `undo` words name, and sweeps for what it leaves without an entry. A
     /// step several families name runs once.
     var healSteps: [any HealStep] { get }
+    /// What this family's faults change on a host. Two faults changing nothing in common (or
+    /// only database processes, on different nodes) neither undo nor disturb each other: the
+    /// nemesis then applies the next one before healing the one before, so a triggered fault
+    /// waits for no heal. The default, nil (not declared), never allows it.
+    var changes: Set<HostState>? { get }
 }
 
 extension FaultFamily {
+    public var changes: Set<HostState>? { nil }
+
     public func unavailable(by injector: FaultInjector) async -> String? { nil }
 
     public func hold(_ fault: AppliedFault, for duration: Duration, by injector: FaultInjector) async {
         try? await Task.sleep(for: duration)
     }
+}
+
+/// What a fault may change on a host (`FaultFamily.changes`).
+public enum HostState: Sendable, Hashable, CaseIterable {
+    /// Firewall rules (the FAULTLINE chain of each host).
+    case firewall
+    /// Queueing disciplines (netem).
+    case trafficControl
+    /// The host's or the database's clock.
+    case clock
+    /// The database process: running, stopped, paused.
+    case process
+    /// The database's files and the disk layer under them.
+    case files
 }
 
 /// The fault families Faultline has: the one list. A new family is its own file plus a line here.

@@ -1,14 +1,23 @@
 import Cluster
 import History
+import Synchronization
 
-/// Triggers: faults fired by what the cluster does. Status triggers watch every node through the
-/// database's `StatusReporting` reader, each node polled every `pollInterval` on a loop of its
-/// own (a node that does not answer within its timeout holds up no other); fault-log triggers
-/// fire on the nemesis's own heals. Each firing waits its delay, plans its fault aimed at the
-/// event's role, applies it with the event recorded as its cause, holds it and heals it.
+/// Triggers: faults fired by what the cluster does. Status triggers watch the nodes through the
+/// database's `StatusReporting` reader (see `startWatching` for how often each node is asked);
+/// fault-log triggers fire on the nemesis's own heals. Each firing waits its delay, plans its
+/// fault aimed at the event's role, applies it with the event recorded as its cause, holds it and
+/// heals it.
 extension Nemesis {
     /// Starts polling the nodes' status when a trigger needs it; nil when none does or the
     /// database cannot report its status (then those triggers are recorded as not in effect).
+    ///
+    /// Every `pollInterval` one node is asked, in turn, while the cluster is settled (a leader
+    /// known in the highest term seen, and its last answer "leading"): an election raises the term
+    /// of most nodes at once, so any one of them shows it. While the detector is `unsettled` every
+    /// node is asked each interval, so the new leader is seen within about one interval of the
+    /// first sign. A node's poll still under way (a paused node answers only at its timeout) holds
+    /// up no other: that node is skipped until it has answered. So steady polling costs the
+    /// clients one request per interval, not one per node.
     func startWatching() -> Task<Void, Never>? {
         guard triggers.needsStatus else { return nil }
         guard let reporting = injector.database as? any StatusReporting else {
@@ -23,20 +32,32 @@ extension Nemesis {
         let readers = injector.cluster.nodes.map { ($0.name, reporting.statusReader(for: $0)) }
         let interval = spec.pollInterval
         let timeout = max(interval * 5, .milliseconds(250))
+        let asking = PollsUnderway()
         return Task { [self] in
-            await withTaskGroup(of: Void.self) { group in
-                for (name, reader) in readers {
-                    group.addTask {
-                        let clock = ContinuousClock()
-                        while !Task.isCancelled {
-                            let next = clock.now + interval
+            await withDiscardingTaskGroup { group in
+                let clock = ContinuousClock()
+                var turn = 0
+                var next = clock.now
+                while !Task.isCancelled {
+                    let idle = asking.nodes.withLock { busy in readers.indices.filter { !busy.contains($0) } }
+                    let everyone = self.detector.unsettled
+                    let chosen = everyone ? idle : Array((0..<readers.count).lazy.map { (turn + $0) % readers.count }
+                        .filter(idle.contains).prefix(1))
+                    if !everyone, let asked = chosen.first { turn = asked + 1 }
+                    for i in chosen {
+                        asking.nodes.withLock { _ = $0.insert(i) }
+                        group.addTask {
+                            let (name, reader) = readers[i]
                             let status = await reader.status(timeout: timeout)
-                            guard !Task.isCancelled else { break }
-                            await self.observe(name, status)
-                            try? await Task.sleep(until: next, clock: clock)
+                            if !Task.isCancelled { await self.observe(name, status) }
+                            asking.nodes.withLock { _ = $0.remove(i) }
                         }
                     }
+                    next += interval
+                    guard (try? await Task.sleep(until: next, clock: clock)) != nil else { break }
+                    if clock.now > next + interval { next = clock.now }   // fell behind (a loaded machine): no catching up
                 }
+                group.cancelAll()
             }
             for (_, reader) in readers { await reader.close() }
         }
@@ -123,4 +144,9 @@ extension Nemesis {
     private func nanoseconds(_ d: Duration) -> Int64 {
         d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
     }
+}
+
+/// The nodes (by index) whose status poll is under way.
+private final class PollsUnderway: Sendable {
+    let nodes = Mutex<Set<Int>>([])
 }

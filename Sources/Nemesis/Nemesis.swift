@@ -5,7 +5,8 @@ import History
 /// records each as `nemesis` invoke/info pairs in the history (apply: f = the fault kind; heal:
 /// f = `heal-<kind>`), keeps each for `spec.duration`, heals it, and heals everything at the end.
 /// Beside the clock it fires the spec's triggers (`Nemesis+Triggers`) on what the cluster does;
-/// their faults take turns with the schedule's (a fault applied heals the one before).
+/// their faults take turns with the schedule's (a fault applied heals the one before; see
+/// `applyHealingFirst` for which goes first).
 ///
 /// Contract: `run` returns after healing what it applied — at `end`, or when its task is cancelled
 /// (healing then runs in a detached task, so cancellation cannot interrupt it). `healAll` may be
@@ -116,18 +117,38 @@ public actor Nemesis {
         return await Heal.heal(cluster: injector.cluster, database: injector.database, interface: spec.interface)
     }
 
+    /// Applies `plan` and heals the fault active before (one fault at a time): first the heal,
+    /// unless the two are independent (`independent`): then the new fault is applied first and
+    /// the old one healed right after, so the new one (a triggered fault, say) waits for no heal.
     func applyHealingFirst(_ plan: FaultPlan, cause: FaultCause?) async -> AppliedFault {
-        await healActiveNow()
+        let previous = active
+        let applyFirst = previous.map { Self.independent($0, plan) } ?? false
+        if !applyFirst { await healActiveNow() }
         log.recordNemesis(.invoke, f: plan.kind.rawValue, value: .string(plan.description), error: nil, cause: cause)
         let fault = await injector.apply(plan)
-        active = fault
         log.recordNemesis(.info, f: plan.kind.rawValue, value: .string(fault.evidence), error: fault.recordedError)
+        if applyFirst, let previous { await healNow(previous) }
+        active = fault
         return fault
+    }
+
+    /// True when `plan` may be applied while `fault` still holds: their families change nothing
+    /// in common on the hosts (`FaultFamily.changes`), or only database processes, on no common
+    /// node.
+    static func independent(_ fault: AppliedFault, _ plan: FaultPlan) -> Bool {
+        guard let before = fault.plan.kind.family.changes, let next = plan.kind.family.changes else { return false }
+        let shared = before.intersection(next)
+        if shared.isEmpty { return true }
+        return shared == [.process] && Set(fault.touched).union(fault.plan.nodes).isDisjoint(with: plan.nodes)
     }
 
     private func healActiveNow() async {
         guard let fault = active else { return }
         active = nil
+        await healNow(fault)
+    }
+
+    private func healNow(_ fault: AppliedFault) async {
         let f = "heal-" + fault.plan.kind.rawValue
         log.recordNemesis(.invoke, f: f, value: .string(fault.plan.description))
         let (healed, evidence) = await injector.heal(fault)

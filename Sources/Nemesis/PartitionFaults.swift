@@ -23,6 +23,8 @@ extension FaultKind {
 /// FAULTLINE chain of each node that drops, verified by listing the chain; healed by flushing it.
 public struct PartitionFaults: FaultFamily {
     public var healSteps: [any HealStep] { [FirewallHeal()] }
+    /// Each host's FAULTLINE chain, one per host: two partitions never hold at once.
+    public var changes: Set<HostState>? { [.firewall] }
     public var kinds: [FaultKind] {
         [.partitionOne, .partitionLeader, .partitionHalves, .partitionRing, .partitionBridge, .partitionOneWay]
     }

@@ -16,6 +16,8 @@ extension FaultKind {
 public struct ProcessFaults: FaultFamily {
     public var healSteps: [any HealStep] { [StartHeal(), ResumeHeal()] }
     public var kinds: [FaultKind] { [.kill, .pause] }
+    /// A kill or pause changes only its targets' processes.
+    public var changes: Set<HostState>? { [.process] }
     public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
     public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {
         TargetedPlan.plan(step, nodes: nodes, leader: leader, using: &rng)
@@ -42,12 +44,18 @@ extension FaultInjector {
         let entry = HealJournalEntry(id: id, fault: plan.kind.rawValue, undo: [kill ? .start : .resume])
         let cluster = cluster
         let outcomes = await NodeOutcomes<String>.run(plan.kind.rawValue, plan.nodes, in: cluster) { node in
-            _ = try await node.root(HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory))
+            let journal = HealJournal.appendCommand(entry, baseDirectory: node.baseDirectory)
             if let killable, kill {
+                _ = try await node.root(journal)
                 try await killable.kill(node, in: cluster)
                 return "killed, process gone"
             }
+            // A pause's undo (resume) runs on every heal whether journaled or not (`ResumeHeal`),
+            // so its entry is written alongside the SIGSTOP rather than before it: one round trip
+            // to the host instead of two, what a triggered pause waits for.
+            async let journaled = node.root(journal)
             try await pausable!.pause(node, in: cluster)
+            _ = try await journaled
             return "stopped, state T"
         }
         return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,

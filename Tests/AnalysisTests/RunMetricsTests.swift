@@ -41,6 +41,23 @@ private struct HistoryBuilder {
         #expect(!faults[0].covers(1_700_000_000, grace: 500_000_000))
     }
 
+    /// A triggered pause applied before the one before it is healed: two pauses open at once,
+    /// each heal ending the one its invoke names.
+    @Test func aHealEndsTheFaultItNamesWhenTwoOfOneKindAreOpen() {
+        var h = HistoryBuilder()
+        h.add(.invoke, .nemesis, "pause", at: 100, "pause n1")
+        h.add(.info, .nemesis, "pause", at: 110, "n1: stopped, state T")
+        h.add(.invoke, .nemesis, "pause", at: 500, "pause n2")
+        h.add(.info, .nemesis, "pause", at: 510, "n2: stopped, state T")
+        h.add(.invoke, .nemesis, "heal-pause", at: 511, "pause n1")
+        h.add(.info, .nemesis, "heal-pause", at: 520, "n1: resumed")
+        h.add(.invoke, .nemesis, "heal-pause", at: 1500, "pause n2")
+        h.add(.info, .nemesis, "heal-pause", at: 1510, "n2: resumed")
+        let faults = FaultInterval.faults(in: h.sortedEvents)
+        #expect(faults.map(\.evidence) == ["n1: stopped, state T", "n2: stopped, state T"])
+        #expect(faults.map(\.end) == [520_000_000, 1_510_000_000])
+    }
+
     @Test func unavailableWindowsAreGapsWithoutSuccess() throws {
         var h = HistoryBuilder()
         h.op(1, "write", 0, 10)

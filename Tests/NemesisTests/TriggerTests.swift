@@ -1,5 +1,5 @@
 import Cluster
-import Nemesis
+@testable import Nemesis
 import Testing
 
 /// Event detection on fake status sequences and which triggers fire on the events: deterministic.
@@ -46,6 +46,45 @@ import Testing
         let events = Self.detect([[Self.follower(4), nil, Self.follower(4)], [Self.follower(4), Self.leader(5), nil]])
         #expect(events.map(\.kind) == [.termRaised, .leaderElected])
         #expect(events[1].previous == nil && events[1].nodes(for: .oldLeader) == [])
+    }
+
+    /// The watcher asks every node while an election may be under way, one in turn otherwise.
+    @Test func theDetectorIsUnsettledFromTheFirstSignOfAnElectionUntilTheNewLeaderAnswers() {
+        var detector = ClusterEventDetector(nodes: Self.nodes)
+        #expect(detector.unsettled, "not every node polled yet")
+        for (node, status) in zip(Self.nodes, [Self.leader(2), Self.follower(2), Self.follower(2)]) {
+            _ = detector.observe(node, status, at: 0)
+        }
+        #expect(!detector.unsettled)
+        _ = detector.observe("n1", nil, at: 1)
+        #expect(detector.unsettled, "the leader did not answer")
+        _ = detector.observe("n1", Self.leader(2), at: 2)
+        #expect(!detector.unsettled)
+        _ = detector.observe("n3", Self.follower(3), at: 3)
+        #expect(detector.unsettled, "a term above the leader's")
+        _ = detector.observe("n1", Self.leader(2), at: 4)
+        #expect(detector.unsettled, "the old leader still claims its term")
+        _ = detector.observe("n2", Self.leader(3), at: 5)
+        #expect(!detector.unsettled, "n2 leads the highest term")
+        _ = detector.observe("n2", Self.follower(3), at: 6)
+        #expect(detector.unsettled, "the leader stepped down")
+    }
+
+    /// Which faults the nemesis applies before healing the one before: those changing nothing in
+    /// common on the hosts, or processes of other nodes.
+    @Test func independentFaultsAreAppliedBeforeTheHeal() {
+        func applied(_ kind: FaultKind, _ nodes: [String]) -> AppliedFault {
+            AppliedFault(plan: FaultPlan(kind: kind, nodes: nodes), journalID: "j", inEffect: true, evidence: "", touched: nodes)
+        }
+        #expect(Nemesis.independent(applied(.pause, ["n1"]), FaultPlan(kind: .pause, nodes: ["n2"])))
+        #expect(Nemesis.independent(applied(.kill, ["n1"]), FaultPlan(kind: .pause, nodes: ["n2", "n3"])))
+        #expect(!Nemesis.independent(applied(.pause, ["n1"]), FaultPlan(kind: .kill, nodes: ["n1"])), "a node in common")
+        #expect(Nemesis.independent(applied(.partitionLeader, ["n1", "n2", "n3"]), FaultPlan(kind: .pause, nodes: ["n1"])),
+                "firewall rules and a process")
+        #expect(!Nemesis.independent(applied(.partitionOne, ["n1", "n2", "n3"]), FaultPlan(kind: .partitionLeader, nodes: ["n2"])),
+                "one FAULTLINE chain per host: healed first")
+        #expect(!Nemesis.independent(applied(.pause, ["n1"]), FaultPlan(kind: .powerLoss, nodes: ["n2"])),
+                "a family that declares nothing is healed first")
     }
 
     static func elected(_ node: String, term: UInt64, ms: Int64, was: String?) -> ClusterEvent {
