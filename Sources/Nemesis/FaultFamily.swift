@@ -42,6 +42,7 @@ extension FaultFamily {
 public enum FaultFamilies {
     public static let all: [any FaultFamily] = [
         PartitionFaults(), ProcessFaults(), ClockFaults(), PacketFaults(), PowerLossFaults(), CorruptFileFaults(),
+        MembershipFaults(),
     ]
 
     /// The family offering the kind named `name`, or nil.
