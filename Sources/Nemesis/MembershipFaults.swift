@@ -79,10 +79,10 @@ extension FaultInjector {
     }
 
     /// Grows back by each node the shrink touched (`MembershipChanging.grow` through a node it
-    /// did not touch) and removes their journal entries.
+    /// did not target) and removes their journal entries.
     func healMembershipFault(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
         guard let database = database as? any MembershipChanging,
-            let via = cluster.nodes.first(where: { !fault.touched.contains($0.name) })
+            let via = cluster.nodes.first(where: { !fault.plan.nodes.contains($0.name) && !fault.touched.contains($0.name) })
         else { return (false, "\(database.name) cannot change its membership through Faultline") }
         var evidence: [String] = [], healed = true
         for name in fault.touched {

@@ -34,6 +34,51 @@ struct MembershipLabTests {
         }
     }
 
+    /// etcd's members through its v3 member API: two out (one through the nemesis's heal, the
+    /// other left to `faultline heal`), the three that stay keep a leader, all five back.
+    @Test("etcd: shrink by two, heal and faultline heal back", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd")))
+    func etcdShrinkAndGrowBack() async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let cluster = ClusterContext(inventory: try lab.inventory(),
+                                         parameters: ["election-timeout": "500", "heartbeat-interval": "50"])
+            let database = EtcdDatabase(options: .init(timings: .init(readyTimeout: .seconds(20))))
+            var failure: (any Error)?
+            do {
+                try await database.setUp(cluster)
+                let names = cluster.nodes.map(\.name)
+                let injector = FaultInjector(cluster: cluster, database: database, spec: NemesisSpec(faults: [.membership]),
+                                             controllerAddresses: [])
+                var rng = SplitMix64(seed: 7)
+                let plan = MembershipFaults().plan(.init(wait: .zero, kind: .membership, target: .all), nodes: names, leader: nil, using: &rng)
+                let fault = await injector.apply(plan)
+                #expect(fault.inEffect, "\(fault.evidence)")
+                let stayed = cluster.nodes.first { !plan.nodes.contains($0.name) }!
+                #expect(try await database.members(via: stayed, in: cluster) == names.filter { !plan.nodes.contains($0) })
+                var leader: String?
+                for _ in 0..<50 where leader == nil {
+                    leader = try await database.leader(cluster)
+                    if leader == nil { try await Task.sleep(for: .milliseconds(200)) }
+                }
+                #expect(leader != nil, "the three that stay agree on a leader")
+                // The nemesis heals the first; the journal of the second is left to `faultline heal`.
+                var first = fault
+                first.touched = [plan.nodes[0]]
+                let healed = await injector.heal(first)
+                #expect(healed.healed, "\(healed.evidence)")
+                let report = await Heal.heal(cluster: cluster, database: database)
+                #expect(report.hosts.allSatisfy { $0.failures.isEmpty }, "\(report)")
+                #expect(try await database.members(via: stayed, in: cluster) == names)
+                for node in cluster.nodes where plan.nodes.contains(node.name) {
+                    #expect(try await database.daemon(for: node).state(on: node.remote) != .notRunning, "\(node.name)")
+                }
+            } catch { failure = error }
+            _ = await Heal.heal(cluster: cluster, database: database)
+            do { try await database.tearDown(cluster) } catch { failure = failure ?? error }
+            for node in cluster.nodes { await (node.remote as? SSHRemote)?.close() }
+            if let failure { throw failure }
+        }
+    }
+
     static func run(_ database: RaftKVDatabase, _ cluster: ClusterContext) async throws {
         try await database.setUp(cluster)
         let names = cluster.nodes.map(\.name)

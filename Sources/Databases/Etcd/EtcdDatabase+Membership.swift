@@ -16,9 +16,7 @@ extension EtcdDatabase: MembershipChanging {
     public func shrink(_ node: ClusterNode, via member: ClusterNode, in cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("etcd shrink", on: [node]) { node in
             if let id = try await memberList(via: member).members.first(where: { $0.peerURLs?.contains(peerURL(node)) == true })?.id {
-                _ = try await daemon(for: member).run(
-                    "member remove", curl(member, "/v3/cluster/member/remove", body: #"{"ID":"\#(id.value)"}"#, timeout: .seconds(15)),
-                    on: member.remote)
+                _ = try await retried("member remove", curl(member, "/v3/cluster/member/remove", body: #"{"ID":"\#(id.value)"}"#), via: member)
             }
             let data = try layout(for: node).dataDirectory
             try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
@@ -38,9 +36,7 @@ extension EtcdDatabase: MembershipChanging {
             return try await start(node, in: cluster)
         }
         if !list.members.contains(where: mine) {
-            let output = try await daemon(for: member).run(
-                "member add", curl(member, "/v3/cluster/member/add", body: #"{"peerURLs":["\#(peerURL(node))"]}"#, timeout: .seconds(15)),
-                on: member.remote)
+            let output = try await retried("member add", curl(member, "/v3/cluster/member/add", body: #"{"peerURLs":["\#(peerURL(node))"]}"#), via: member)
             list = try EtcdMemberList.decode(output)
         }
         var configuration = cluster
@@ -57,6 +53,19 @@ extension EtcdDatabase: MembershipChanging {
             try await cluster.diskLayer?.mount(over: data, on: node)
             try await daemon(for: node).start(arguments, on: node.remote, freshLog: false)
             _ = try await waitUntilAnswering(node)
+        }
+    }
+
+    /// Runs a member change on `via`'s host, again every second for up to 30 s while it fails:
+    /// etcd refuses changes (503, "unhealthy cluster") until enough members have been connected
+    /// for 5 s, as after a start or another change.
+    private func retried(_ action: String, _ command: String, via: ClusterNode) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            do { return try await daemon(for: via).run(action, command, on: via.remote) } catch {
+                guard ContinuousClock.now < deadline else { throw error }
+            }
+            try await Task.sleep(for: .seconds(1))
         }
     }
 

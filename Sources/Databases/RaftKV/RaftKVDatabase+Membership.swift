@@ -62,6 +62,7 @@ extension RaftKVDatabase: MembershipChanging {
             let answer: (status: Int, body: String)
             do { answer = try await adminRequest(on: via, url: url, body: body, seconds: 25) } catch {
                 last = "\(error)"
+                url = clientURL(for: via) + path  // a leader named earlier may be gone: ask `via` again
                 try await Task.sleep(for: .milliseconds(300))
                 continue
             }
