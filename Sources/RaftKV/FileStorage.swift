@@ -7,9 +7,10 @@ import Glibc
 #endif
 
 /// A node's term, vote and log in a data directory: `state.json` (replaced atomically) and
-/// `log.jsonl` (one entry a line, `{"i":index,"t":term,"c":command}`, appended). A line for an
-/// index the log already holds replaces that entry and everything after it, which is how Raft's
-/// truncation of conflicting entries reaches the disk. Blocking: call it off the cooperative pool.
+/// `log.jsonl` (one entry a line, `{"i":index,"t":term,"c":command}`, or `"m":configuration`
+/// for a membership entry, appended). A line for an index the log already holds replaces that
+/// entry and everything after it, which is how Raft's truncation of conflicting entries reaches
+/// the disk. Blocking: call it off the cooperative pool.
 public final class FileStorage {
     public enum StorageError: Error, CustomStringConvertible {
         case io(String, errno: Int32)
@@ -27,6 +28,7 @@ public final class FileStorage {
         var i: Int
         var t: Int
         var c: KVCommand?
+        var m: Membership?
     }
 
     public let directory: URL
@@ -63,7 +65,7 @@ public final class FileStorage {
                 record.i >= 1, record.i <= log.count + 1
             else { break }
             log.removeSubrange((record.i - 1)...)
-            log.append(LogEntry(term: record.t, command: record.c))
+            log.append(LogEntry(term: record.t, command: record.c, membership: record.m))
             start = newline + 1
             valid = start - data.startIndex
         }
@@ -86,7 +88,7 @@ public final class FileStorage {
         log.append(contentsOf: entries)
         var pending: [UInt8] = []
         for (offset, entry) in entries.enumerated() {
-            pending += try encoder.encode(Record(i: firstIndex + offset, t: entry.term, c: entry.command))
+            pending += try encoder.encode(Record(i: firstIndex + offset, t: entry.term, c: entry.command, m: entry.membership))
             pending.append(UInt8(ascii: "\n"))
         }
         var written = 0

@@ -19,6 +19,7 @@ extension RaftNode {
         leader = newLeader
         if newLeader != nil { lastLeaderContact = now }
         preVotes = nil
+        pendingChange = nil
         broadcastPending = false
         failPendingReads()
     }
@@ -33,9 +34,9 @@ extension RaftNode {
         votes = [config.id]
         failPendingReads()
         resetElectionTimer()
-        if votes.count >= config.majority { becomeLeader(); return }
+        if membership.isQuorum(votes) { becomeLeader(); return }
         let request = RequestVote(term: term, lastLogIndex: lastIndex, lastLogTerm: lastTerm)
-        for peer in config.peers { send(.requestVote(request), to: peer) }
+        for peer in voterPeers { send(.requestVote(request), to: peer) }
     }
 
     /// Asks every peer whether it would vote for this node in the next term, without raising
@@ -44,9 +45,9 @@ extension RaftNode {
         leader = nil
         preVotes = [config.id]
         resetElectionTimer()
-        if config.majority <= 1 { campaign(); return }
+        if membership.isQuorum([config.id]) { campaign(); return }
         let request = RequestVote(term: term + 1, lastLogIndex: lastIndex, lastLogTerm: lastTerm)
-        for peer in config.peers { send(.preVote(request), to: peer) }
+        for peer in voterPeers { send(.preVote(request), to: peer) }
     }
 
     /// This node leads, or heard from its leader within the election timeout.
@@ -56,8 +57,12 @@ extension RaftNode {
         return now - last < config.electionTimeout
     }
 
-    /// The candidate's log is at least as up to date as this node's (or `vote-any-log` skips the check).
+    /// The candidate's log is at least as up to date as this node's (or `vote-any-log` skips the
+    /// check), and this node votes in its own configuration and is not `joining`: a server that
+    /// is joining (wiped, or new, replaying old configurations) or removed gives no vote, which a
+    /// stale configuration that still lists it would count.
     func mayVote(for m: RequestVote) -> Bool {
+        guard isVoter, !joining else { return false }
         let upToDate = m.lastLogTerm > lastTerm || (m.lastLogTerm == lastTerm && m.lastLogIndex >= lastIndex)
         return upToDate || config.bugs.contains(.voteAnyLog)
     }
@@ -70,7 +75,7 @@ extension RaftNode {
     mutating func handlePreVoteResponse(_ m: VoteResponse, from voter: NodeID) {
         guard role != .leader, m.granted, m.term == term + 1, preVotes != nil else { return }
         preVotes!.insert(voter)
-        if preVotes!.count >= config.majority { campaign() }
+        if membership.isQuorum(preVotes!) { campaign() }
     }
 
     mutating func handleRequestVote(_ m: RequestVote, from candidate: NodeID) {
@@ -86,17 +91,17 @@ extension RaftNode {
     mutating func handleVoteResponse(_ m: VoteResponse, from voter: NodeID) {
         guard role == .candidate, m.term == term, m.granted else { return }
         votes.insert(voter)
-        if votes.count >= config.majority { becomeLeader() }
+        if membership.isQuorum(votes) { becomeLeader() }
     }
 
     mutating func becomeLeader() {
         role = .leader
         leader = config.id
-        for peer in config.peers {
-            nextIndex[peer] = lastIndex + 1
-            matchIndex[peer] = 0
-            ackedRound[peer] = 0
-        }
+        pendingChange = nil
+        nextIndex = [:]
+        matchIndex = [:]
+        ackedRound = [:]
+        syncProgress()
         recentlyActive = []
         quorumCheckDue = now + config.electionTimeout
         append(LogEntry(term: term, command: nil))
@@ -107,7 +112,7 @@ extension RaftNode {
     /// down, so clients of an isolated leader are refused quickly instead of waiting.
     mutating func checkQuorum() {
         quorumCheckDue = now + config.electionTimeout
-        if !config.bugs.contains(.staleReads) && recentlyActive.count + 1 < config.majority {
+        if !config.bugs.contains(.staleReads) && !membership.isQuorum(recentlyActive.union([config.id])) {
             becomeFollower(term: term, leader: nil)
             return
         }

@@ -10,8 +10,11 @@ import History  // SplitMix64, the project's one seeded generator
 /// no-op at the start of its term; reads through a read index confirmed by a heartbeat round a
 /// majority acknowledged; check-quorum: a leader that heard from no majority for an election
 /// timeout steps down; with `config.preVote`, a pre-vote round before each election (members
-/// that heard from a leader within the election timeout refuse). `config.bugs` switches single
-/// rules off.
+/// that heard from a leader within the election timeout refuse). Membership changes with joint
+/// consensus (paper §6, see `changeMembership`); a RequestVote from outside the configuration
+/// that arrives within an election timeout of hearing from a leader is ignored, so a removed
+/// server cannot disrupt the cluster.
+/// `config.bugs` switches single rules off.
 public struct RaftNode: Sendable {
     public let config: RaftConfig
     public internal(set) var term = 0
@@ -23,6 +26,18 @@ public struct RaftNode: Sendable {
     public internal(set) var commitIndex = 0
     /// The last index handed to the driver for applying.
     public internal(set) var lastApplied = 0
+    /// The configuration in effect: the last configuration entry in the log (committed or not),
+    /// else the initial one (`config.members`).
+    public internal(set) var membership: Membership
+    /// The index of the entry `membership` comes from; 0 for the initial configuration.
+    public internal(set) var membershipIndex = 0
+    /// Leader only: the configuration a change asked for, while its new servers catch up
+    /// without a vote; the joint configuration is appended once they have.
+    public internal(set) var pendingChange: Membership?
+    /// True for a server that started without a configuration (`config.members` empty) until its
+    /// log holds everything a leader said was committed: until then its configuration may be a
+    /// stale one replayed from the log, and it gives no vote. Drivers persist the end of it.
+    public internal(set) var joining: Bool
 
     var now = 0
     var rng: SplitMix64
@@ -59,14 +74,18 @@ public struct RaftNode: Sendable {
 
     /// A node starting from what it persisted (nothing, for a new node).
     public init(config: RaftConfig, hardState: HardState = HardState(), log: [LogEntry] = [], now: Int = 0) {
-        precondition(config.members.contains(config.id), "a node must be one of the members")
+        precondition(
+            config.members.isEmpty || config.members.contains(config.id), "a node must be one of the initial members, or join")
         self.config = config
+        self.membership = Membership(voters: config.members)
+        self.joining = config.members.isEmpty
         self.term = hardState.term
         self.votedFor = hardState.votedFor
         self.log = log
         self.stableIndex = log.count
         self.rng = SplitMix64(seed: config.seed)
         self.now = now
+        reloadMembership()
         resetElectionTimer()
     }
 
@@ -87,14 +106,26 @@ public struct RaftNode: Sendable {
             if self.now >= heartbeatDue { broadcastAppends() }
             if self.now >= quorumCheckDue { checkQuorum() }
         } else if self.now >= electionDeadline {
-            if config.preVote { askPreVotes() } else { campaign() }
+            if !isVoter {
+                resetElectionTimer()  // a server without a vote (joining, or removed) never campaigns
+            } else if config.preVote {
+                askPreVotes()
+            } else {
+                campaign()
+            }
         }
     }
 
     /// A message arrived.
     public mutating func step(_ envelope: Envelope) {
         let message = envelope.message
-        guard config.members.contains(envelope.from), envelope.to == config.id else { return }
+        guard envelope.to == config.id else { return }
+        // Raft §6: a server that heard from a leader within the election timeout ignores
+        // RequestVote from outside its configuration, so a removed server that never learned of
+        // its removal (and campaigns with ever higher terms) cannot depose the leader.
+        if case .requestVote = message, message.term > term, !membership.members.contains(envelope.from), hearsFromALeader {
+            return
+        }
         if message.term > term && !message.asksWithoutRaisingTerm {
             let leader: NodeID? = if case .appendEntries = message { envelope.from } else { nil }
             becomeFollower(term: message.term, leader: leader)
@@ -135,6 +166,119 @@ public struct RaftNode: Sendable {
             pendingReads.append(PendingRead(id: id, readIndex: nil, round: nil))
         }
         return true
+    }
+
+    public enum ChangeOutcome: Sendable, Equatable {
+        /// The change began; it is done once an entry with `target`'s voters and no outgoing
+        /// configuration is committed.
+        case started(target: Membership)
+        /// Not started: this node does not lead (`leader` is who it believes does).
+        case notLeader(leader: NodeID?)
+        /// Not started: a change is still in progress, or this leader has not yet committed an
+        /// entry of its own term (a change must not begin before that).
+        case busy
+        /// Not started: the change is empty, names a member twice, or would leave no voter.
+        case invalid(String)
+    }
+
+    /// Starts a membership change (leader only): the servers in `add` (id → "host:port") first
+    /// catch up as non-voters, then the joint configuration C_old,new is appended (in effect at
+    /// once), then C_new once C_old,new is committed; a leader that C_new removes steps down once
+    /// C_new is committed. One change at a time. `unsafe-membership` appends C_new directly.
+    public mutating func changeMembership(add: [NodeID: String], remove: Set<NodeID>) -> ChangeOutcome {
+        guard role == .leader else { return .notLeader(leader: leader) }
+        guard pendingChange == nil, membership.outgoing == nil, membershipIndex <= commitIndex, committedInTerm else {
+            return .busy
+        }
+        let current = Set(membership.voters)
+        if let id = add.keys.sorted().first(where: current.contains) { return .invalid("\(id) is already a member") }
+        if let id = remove.sorted().first(where: { !current.contains($0) }) { return .invalid("\(id) is not a member") }
+        let voters = current.subtracting(remove).union(add.keys)
+        guard !add.isEmpty || !remove.isEmpty else { return .invalid("nothing to change") }
+        guard !voters.isEmpty else { return .invalid("a configuration needs a voter") }
+        let target = Membership(voters: Array(voters), addresses: membership.addresses.merging(add) { $1 })
+        pendingChange = target
+        for id in add.keys {  // a server added again starts from nothing
+            nextIndex[id] = nil
+            matchIndex[id] = nil
+        }
+        syncProgress()
+        broadcastPending = true
+        finishCatchUp()
+        return .started(target: target)
+    }
+
+    /// The servers being added have caught up (hold what was committed): the change goes on.
+    mutating func finishCatchUp() {
+        guard role == .leader, let target = pendingChange else { return }
+        let members = membership.members
+        guard target.voters.allSatisfy({ members.contains($0) || (matchIndex[$0] ?? 0) >= commitIndex }) else { return }
+        pendingChange = nil
+        if config.bugs.contains(.unsafeMembership) {
+            appendMembership(Membership(voters: target.voters, addresses: target.addresses.filter { target.voters.contains($0.key) }))
+        } else {
+            appendMembership(Membership(voters: target.voters, outgoing: membership.voters, addresses: target.addresses))
+        }
+    }
+
+    /// Once the joint configuration is committed the leader appends C_new; once C_new is
+    /// committed a leader it removed steps down (after telling the others the commit index).
+    mutating func advanceMembership() {
+        guard role == .leader, membershipIndex <= commitIndex else { return }
+        let current = membership
+        if current.outgoing != nil {
+            appendMembership(Membership(voters: current.voters, addresses: current.addresses.filter { current.voters.contains($0.key) }))
+        } else if !current.voters.contains(config.id) {
+            broadcastAppends()
+            becomeFollower(term: term, leader: nil)
+        }
+    }
+
+    mutating func appendMembership(_ m: Membership) {
+        append(LogEntry(term: term, command: nil, membership: m))
+        syncProgress()
+        broadcastPending = true
+    }
+
+    /// Re-reads the configuration from the log (after a truncation, or at start).
+    mutating func reloadMembership() {
+        membership = Membership(voters: config.members)
+        membershipIndex = 0
+        for index in stride(from: lastIndex, through: 1, by: -1) {
+            if let m = log[index - 1].membership {
+                membership = m
+                membershipIndex = index
+                return
+            }
+        }
+    }
+
+    /// This server votes in its configuration.
+    var isVoter: Bool { membership.members.contains(config.id) }
+
+    /// The voters of the configuration, this node excepted, in a fixed order.
+    var voterPeers: [NodeID] { membership.members.subtracting([config.id]).sorted() }
+
+    /// Whom a leader replicates to: the voters of its configuration and the servers catching up.
+    var replicationTargets: [NodeID] {
+        membership.members.union(pendingChange?.voters ?? []).subtracting([config.id]).sorted()
+    }
+
+    /// Leader: progress for every replication target, none for anyone else.
+    mutating func syncProgress() {
+        let targets = replicationTargets
+        for peer in targets where nextIndex[peer] == nil {
+            nextIndex[peer] = lastIndex + 1
+            matchIndex[peer] = 0
+            ackedRound[peer] = 0
+        }
+        let keep = Set(targets)
+        for peer in nextIndex.keys where !keep.contains(peer) {
+            nextIndex[peer] = nil
+            matchIndex[peer] = nil
+            ackedRound[peer] = nil
+            recentlyActive.remove(peer)
+        }
     }
 
     // MARK: Output
@@ -197,12 +341,16 @@ public struct RaftNode: Sendable {
     mutating func append(_ entry: LogEntry) {
         log.append(entry)
         unstableFrom = min(unstableFrom ?? lastIndex, lastIndex)
+        if let m = entry.membership {
+            membership = m
+            membershipIndex = lastIndex
+        }
     }
 
     mutating func broadcastAppends() {
         broadcastPending = false
         heartbeatDue = now + config.heartbeatInterval
-        for peer in config.peers { sendAppend(to: peer) }
+        for peer in replicationTargets { sendAppend(to: peer) }
     }
 
     mutating func sendAppend(to peer: NodeID) {
@@ -243,11 +391,12 @@ public struct RaftNode: Sendable {
                 if term(at: index) == entry.term { continue }
                 log.removeSubrange((index - 1)...)
                 stableIndex = min(stableIndex, index - 1)
+                if membershipIndex >= index { reloadMembership() }
             }
-            log.append(entry)
-            unstableFrom = min(unstableFrom ?? index, index)
+            append(entry)
         }
         let lastNew = m.prevLogIndex + m.entries.count
+        if joining && lastNew >= m.leaderCommit && m.leaderCommit > 0 { joining = false }
         if m.leaderCommit > commitIndex {
             commitIndex = max(commitIndex, min(m.leaderCommit, lastNew))
         }
@@ -255,14 +404,15 @@ public struct RaftNode: Sendable {
     }
 
     mutating func handleAppendResponse(_ m: AppendResponse, from peer: NodeID) {
-        guard role == .leader, m.term == term else { return }
+        guard role == .leader, m.term == term, nextIndex[peer] != nil else { return }
         recentlyActive.insert(peer)
         ackedRound[peer] = max(ackedRound[peer] ?? 0, m.round)
         if m.success {
             matchIndex[peer] = max(matchIndex[peer] ?? 0, m.matchIndex)
             nextIndex[peer] = max(nextIndex[peer] ?? 1, m.matchIndex + 1)
             maybeCommit()
-            if (nextIndex[peer] ?? 1) <= lastIndex { sendAppend(to: peer) }
+            finishCatchUp()
+            if role == .leader, (nextIndex[peer] ?? 1) <= lastIndex { sendAppend(to: peer) }
         } else {
             let match = matchIndex[peer] ?? 0
             nextIndex[peer] = max(match + 1, min((nextIndex[peer] ?? 1) - 1, m.conflictIndex))
@@ -274,9 +424,11 @@ public struct RaftNode: Sendable {
         guard lastIndex > commitIndex else { return }
         for n in stride(from: lastIndex, to: commitIndex, by: -1) {
             if log[n - 1].term != term && !config.bugs.contains(.commitOldTerm) { break }
-            let replicas = 1 * (stableIndex >= n ? 1 : 0) + config.peers.filter { (matchIndex[$0] ?? 0) >= n }.count
-            if replicas >= config.majority {
+            var replicas = Set(matchIndex.filter { $0.value >= n }.keys)
+            if stableIndex >= n { replicas.insert(config.id) }
+            if membership.isQuorum(replicas) {
                 commitIndex = n
+                advanceMembership()
                 return
             }
         }
@@ -308,10 +460,14 @@ public struct RaftNode: Sendable {
         }.map(\.id)
     }
 
-    /// The highest heartbeat round a majority (this leader included) acknowledged.
+    /// The highest heartbeat round a quorum (this leader included) acknowledged.
     var confirmedRound: Int {
-        let acks = ([round] + config.peers.map { ackedRound[$0] ?? 0 }).sorted(by: >)
-        return acks[config.majority - 1]
+        for r in Set([round] + ackedRound.values).sorted(by: >) {
+            var acks = Set(ackedRound.filter { $0.value >= r }.keys)
+            acks.insert(config.id)
+            if membership.isQuorum(acks) { return r }
+        }
+        return 0
     }
 
     mutating func failPendingReads() {

@@ -1,7 +1,7 @@
 /// The `raftkv` command line:
 /// `raftkv --id n1 --listen HOST:PORT --peers n1=HOST:PORT,n2=… --data-dir DIR
-///  [--election-timeout MS] [--heartbeat-interval MS] [--pre-vote true|false] [--bug NAME]...` or
-/// `raftkv --version`.
+///  [--election-timeout MS] [--heartbeat-interval MS] [--pre-vote true|false] [--join true|false]
+///  [--bug NAME]...` or `raftkv --version`.
 public struct ServerOptions: Sendable, Equatable {
     public static let version = "raftkv 0.1.0"
 
@@ -15,6 +15,10 @@ public struct ServerOptions: Sendable, Equatable {
     public var heartbeatInterval = 100
     /// `RaftConfig.preVote`; off by default, as in etcd 3.4.
     public var preVote = false
+    /// `--join true`: this server joins an existing cluster: it has no initial configuration of
+    /// its own and waits to be added (`POST /admin/add` at the leader); `--peers` then only
+    /// gives addresses. Remembered in the data directory, so a restart without it still joins.
+    public var join = false
     public var bugs: Set<RaftBug> = []
 
     public enum Parsed: Sendable, Equatable {
@@ -31,7 +35,8 @@ public struct ServerOptions: Sendable, Equatable {
         a.id == b.id && a.listenHost == b.listenHost && a.listenPort == b.listenPort
             && a.peers.map { "\($0.id)=\($0.host):\($0.port)" } == b.peers.map { "\($0.id)=\($0.host):\($0.port)" }
             && a.dataDirectory == b.dataDirectory && a.electionTimeout == b.electionTimeout
-            && a.heartbeatInterval == b.heartbeatInterval && a.preVote == b.preVote && a.bugs == b.bugs
+            && a.heartbeatInterval == b.heartbeatInterval && a.preVote == b.preVote && a.join == b.join
+            && a.bugs == b.bugs
     }
 
     /// Parses the arguments after the program name.
@@ -64,6 +69,9 @@ public struct ServerOptions: Sendable, Equatable {
             case "--pre-vote":
                 guard let on = Bool(value) else { throw UsageError(description: "--pre-vote: expected true or false, got \"\(value)\"") }
                 options.preVote = on
+            case "--join":
+                guard let on = Bool(value) else { throw UsageError(description: "--join: expected true or false, got \"\(value)\"") }
+                options.join = on
             case "--bug":
                 guard let bug = RaftBug(rawValue: value) else {
                     let names = RaftBug.allCases.map(\.rawValue).joined(separator: ", ")

@@ -6,7 +6,8 @@ import NIOHTTP1
 import RaftKV
 
 /// Serves one HTTP connection: `GET /status`, `POST /kv` (client commands, forwarded to the
-/// leader by followers) and `POST /raft/messages` (peer messages).
+/// leader by followers), `POST /raft/messages` (peer messages), and membership changes:
+/// `GET /admin/config`, `POST /admin/add`, `POST /admin/remove` (see `MembershipRequest`).
 final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -61,7 +62,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let transport = self.transport
             server.execute(
                 command, forwarded: head.headers.contains(name: "X-Raftkv-Forwarded"), reply: reply,
-                forwardTo: { host, port in transport.forward(body: body, to: host, port: port, reply: reply) })
+                forwardTo: { address in transport.forward(body: body, to: address, reply: reply) })
+        case (.GET, "/admin/config"):
+            server.configuration(reply)
+        case (.POST, "/admin/add"), (.POST, "/admin/remove"):
+            do {
+                server.changeMembership(try MembershipRequest.parse(body, adding: path == "/admin/add"), reply: reply)
+            } catch {
+                reply(RaftServer.json(.badRequest, ["error": "malformed", "message": "\(error)"]))
+            }
         default:
             reply(.error(.notFound, "not-found"))
         }

@@ -12,7 +12,8 @@ import RaftKV
 /// are dropped rather than queued.
 final class PeerTransport: Sendable {
     let client: HTTPClient
-    private let addresses: [NodeID: String]
+    /// Each peer's "host:port": from `--peers`, then from configuration entries (`learn`).
+    private let addresses: NIOLockedValueBox<[NodeID: String]>
     private let inFlight = NIOLockedValueBox<[NodeID: Int]>([:])
     /// Peers whose last message failed; a change either way is logged once.
     private let unreachable = NIOLockedValueBox<Set<NodeID>>([])
@@ -24,18 +25,18 @@ final class PeerTransport: Sendable {
         configuration.timeout = .init(connect: .milliseconds(500), read: .seconds(6))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
-        addresses = Dictionary(uniqueKeysWithValues: options.peers.map { ($0.id, "http://\($0.host):\($0.port)") })
+        addresses = NIOLockedValueBox(Dictionary(uniqueKeysWithValues: options.peers.map { ($0.id, "\($0.host):\($0.port)") }))
     }
 
     func send(_ messages: [Envelope]) {
         for (peer, batch) in Dictionary(grouping: messages, by: \.to) {
-            guard let base = addresses[peer], let body = try? encoder.encode(batch) else { continue }
+            guard let address = address(of: peer), let body = try? encoder.encode(batch) else { continue }
             let admitted = inFlight.withLockedValue { counts in
                 guard counts[peer, default: 0] < maxInFlight else { return false }
                 counts[peer, default: 0] += 1
                 return true
             }
-            guard admitted, var request = try? HTTPClient.Request(url: base + "/raft/messages", method: .POST) else { continue }
+            guard admitted, var request = try? HTTPClient.Request(url: "http://\(address)/raft/messages", method: .POST) else { continue }
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)
             client.execute(request: request, deadline: .now() + .seconds(2)).whenComplete { [inFlight, unreachable] result in
@@ -49,10 +50,21 @@ final class PeerTransport: Sendable {
         }
     }
 
-    /// Forwards a client command to the leader at host:port and relays its answer. A failure to
-    /// connect means the command was never sent (503); any later failure leaves it unknown (504).
-    func forward(body: [UInt8], to host: String, port: Int, reply: @escaping @Sendable (HTTPReply) -> Void) {
-        guard var request = try? HTTPClient.Request(url: "http://\(host):\(port)/kv", method: .POST) else {
+    /// Adds or replaces peers' addresses (from a configuration entry or an add request).
+    func learn(_ more: [NodeID: String]) {
+        addresses.withLockedValue { $0.merge(more) { $1 } }
+    }
+
+    /// Where `peer` listens ("host:port"), if known.
+    func address(of peer: NodeID) -> String? {
+        addresses.withLockedValue { $0[peer] }
+    }
+
+    /// Forwards a client command to the leader at `address` (host:port) and relays its answer. A
+    /// failure to connect means the command was never sent (503); any later failure leaves it
+    /// unknown (504).
+    func forward(body: [UInt8], to address: String, reply: @escaping @Sendable (HTTPReply) -> Void) {
+        guard var request = try? HTTPClient.Request(url: "http://\(address)/kv", method: .POST) else {
             return reply(.notLeader)
         }
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -64,7 +76,7 @@ final class PeerTransport: Sendable {
             case .success(let response):
                 reply(HTTPReply(response.status, body: response.body.map { Array($0.readableBytesView) } ?? []))
             case .failure(let error):
-                logLine("error: forwarding to the leader at \(host):\(port) failed: \(error)")
+                logLine("error: forwarding to the leader at \(address) failed: \(error)")
                 reply(Self.neverSent(error) ? .notLeader : .timeout)
             }
         }

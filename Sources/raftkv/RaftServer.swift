@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import NIOHTTP1
 import RaftKV
 
 #if canImport(Glibc)
@@ -26,15 +27,31 @@ final class RaftServer: @unchecked Sendable {
     private var timers: [DispatchSourceTimer] = []
     private var processScheduled = false
     private var shown = (term: -1, role: RaftRole.follower, leader: NodeID?.none)
+    /// The membership change asked through the admin API, answered once C_new with these voters
+    /// is applied.
+    private var membershipChange: (voters: [NodeID], deadline: UInt64, reply: Reply)?
+    /// The configuration entry whose addresses the transport knows.
+    private var learnedMembershipIndex = -1
+    /// `joining` in the data directory: the server started with `--join true` and has not yet
+    /// caught up with what a leader committed.
+    private let joinMarker: String
     static let commandDeadline: UInt64 = 5_000
+    /// New servers must catch up before the change begins, so it gets longer than a command.
+    static let membershipDeadline: UInt64 = 20_000
 
     init(options: ServerOptions, transport: PeerTransport) throws {
         self.options = options
         self.transport = transport
         storage = try FileStorage(
             directory: URL(fileURLWithPath: options.dataDirectory), skipsFsync: options.bugs.contains(.noFsync))
+        // A server that joins keeps joining after a restart until it caught up.
+        joinMarker = URL(fileURLWithPath: options.dataDirectory).appendingPathComponent("joining").path
+        if options.join && !FileManager.default.fileExists(atPath: joinMarker) {
+            FileManager.default.createFile(atPath: joinMarker, contents: Data())
+        }
+        let joins = FileManager.default.fileExists(atPath: joinMarker)
         let config = RaftConfig(
-            id: options.id, members: options.peers.map(\.id), electionTimeout: options.electionTimeout,
+            id: options.id, members: joins ? [] : options.peers.map(\.id), electionTimeout: options.electionTimeout,
             heartbeatInterval: options.heartbeatInterval, bugs: options.bugs,
             seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern) ^ UInt64(getpid()),
             preVote: options.preVote)
@@ -85,14 +102,14 @@ final class RaftServer: @unchecked Sendable {
 
     /// Runs a client command here if this node leads; otherwise says where the leader is
     /// (`forwardTo`) or that there is none.
-    func execute(_ command: KVCommand, forwarded: Bool, reply: @escaping Reply, forwardTo: @escaping @Sendable (String, Int) -> Void) {
+    func execute(_ command: KVCommand, forwarded: Bool, reply: @escaping Reply, forwardTo: @escaping @Sendable (String) -> Void) {
         queue.async { [self] in
             if options.bugs.contains(.staleTxnReads), case .txn = command, command.isRead {
                 return reply(Self.answer(store.read(command)))
             }
             guard node.role == .leader else {
-                if !forwarded, let leader = node.leader, let peer = options.peers.first(where: { $0.id == leader }), leader != options.id {
-                    forwardTo(peer.host, peer.port)
+                if !forwarded, let leader = node.leader, leader != options.id, let address = transport.address(of: leader) {
+                    forwardTo(address)
                 } else {
                     reply(node.leader == nil ? .noLeader : .notLeader)
                 }
@@ -110,6 +127,61 @@ final class RaftServer: @unchecked Sendable {
             }
             scheduleProcess()
         }
+    }
+
+    /// `GET /admin/config`: the configuration in effect on this server, as its log has it.
+    func configuration(_ reply: @escaping Reply) {
+        queue.async { [self] in
+            struct Answer: Encodable {
+                var id: String
+                var leader: String?
+                var voters: [String]
+                var outgoing: [String]?
+                var index: Int
+                var committed: Bool
+                var addresses: [String: String]
+            }
+            let m = node.membership
+            let answer = Answer(
+                id: options.id, leader: node.leader, voters: m.voters, outgoing: m.outgoing, index: node.membershipIndex,
+                committed: node.membershipIndex <= node.commitIndex, addresses: m.addresses)
+            reply(Self.json(.ok, answer))
+        }
+    }
+
+    /// `POST /admin/add`, `POST /admin/remove`: at the leader, starts the change and answers once
+    /// it is committed (C_new applied here); elsewhere answers 503 with the leader's name.
+    func changeMembership(_ request: MembershipRequest, reply: @escaping Reply) {
+        queue.async { [self] in
+            switch node.changeMembership(add: request.add, remove: request.remove) {
+            case .notLeader(let leader):
+                struct NotLeader: Encodable {
+                    var error: String
+                    var leader: String?
+                    var address: String?
+                }
+                let answer = NotLeader(
+                    error: leader == nil ? "no-leader" : "not-leader", leader: leader, address: leader.flatMap(transport.address(of:)))
+                reply(Self.json(.serviceUnavailable, answer))
+            case .busy:
+                reply(.error(.conflict, "busy"))
+            case .invalid(let why):
+                reply(Self.json(.badRequest, ["error": "invalid", "message": why]))
+            case .started(let target):
+                transport.learn(request.add)
+                membershipChange?.reply(.timeout)
+                membershipChange = (target.voters, Self.monotonicMillis() + Self.membershipDeadline, reply)
+                logLine("\(options.id) membership change to \(target.voters) started")
+                scheduleProcess()
+            }
+        }
+    }
+
+    /// An answer with `value` as its JSON body (keys sorted).
+    static func json(_ status: HTTPResponseStatus, _ value: some Encodable) -> HTTPReply {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return HTTPReply(status, body: (try? encoder.encode(value)).map(Array.init) ?? Array(#"{"error":"encoding"}"#.utf8))
     }
 
     /// Carries out the node's `Ready` after every input already queued: one fsync and one message
@@ -139,6 +211,10 @@ final class RaftServer: @unchecked Sendable {
                 if let waiting = proposals.removeValue(forKey: index) {
                     waiting.reply(waiting.term == entry.term ? Self.answer(result) : .timeout)
                 }
+                if let m = entry.membership, m.outgoing == nil, let waiting = membershipChange, waiting.voters == m.voters {
+                    membershipChange = nil
+                    waiting.reply(Self.json(.ok, ["voters": m.voters]))
+                }
             }
             for id in ready.reads {
                 if let waiting = reads.removeValue(forKey: id) { waiting.reply(Self.answer(store.read(waiting.command))) }
@@ -147,6 +223,14 @@ final class RaftServer: @unchecked Sendable {
                 reads.removeValue(forKey: id)?.reply(.notLeader)
             }
             node.advance()
+        }
+        if !node.joining && node.config.members.isEmpty && FileManager.default.fileExists(atPath: joinMarker) {
+            try? FileManager.default.removeItem(atPath: joinMarker)  // caught up: a voter like any other
+        }
+        if node.membershipIndex != learnedMembershipIndex {
+            learnedMembershipIndex = node.membershipIndex
+            transport.learn(node.membership.addresses)
+            logLine("\(options.id) configuration at \(node.membershipIndex): voters=\(node.membership.voters) outgoing=\(node.membership.outgoing.map { "\($0)" } ?? "none")")
         }
         showStateChange()
     }
@@ -159,6 +243,10 @@ final class RaftServer: @unchecked Sendable {
         }
         for (id, waiting) in reads where waiting.deadline <= now {
             reads[id] = nil
+            waiting.reply(.timeout)
+        }
+        if let waiting = membershipChange, waiting.deadline <= now {
+            membershipChange = nil
             waiting.reply(.timeout)
         }
     }

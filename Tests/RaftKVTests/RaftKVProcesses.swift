@@ -15,14 +15,18 @@ final class RaftKVProcesses: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// Every server, spares included.
     let ids: [String]
+    /// The initial configuration (`--peers` of the servers that do not join).
+    let initial: [String]
     let ports: [String: Int]
     let directory: URL
     let bugs: [String]
     private var processes: [String: Process] = [:]
 
-    init(size: Int, bugs: [String] = []) throws {
-        ids = (1...size).map { "n\($0)" }
+    init(size: Int, spares: Int = 0, bugs: [String] = []) throws {
+        ids = (1...(size + spares)).map { "n\($0)" }
+        initial = Array(ids.prefix(size))
         var ports: [String: Int] = [:]
         for id in ids { ports[id] = try Self.freePort() }
         self.ports = ports
@@ -31,15 +35,17 @@ final class RaftKVProcesses: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    func start(_ id: String) throws {
+    /// Starts `id`; with `join`, as a server that joins (`--join true`, its `--peers` the initial
+    /// members and itself).
+    func start(_ id: String, join: Bool = false) throws {
         let p = Process()
         p.executableURL = Self.root.appendingPathComponent(".build/debug/raftkv")
-        let peers = ids.map { "\($0)=127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
+        let peers = (initial + (join && !initial.contains(id) ? [id] : [])).map { "\($0)=127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
         p.arguments = [
             "--id", id, "--listen", "127.0.0.1:\(ports[id]!)", "--peers", peers,
             "--data-dir", directory.appendingPathComponent(id).path,
             "--election-timeout", "300", "--heartbeat-interval", "30",
-        ] + bugs.flatMap { ["--bug", $0] }
+        ] + bugs.flatMap { ["--bug", $0] } + (join ? ["--join", "true"] : [])
         let log = directory.appendingPathComponent("\(id).log")
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)

@@ -5,7 +5,8 @@ import RaftKV
 /// seed reproduces a run exactly. The network drops, delays (and so reorders) messages and drops
 /// whatever crosses a partition; nodes crash (losing all but what they persisted) and restart
 /// from their persisted term, vote and log. Every step checks Raft's safety properties and
-/// records each violation in `violations`.
+/// records each violation in `violations`. Spare servers (beyond the initial members) start as
+/// joiners, without a configuration, until a membership change adds them.
 final class SimulatedCluster {
     struct Member {
         var node: RaftNode?
@@ -13,7 +14,12 @@ final class SimulatedCluster {
         var store = KVStore()
     }
 
+    /// Every server, spares included.
     let ids: [NodeID]
+    /// The initial configuration.
+    let initialMembers: [NodeID]
+    /// Servers that start without a configuration of their own (spares, and wiped servers).
+    var joiners: Set<NodeID> = []
     var members: [NodeID: Member] = [:]
     var rng: SplitMix64
     var now = 0
@@ -48,9 +54,11 @@ final class SimulatedCluster {
 
     init(
         size: Int, seed: UInt64, bugs: Set<RaftBug> = [], electionTimeout: Int = 100, heartbeatInterval: Int = 20,
-        maxEntriesPerMessage: Int = 64, preVote: Bool = false
+        maxEntriesPerMessage: Int = 64, preVote: Bool = false, spares: Int = 0
     ) {
-        ids = (1...size).map { "s\($0)" }
+        ids = (1...(size + spares)).map { "s\($0)" }
+        initialMembers = Array(ids.prefix(size))
+        joiners = Set(ids.dropFirst(size))
         rng = SplitMix64(seed: seed)
         self.bugs = bugs
         self.electionTimeout = electionTimeout
@@ -81,12 +89,21 @@ final class SimulatedCluster {
     func start(_ id: NodeID) {
         restarts += 1
         let config = RaftConfig(
-            id: id, members: ids, electionTimeout: electionTimeout, heartbeatInterval: heartbeatInterval,
+            id: id, members: joiners.contains(id) ? [] : Array(Set(initialMembers + [id])).sorted(), electionTimeout: electionTimeout, heartbeatInterval: heartbeatInterval,
             bugs: bugs, maxEntriesPerMessage: maxEntriesPerMessage, seed: rng.next(),
             preVote: preVote)
         let disk = members[id]!.disk
         members[id]!.node = RaftNode(config: config, hardState: disk.state, log: disk.log, now: now)
         members[id]!.store = KVStore()
+    }
+
+    /// A removed server loses its data and comes back as a joiner (as the membership nemesis
+    /// leaves it before adding it again).
+    func wipe(_ id: NodeID) {
+        crash(id)
+        members[id] = Member()
+        joiners.insert(id)
+        start(id)
     }
 
     func partition(_ sides: [[NodeID]]) {
@@ -123,6 +140,16 @@ final class SimulatedCluster {
         process(id)
         if case .appended(let index, let term) = outcome { return (index, term) }
         return nil
+    }
+
+    /// Asks `id` to change the membership.
+    @discardableResult
+    func changeMembership(add: [NodeID], remove: Set<NodeID> = [], at id: NodeID) -> RaftNode.ChangeOutcome? {
+        guard members[id]?.node != nil else { return nil }
+        let outcome = members[id]!.node!.changeMembership(
+            add: Dictionary(uniqueKeysWithValues: add.map { ($0, "\($0):7000") }), remove: remove)
+        process(id)
+        return outcome
     }
 
     /// Asks `id` for a linearizable read of `key`; its answer lands in `readAnswers` (or its id in
@@ -165,6 +192,7 @@ final class SimulatedCluster {
             }
             refusedReads.formUnion(ready.refusedReads)
             members[id]!.node!.advance()
+            if !members[id]!.node!.joining { joiners.remove(id) }  // the server's marker goes
             checkLeader(id)
         }
     }

@@ -56,12 +56,13 @@ extension EtcdDatabase: LeaderAware, ProbedMembers {
                    uniquingKeysWith: { first, _ in first })
     }
 
-    /// A curl command line that POSTs `{}` to `path` on `node`'s client URL, failing on HTTP errors
-    /// and after `options.timings.statusTimeout`.
-    private func curl(_ node: ClusterNode, _ path: String) -> String {
-        ShellQuote.join(["curl", "-sS", "-f", "--max-time", String(format: "%.3f", options.timings.statusTimeout / .seconds(1)),
-                         "-X", "POST", "-H", "Content-Type: application/json", "-d", "{}",
-                         clientURL(for: node) + path])
+    /// A curl command line that POSTs `body` to `path` on `node`'s client URL, failing on HTTP
+    /// errors and after `timeout` (default `options.timings.statusTimeout`).
+    func curl(_ node: ClusterNode, _ path: String, body: String = "{}", timeout: Duration? = nil) -> String {
+        let seconds = (timeout ?? options.timings.statusTimeout) / .seconds(1)
+        return ShellQuote.join(["curl", "-sS", "-f", "--max-time", String(format: "%.3f", seconds),
+                                "-X", "POST", "-H", "Content-Type: application/json", "-d", body,
+                                clientURL(for: node) + path])
     }
 }
 

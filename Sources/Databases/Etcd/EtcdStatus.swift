@@ -69,8 +69,9 @@ struct EtcdMemberList: Decodable {
         var id: EtcdUInt64
         /// Empty for a member that was added but has not started yet.
         var name: String?
+        var peerURLs: [String]?
 
-        private enum CodingKeys: String, CodingKey { case id = "ID", name }
+        private enum CodingKeys: String, CodingKey { case id = "ID", name, peerURLs }
     }
 
     var members: [Member]

@@ -5,9 +5,9 @@ import Cluster
 ///
 /// Parameters: `election-timeout` and `heartbeat-interval` (integer milliseconds), `bug` (one
 /// bug switch or several, comma-separated: `commit-old-term`, `vote-any-log`, `stale-reads`,
-/// `no-fsync`, `stale-txn-reads`), and any other name becomes `--name value` (e.g. `pre-vote: true`).
+/// `no-fsync`, `stale-txn-reads`, `unsafe-membership`), and any other name becomes `--name value` (e.g. `pre-vote: true`).
 public enum RaftKVFlags {
-    public static let bugs: Set<String> = ["commit-old-term", "vote-any-log", "stale-reads", "no-fsync", "stale-txn-reads"]
+    public static let bugs: Set<String> = ["commit-old-term", "vote-any-log", "stale-reads", "no-fsync", "stale-txn-reads", "unsafe-membership"]
 
     public static func arguments(for node: ClusterNode, in cluster: ClusterContext, layout: RaftKVNodeLayout,
                                  port: Int) throws -> [String] {
