@@ -46,9 +46,8 @@ public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMember
         let renderings = try Dictionary(uniqueKeysWithValues: cluster.nodes.map { ($0.name, try rendering(for: $0, in: cluster)) })
         _ = try await NodeTasks.run("\(name) set-up", on: cluster.nodes) { node in
             let r = renderings[node.name]!
-            try await LazyFS.unmount(r.layout.dataDirectory, on: node, timeout: timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: timings.stopGrace, removing: r.wiped)
-            try await cluster.diskLayer?.mount(over: r.layout.dataDirectory, on: node)
+            try await daemon(for: node).stopAndWipe(on: node, data: r.layout.dataDirectory, removing: r.wiped, grace: timings.stopGrace,
+                                                    remount: cluster.diskLayer)
             if case .upload(let local) = definition.binary {
                 try await BinaryUpload(localPath: local, remotePath: r.binary).install(on: node.remote, timeout: timings.commandTimeout)
             }
@@ -70,8 +69,7 @@ public struct DefinedDatabase: Database, ClientEndpoints, LogFiles, ProbedMember
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("\(name) tear-down", on: cluster.nodes) { node in
             let r = try rendering(for: node, in: cluster)
-            try await LazyFS.unmount(r.layout.dataDirectory, on: node, timeout: timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: timings.stopGrace, removing: r.wiped)
+            try await daemon(for: node).stopAndWipe(on: node, data: r.layout.dataDirectory, removing: r.wiped, grace: timings.stopGrace)
         }
     }
 

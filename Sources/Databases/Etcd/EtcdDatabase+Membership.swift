@@ -19,8 +19,7 @@ extension EtcdDatabase: MembershipChanging {
                 _ = try await retried("member remove", curl(member, "/v3/cluster/member/remove", body: #"{"ID":"\#(id.value)"}"#), via: member)
             }
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace)
         }
     }
 
@@ -48,9 +47,8 @@ extension EtcdDatabase: MembershipChanging {
         }
         _ = try await NodeTasks.run("etcd grow", on: [node]) { node in
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
-            try await cluster.diskLayer?.mount(over: data, on: node)
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace,
+                                                    remount: cluster.diskLayer)
             try await daemon(for: node).start(arguments, on: node.remote, freshLog: false)
             _ = try await waitUntilAnswering(node)
         }

@@ -58,9 +58,8 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles, DataDirectories
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
             _ = try await version(of: node, requireCurl: true)
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
-            try await cluster.diskLayer?.mount(over: data, on: node)
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace,
+                                                    remount: cluster.diskLayer)
         }
         _ = try await NodeTasks.run("etcd set-up", on: cluster.nodes) { node in
             try await daemon(for: node).start(commandLines[node.name]!, on: node.remote, freshLog: true)
@@ -74,8 +73,7 @@ public struct EtcdDatabase: Database, ClientEndpoints, LogFiles, DataDirectories
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("etcd tear-down", on: cluster.nodes) { node in
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace)
         }
     }
 

@@ -19,8 +19,7 @@ extension RaftKVDatabase: MembershipChanging {
         _ = try await NodeTasks.run("raftkv shrink", on: [node]) { node in
             try await change("/admin/remove", #"{"id":"\#(node.name)"}"#, via: member)
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace)
         }
     }
 
@@ -37,9 +36,8 @@ extension RaftKVDatabase: MembershipChanging {
         let arguments = try arguments(for: node, in: cluster) + ["--join", "true"]
         _ = try await NodeTasks.run("raftkv grow", on: [node]) { node in
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
-            try await cluster.diskLayer?.mount(over: data, on: node)
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace,
+                                                    remount: cluster.diskLayer)
             try await startServer(node, arguments: arguments, freshLog: false)
             _ = try await waitUntilAnswering(node)
             try await change("/admin/add", #"{"id":"\#(node.name)","address":"\#(node.address):\#(options.port)"}"#, via: member)

@@ -61,11 +61,10 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
             ($0.name, try arguments(for: $0, in: cluster))
         })
         _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
-            let layout = try layout(for: node)
-            try await LazyFS.unmount(layout.dataDirectory, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [layout.dataDirectory])
+            let data = try layout(for: node).dataDirectory
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace,
+                                                    remount: cluster.diskLayer)
             try await install(on: node)
-            try await cluster.diskLayer?.mount(over: layout.dataDirectory, on: node)
         }
         _ = try await NodeTasks.run("raftkv set-up", on: cluster.nodes) { node in
             try await startServer(node, arguments: commandLines[node.name]!, freshLog: true)
@@ -78,8 +77,7 @@ public struct RaftKVDatabase: Database, ClientEndpoints, LogFiles, ProbedMembers
     public func tearDown(_ cluster: ClusterContext) async throws {
         _ = try await NodeTasks.run("raftkv tear-down", on: cluster.nodes) { node in
             let data = try layout(for: node).dataDirectory
-            try await LazyFS.unmount(data, on: node, timeout: options.timings.commandTimeout)
-            try await daemon(for: node).stop(on: node.remote, grace: options.timings.stopGrace, removing: [data])
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace)
         }
     }
 
