@@ -102,8 +102,8 @@ extension FaultInjector {
 
     /// `members: n1,n2,…` as `via` has them in effect.
     private func membersNow(_ database: any MembershipChanging, via: ClusterNode) async -> String {
-        do { return "members: " + (try await database.members(via: via, in: cluster)).joined(separator: ",") } catch {
-            return "members: unknown (\(error))"
+        do { return MembershipEvidence.text(try await database.members(via: via, in: cluster)) } catch {
+            return MembershipEvidence.unknown("\(error)")
         }
     }
 }

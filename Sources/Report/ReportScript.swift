@@ -81,7 +81,10 @@ enum ReportAssets {
       }
 
       var timeline = document.getElementById('timeline');
-      var BAND = 14, TOP = 34, BOTTOM = 18;
+      /* With membership changes, a members band under the leader band pushes the fault strip and lanes down. */
+      var MEMBERS = D.members.length > 0, FULL = 0;
+      D.members.forEach(function (m) { FULL = Math.max(FULL, m[1].length); });
+      var BAND = 14, STRIP = MEMBERS ? 38 : 20, TOP = STRIP + 14, BOTTOM = 18;
       (function sizeTimeline() {
         var want = Math.min(Math.max(D.lanes * 16 + TOP + BOTTOM, 160), 640);
         timeline.height = want; timeline.style.height = want + 'px'; timeline._ratio = 1;
@@ -118,10 +121,11 @@ enum ReportAssets {
         ctx.lineWidth = 1;
         /* Faults over the bars (translucent), named in their own strip under the leader band. */
         shadeFaults(c, TOP, c.h - BOTTOM, false);
-        shadeFaults(c, 20, 32, true);
+        shadeFaults(c, STRIP, STRIP + 12, true);
         ctx.fillStyle = '#6b7482'; ctx.font = '10px sans-serif'; ctx.textAlign = 'right';
-        ctx.fillText('faults', LEFT - 6, 30);
+        ctx.fillText('faults', LEFT - 6, STRIP + 10);
         drawLeaders(c);
+        if (MEMBERS) drawMembers(c);
         document.getElementById('view-range').textContent = fmtSeconds(view.a, 1e3) + ' – ' + fmtSeconds(view.b, 1e3);
       }
 
@@ -142,6 +146,25 @@ enum ReportAssets {
           if (x1 - x0 > 24) {
             ctx.fillStyle = D.leaders[j][1] === null ? '#6b7482' : '#fff'; ctx.textAlign = 'left';
             ctx.fillText(D.leaders[j][1] === null ? 'none' : D.leaders[j][1], x0 + 3, y + 10, x1 - x0 - 4);
+          }
+        }
+      }
+
+      /* The members in effect after each change: green at full size, amber below it, named when wide enough. */
+      function drawMembers(c) {
+        var ctx = c.ctx, y = 21;
+        ctx.font = '10px sans-serif'; ctx.textAlign = 'right'; ctx.fillStyle = '#6b7482';
+        ctx.fillText('members', LEFT - 6, y + 10);
+        for (var j = 0; j < D.members.length; j++) {
+          var s = D.members[j][0], e = j + 1 < D.members.length ? D.members[j + 1][0] : END;
+          if (e < view.a || s > view.b) continue;
+          var x0 = Math.max(xOf(s, c.w), LEFT), x1 = Math.min(xOf(e, c.w), c.w - RIGHT), names = D.members[j][1];
+          ctx.fillStyle = names.length < FULL ? '#f4c27a' : '#b9dcc0';
+          ctx.fillRect(x0, y, Math.max(x1 - x0, 1), BAND);
+          ctx.strokeStyle = '#fff'; ctx.strokeRect(x0, y, Math.max(x1 - x0, 1), BAND);
+          if (x1 - x0 > 16) {
+            ctx.fillStyle = '#333'; ctx.textAlign = 'left';
+            ctx.fillText(names.length + ': ' + names.join(','), x0 + 3, y + 10, x1 - x0 - 4);
           }
         }
       }

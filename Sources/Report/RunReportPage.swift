@@ -11,10 +11,13 @@ public struct RunReportPage {
     var timeline: TimelineData
     /// Faults, availability and leader figures, measured by Analysis.
     public var metrics: RunMetrics
+    /// The membership after each change the nemesis made; empty for a run that changed none.
+    var membership: [MembershipChange]
 
     public init(run: StoredRun) {
         self.run = run
         timeline = TimelineData(operations: run.operations, events: run.history.events)
+        membership = MembershipTimeline.changes(in: run.history.events)
         // As recorded with the run; measured here only for runs stored before results.json held them.
         metrics = run.results.metrics ?? RunMetrics.measure(events: run.history.events, operations: run.operations, leaders: run.leaders)
     }
@@ -132,14 +135,25 @@ public struct RunReportPage {
     private var timelineSection: String {
         """
         <section id="timeline-section"><h2>Timeline</h2>
-        <p class="hint">Time since the run started. One lane per client worker; each operation a bar from invocation to completion. Wheel or buttons to zoom, drag to pan. Shaded: faults in effect. Top band: the observed leader.</p>
+        <p class="hint">Time since the run started. One lane per client worker; each operation a bar from invocation to completion. Wheel or buttons to zoom, drag to pan. Shaded: faults in effect. Top band: the observed leader\(membership.isEmpty ? "" : "; under it, the cluster's members after each membership change (amber: fewer than the run started with)").</p>
         <div class="controls"><button data-zoom="in">Zoom in</button><button data-zoom="out">Zoom out</button><button data-zoom="reset">Whole run</button>\(run.results.check.counterexample == nil ? "" : "<button data-zoom=\"counterexample\">Counterexample</button>")
         <span class="legend"><i class="ok"></i>ok <i class="fail"></i>fail <i class="info"></i>info <i class="cx"></i>in the counterexample <i class="fault"></i>fault</span><span id="view-range" class="muted"></span></div>
         <div class="canvas-wrap"><canvas id="timeline" height="360"></canvas><div id="tooltip" hidden></div></div>
         <div id="leader-legend" class="legend"></div>
         <noscript><p>The timeline, latency and throughput charts need JavaScript; the tables below hold the same faults and figures.</p></noscript>
-        </section>
+        \(membershipTable)</section>
         """
+    }
+
+    /// The membership changes as a table (the band's figures in text, for print and without script).
+    private var membershipTable: String {
+        guard !membership.isEmpty else { return "" }
+        var s = "<table class=\"grid\" id=\"membership\"><tr><th>At</th><th>Members</th><th>Count</th></tr>"
+        s += "<tr><td>start</td><td>\(HTML.escape(run.results.hosts.joined(separator: ", ")))</td><td>\(run.results.hosts.count)</td></tr>"
+        for change in membership {
+            s += "<tr><td>\(String(format: "%.3f s", Double(change.time) / 1e9))</td><td>\(HTML.escape(change.members.joined(separator: ", ")))</td><td>\(change.members.count)</td></tr>"
+        }
+        return s + "</table>"
     }
 
     private var chartsSection: String {
@@ -180,8 +194,12 @@ public struct RunReportPage {
             "[\(timeline.micros(f.start)),\(f.end.map { timeline.micros($0) } ?? timeline.end),\(HTML.jsonString(f.kind)),\(f.inEffect)]"
         }.joined(separator: ",")
         let leaderItems = run.leaders.map { "[\(timeline.micros($0.time)),\($0.leader.map(HTML.jsonString) ?? "null")]" }.joined(separator: ",")
+        // The band starts with the nodes the run started on, then each recorded change.
+        let memberItems = (membership.isEmpty ? [] : [MembershipChange(time: 0, members: run.results.hosts)] + membership).map {
+            "[\(timeline.micros($0.time)),[\($0.members.map(HTML.jsonString).joined(separator: ","))]]"
+        }.joined(separator: ",")
         return "{\(timeline.jsonMembers),\"counterexample\":[\(named)],\"blocking\":\(blocking),"
-            + "\"faults\":[\(faultItems)],\"leaders\":[\(leaderItems)]}"
+            + "\"faults\":[\(faultItems)],\"leaders\":[\(leaderItems)],\"members\":[\(memberItems)]}"
     }
 
     // MARK: small pieces

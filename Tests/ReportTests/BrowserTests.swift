@@ -74,6 +74,10 @@ import Testing
         try open(name: "valid", S.validRun)
     }
 
+    @Test func membershipBandRunsItsScriptWithoutErrors() throws {
+        try open(name: "membership", S.membershipRun)
+    }
+
     @Test func invalidReportRunsItsScriptWithoutErrors() throws {
         try open(name: "invalid", S.invalidRun)
     }

@@ -28,6 +28,28 @@ enum ReportTestSupport {
                                      leaders: RunFixtures.leaderLines(events: events))
     }
 
+    /// A valid run of 2,000 operations during which the nemesis shrank 5 nodes to 3 and grew
+    /// them back, recorded as the `membership` fault family records it.
+    static func membershipRun(reports: String) throws -> RunStore {
+        let client = RunFixtures.registerEvents(operations: 2_000)
+        func nemesis(_ type: EventType, _ f: String, _ value: String, _ time: Int64) -> Event {
+            Event(index: 0, type: type, process: .nemesis, f: f, value: .string(value), time: time)
+        }
+        let changes = [
+            nemesis(.invoke, "membership", "membership n4,n5", 1_000_000_000),
+            nemesis(.info, "membership", "n4 removed through n1, stopped, data wiped; n5 removed through n1, stopped, data wiped; "
+                        + MembershipEvidence.text(["n1", "n2", "n3"]), 1_800_000_000),
+            nemesis(.invoke, "heal-membership", "membership n4,n5", 4_000_000_000),
+            nemesis(.info, "heal-membership", "n4 added through n1, started to join; "
+                        + MembershipEvidence.text(["n1", "n2", "n3", "n4"]) + "; n5 added through n1, started to join; "
+                        + MembershipEvidence.text(["n1", "n2", "n3", "n4", "n5"]), 5_500_000_000),
+        ]
+        var events = (client + changes).sorted { ($0.time ?? 0) < ($1.time ?? 0) }
+        for i in events.indices { events[i].index = i }
+        return try RunFixtures.store(reports: reports, specText: RunFixtures.specText(name: "fixture-membership"), events: events,
+                                     leaders: RunFixtures.leaderLines(events: events))
+    }
+
     static let setUpFailure = "set-up failed: n2 (10.77.0.3:22): connection refused"
 
     /// A run whose set-up failed: no operations, no leader samples, no node logs.

@@ -156,5 +156,31 @@ import Testing
         #expect(html.contains("No faults were injected in this run."))
         #expect(html.contains("\"leaders\":[]"))
         #expect(html.contains("none stored"))
+        #expect(html.contains("\"members\":[]"))
+        #expect(!html.contains("id=\"membership\""))
+    }
+
+    @Test func membershipChangesAreABandBesideTheLeadersAndATable() throws {
+        let reports = try S.temporaryReports()
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        let store = try S.membershipRun(reports: reports)
+        let html = try S.read(try ReportWriter.writeRun(directory: store.directory))
+        // The band's data: the nodes the run started on at time 0, then each change the nemesis
+        // recorded — the heal's evidence names two (after each node added back); the last counts.
+        #expect(html.contains(#""members":[[0,["n1","n2","n3","n4","n5"]],[1800000,["n1","n2","n3"]],[5500000,["n1","n2","n3","n4","n5"]]]"#))
+        #expect(html.contains("<table class=\"grid\" id=\"membership\">"))
+        #expect(html.contains("<tr><td>1.800 s</td><td>n1, n2, n3</td><td>3</td></tr>"))
+        #expect(html.contains("the cluster's members after each membership change"))
+    }
+
+    @Test func membersAreReadBackFromEvidenceInTheFormatTheyAreWritten() {
+        #expect(MembershipEvidence.members(in: "n4 removed; " + MembershipEvidence.text(["n1", "n2"])) == ["n1", "n2"])
+        #expect(MembershipEvidence.members(in: MembershipEvidence.text(["a"]) + "; x; " + MembershipEvidence.text(["a", "b"])) == ["a", "b"])
+        #expect(MembershipEvidence.members(in: "n4 failed: refused; " + MembershipEvidence.unknown("timeout")) == nil)
+        #expect(MembershipEvidence.members(in: "n1: paused") == nil)
+        let events = [Event(index: 0, type: .info, process: .nemesis, f: "pause", value: .string("n1: paused"), time: 5),
+                      Event(index: 1, type: .info, process: .nemesis, f: "membership", value: .string(MembershipEvidence.text(["n2", "n3"])), time: 9),
+                      Event(index: 2, type: .invoke, process: .nemesis, f: "membership", value: .string(MembershipEvidence.text(["x"])), time: 10)]
+        #expect(MembershipTimeline.changes(in: events) == [MembershipChange(time: 9, members: ["n2", "n3"])])
     }
 }
