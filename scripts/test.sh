@@ -23,7 +23,7 @@ swift build --build-tests
 # 3. the suites that run whole clusters on labs of their own (etcd, raftkv, chaos runs, sweeps,
 #    audits, reports of real runs), one at a time: side by side they starve each other's clients.
 cpu="RaftMembershipTests|ConformanceTests|GeneratedHistoryTests|CrossCheckTests|CorpusTests|RaftSimulationTests|ShrinkerTests|SerialHistoryTests|HiddenGSingleTests"
-heavy="MembershipLabTests|CrashRecoveryLabTests|DefinedDatabaseLabTests|NATSLabTests|ZooKeeperLabTests|ReadPathLabTests|EtcdChaosTests|RaftKVChaosTests|EtcdRunTests|RaftKVLabTests|EtcdLabTests|NemesisLabTests|AuditLabTests|SweepLabTests|RunReportLabTests|TransactionLabTests|PowerLossLabTests|TriggerLabTests"
+heavy="MembershipLabTests|MembershipCrashLabTests|CrashRecoveryLabTests|DefinedDatabaseLabTests|NATSLabTests|ZooKeeperLabTests|ReadPathLabTests|EtcdChaosTests|RaftKVChaosTests|EtcdRunTests|RaftKVLabTests|EtcdLabTests|NemesisLabTests|AuditLabTests|SweepLabTests|RunReportLabTests|TransactionLabTests|PowerLossLabTests|TriggerLabTests"
 set +e
 timeout 1200 swift test --skip-build --skip "$cpu|$heavy" 2>&1 | tee .build/test-output.txt
 first=${PIPESTATUS[0]}
