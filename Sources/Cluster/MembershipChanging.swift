@@ -19,3 +19,20 @@ public protocol MembershipChanging: Database {
     func shrink(_ node: ClusterNode, via member: ClusterNode, in cluster: ClusterContext) async throws
     func grow(_ node: ClusterNode, via member: ClusterNode, in cluster: ClusterContext) async throws
 }
+
+/// A `MembershipChanging` database whose configuration can take several new servers in one
+/// change (raftkv's `{"servers":[…]}`): the change joint consensus exists for, and the one the
+/// `membership-split` fault aims at.
+///
+/// Contract:
+/// - `startJoining(_:in:)` stops whatever runs on each node, empties its data and starts it to
+///   join the existing cluster, returning once each answers; nothing is added yet.
+/// - `add(_:via:within:in:)` asks for all of `nodes` to be added in one change through `via`
+///   (following a follower to its leader) and returns true once the change is committed, or
+///   false (with why) when it was refused or `within` passed first — the change may still be
+///   under way then. It never throws.
+public protocol GroupMembershipChanging: MembershipChanging {
+    func startJoining(_ nodes: [ClusterNode], in cluster: ClusterContext) async throws
+    func add(_ nodes: [ClusterNode], via member: ClusterNode, within limit: Duration, in cluster: ClusterContext) async
+        -> (committed: Bool, detail: String)
+}

@@ -63,7 +63,7 @@ public enum HostState: Sendable, Hashable, CaseIterable {
 public enum FaultFamilies {
     public static let all: [any FaultFamily] = [
         PartitionFaults(), ProcessFaults(), ClockFaults(), PacketFaults(), PowerLossFaults(), CorruptFileFaults(),
-        MembershipFaults(),
+        MembershipFaults(), MembershipSplitFaults(),
     ]
 
     /// The family offering the kind named `name`, or nil.

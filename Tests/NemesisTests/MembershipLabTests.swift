@@ -79,6 +79,52 @@ struct MembershipLabTests {
         }
     }
 
+    /// The group change under the cut: the correct build cannot commit it while the old
+    /// majority is cut off (joint consensus); `unsafe-membership` commits it at once. Either way
+    /// the heal ends with every original member back.
+    @Test("membership-split: the group change commits during the cut only with unsafe-membership", arguments: [false, true])
+    func splitHeal(unsafe: Bool) async throws {
+        try await LabHarness.withLab(Self.config) { lab in
+            let cluster = ClusterContext(inventory: try lab.inventory(),
+                                         parameters: ["election-timeout": "1000", "heartbeat-interval": "100"]
+                                            .merging(unsafe ? ["bug": "unsafe-membership"] : [:]) { $1 })
+            let database = RaftKVDatabase(options: .init(timings: .init(readyTimeout: .seconds(20))))
+            var failure: (any Error)?
+            do {
+                try await database.setUp(cluster)
+                let names = cluster.nodes.map(\.name)
+                let injector = FaultInjector(cluster: cluster, database: database, spec: NemesisSpec(faults: [.membershipSplit]),
+                                             controllerAddresses: [])
+                #expect(await MembershipSplitFaults().unavailable(by: injector) == nil)
+                var rng = SplitMix64(seed: 18)
+                let plan = MembershipSplitFaults().plan(.init(wait: .zero, kind: .membershipSplit, target: .all), nodes: names,
+                                                        leader: nil, using: &rng)
+                let fault = await injector.apply(plan)
+                #expect(fault.inEffect && fault.touched.count == 2, "\(fault.evidence)")
+                let healed = await injector.heal(fault)
+                #expect(healed.healed, "\(healed.evidence)")
+                #expect(healed.evidence.contains("cut "), "\(healed.evidence)")
+                if unsafe {
+                    #expect(healed.evidence.contains("added in one change through"), "\(healed.evidence)")
+                } else {
+                    #expect(healed.evidence.contains("not added while cut"), "\(healed.evidence)")
+                }
+                let stayed = cluster.nodes.first { !plan.nodes.contains($0.name) }!
+                // The last change is committed at the leader; a follower has it a heartbeat later.
+                var members = try await database.members(via: stayed, in: cluster)
+                for _ in 0..<25 where members != names {
+                    try await Task.sleep(for: .milliseconds(200))
+                    members = try await database.members(via: stayed, in: cluster)
+                }
+                #expect(members == names, "\(healed.evidence)")
+            } catch { failure = error }
+            _ = await Heal.heal(cluster: cluster, database: database)
+            do { try await database.tearDown(cluster) } catch { failure = failure ?? error }
+            for node in cluster.nodes { await (node.remote as? SSHRemote)?.close() }
+            if let failure { throw failure }
+        }
+    }
+
     static func run(_ database: RaftKVDatabase, _ cluster: ClusterContext) async throws {
         try await database.setUp(cluster)
         let names = cluster.nodes.map(\.name)

@@ -33,23 +33,19 @@ extension RaftKVDatabase: MembershipChanging {
             if case .running = try await daemon(for: node).state(on: node.remote) { return }
             return try await start(node, in: cluster)
         }
-        let arguments = try arguments(for: node, in: cluster) + ["--join", "true"]
+        try await startJoining([node], in: cluster)
         _ = try await NodeTasks.run("raftkv grow", on: [node]) { node in
-            let data = try layout(for: node).dataDirectory
-            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace,
-                                                    remount: cluster.diskLayer)
-            try await startServer(node, arguments: arguments, freshLog: false)
-            _ = try await waitUntilAnswering(node)
             try await change("/admin/add", #"{"id":"\#(node.name)","address":"\#(node.address):\#(options.port)"}"#, via: member)
         }
     }
 
     /// Sends a change to `via`, follows a follower's answer to the leader it names, waits out a
-    /// change in progress (409) or one whose outcome is unknown (504), for up to 60 s. A change
+    /// change in progress (409) or one whose outcome is unknown (504), for up to `limit`. A change
     /// already made ("already a member", "not a member") counts as done.
-    func change(_ path: String, _ body: String, via: ClusterNode) async throws {
+    func change(_ path: String, _ body: String, via: ClusterNode, limit: Duration = .seconds(60)) async throws {
         var url = clientURL(for: via) + path
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + limit
+        let wait = max(1, min(25, Int(limit.components.seconds)))
         var last = "no answer"
         struct Refusal: Decodable {
             var error: String
@@ -58,7 +54,7 @@ extension RaftKVDatabase: MembershipChanging {
         }
         while ContinuousClock.now < deadline {
             let answer: (status: Int, body: String)
-            do { answer = try await adminRequest(on: via, url: url, body: body, seconds: 25) } catch {
+            do { answer = try await adminRequest(on: via, url: url, body: body, seconds: wait) } catch {
                 last = "\(error)"
                 url = clientURL(for: via) + path  // a leader named earlier may be gone: ask `via` again
                 try await Task.sleep(for: .milliseconds(300))
@@ -92,5 +88,35 @@ extension RaftKVDatabase: MembershipChanging {
         }
         let lines = result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+}
+
+extension RaftKVDatabase: GroupMembershipChanging {
+    /// Each node's server stopped, its data removed, started with `--join true` on an empty data
+    /// directory (under the disk layer when the cluster has one) until it answers.
+    public func startJoining(_ nodes: [ClusterNode], in cluster: ClusterContext) async throws {
+        var joining: [String: [String]] = [:]
+        for node in nodes { joining[node.name] = try arguments(for: node, in: cluster) + ["--join", "true"] }
+        let arguments = joining
+        _ = try await NodeTasks.run("raftkv start to join", on: nodes) { node in
+            let data = try layout(for: node).dataDirectory
+            try await daemon(for: node).stopAndWipe(on: node, data: data, removing: [data], grace: options.timings.stopGrace,
+                                                    remount: cluster.diskLayer)
+            try await startServer(node, arguments: arguments[node.name] ?? [], freshLog: false)
+            _ = try await waitUntilAnswering(node)
+        }
+    }
+
+    /// `POST /admin/add` with `{"servers":[…]}`: every node in one change.
+    public func add(_ nodes: [ClusterNode], via member: ClusterNode, within limit: Duration, in cluster: ClusterContext) async
+        -> (committed: Bool, detail: String)
+    {
+        let servers = nodes.map { #"{"id":"\#($0.name)","address":"\#($0.address):\#(options.port)"}"# }.joined(separator: ",")
+        do {
+            try await change("/admin/add", #"{"servers":[\#(servers)]}"#, via: member, limit: limit)
+            return (true, "committed")
+        } catch {
+            return (false, "\(error)")
+        }
     }
 }
