@@ -63,6 +63,10 @@ extension Nemesis {
         }
     }
 
+    /// The leader as the status polls last saw it (`ClusterEventDetector.steadyLeader`): nil
+    /// before the first answers, during an election, or while the leader does not answer.
+    public func leaderSeen() -> String? { detector.steadyLeader }
+
     /// Feeds one node's answer to the detector and fires what its events trigger.
     func observe(_ node: String, _ status: NodeStatus?) {
         let events = detector.observe(node, status, at: nanoseconds(clock()))

@@ -25,6 +25,9 @@ public actor Nemesis {
     var unavailableKinds: Set<FaultKind> = []
     var triggers: TriggerBook
     var detector: ClusterEventDetector
+    /// True when this nemesis polls the nodes' status while it runs (a status trigger is armed
+    /// and the database reports its status): the polls then also tell who leads (`leaderSeen`).
+    public nonisolated let watchesLeader: Bool
     /// The triggered faults under way (waiting, applying, held), by id.
     var firings: [Int: Task<Void, Never>] = [:]
     var nextFiring = 0
@@ -42,8 +45,11 @@ public actor Nemesis {
         self.log = log
         self.schedule = NemesisSchedule(spec: spec, seed: seed)
         self.triggerSchedule = NemesisSchedule(spec: spec, seed: seed ^ 0x5452_4947_4745_5253)
-        self.triggers = TriggerBook(triggers: spec.triggers, seed: seed)
-        self.detector = ClusterEventDetector(nodes: cluster.nodes.map(\.name))
+        let triggers = TriggerBook(triggers: spec.triggers, seed: seed)
+        self.triggers = triggers
+        self.watchesLeader = triggers.needsStatus && database is any StatusReporting
+        self.detector = ClusterEventDetector(nodes: cluster.nodes.map(\.name),
+                                             commits: spec.triggers.contains { $0.event == .leaderCommitted })
     }
 
     /// Runs the schedule until `clock()` reaches `end` (the runner passes its history clock): wait

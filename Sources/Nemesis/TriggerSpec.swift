@@ -6,6 +6,11 @@ public enum ClusterEventKind: String, Sendable, CaseIterable, Hashable {
     case termRaised = "term-raised"
     /// A second new leader within the trigger's `window` of the one before (from status polling).
     case leaderFlap = "leader-flap"
+    /// The leader last elected reports a commit index above the one it first reported as leader:
+    /// its first commit in its term as the polls see it (from status polling, where the database
+    /// reports a commit index; once per term). A correct Raft leader first commits its own no-op;
+    /// one that commits earlier terms' entries by counting commits them first.
+    case leaderCommitted = "leader-committed"
     /// The nemesis started a node's database again (the heal of `kill`, `power-loss`,
     /// `corrupt-file`; from the nemesis's own fault log).
     case nodeRestarted = "node-restarted"
@@ -13,13 +18,13 @@ public enum ClusterEventKind: String, Sendable, CaseIterable, Hashable {
     case faultHealed = "fault-healed"
 
     /// True for the events that come from polling the nodes' status.
-    public var needsStatus: Bool { self == .leaderElected || self == .termRaised || self == .leaderFlap }
+    public var needsStatus: Bool { self == .leaderElected || self == .termRaised || self == .leaderFlap || self == .leaderCommitted }
 }
 
 /// Whom a triggered fault is aimed at, relative to the event that fired it.
 public enum TriggerRole: String, Sendable, CaseIterable, Hashable {
-    /// The node the event names as the new leader (leader-elected, leader-flap, term-raised:
-    /// the node whose term rose).
+    /// The node the event names as the new leader (leader-elected, leader-flap, leader-committed;
+    /// term-raised: the node whose term rose).
     case newLeader = "new-leader"
     /// The leader before the event (leader-elected, leader-flap).
     case oldLeader = "old-leader"
@@ -70,7 +75,7 @@ public struct TriggerSpec: Sendable, Hashable {
     public static func roles(of event: ClusterEventKind) -> [TriggerRole] {
         switch event {
         case .leaderElected, .leaderFlap: return [.newLeader, .oldLeader, .usual]
-        case .termRaised: return [.newLeader, .usual]
+        case .termRaised, .leaderCommitted: return [.newLeader, .usual]
         case .nodeRestarted, .faultHealed: return [.restartedNode, .usual]
         }
     }

@@ -1,7 +1,7 @@
 /// The `raftkv` command line:
 /// `raftkv --id n1 --listen HOST:PORT --peers n1=HOST:PORT,n2=… --data-dir DIR
-///  [--election-timeout MS] [--heartbeat-interval MS] [--pre-vote true|false] [--join true|false]
-///  [--bug NAME]...` or `raftkv --version`.
+///  [--election-timeout MS] [--heartbeat-interval MS] [--max-entries-per-message N]
+///  [--pre-vote true|false] [--join true|false] [--bug NAME]...` or `raftkv --version`.
 public struct ServerOptions: Sendable, Equatable {
     public static let version = "raftkv 0.1.0"
 
@@ -13,6 +13,9 @@ public struct ServerOptions: Sendable, Equatable {
     public var dataDirectory = ""
     public var electionTimeout = 1000
     public var heartbeatInterval = 100
+    /// `RaftConfig.maxEntriesPerMessage`: most log entries one AppendEntries carries (a follower
+    /// that is behind catches up this many entries per round trip; etcd's `MaxSizePerMsg`).
+    public var maxEntriesPerMessage = 512
     /// `RaftConfig.preVote`; off by default, as in etcd 3.4.
     public var preVote = false
     /// `--join true`: this server joins an existing cluster: it has no initial configuration of
@@ -35,7 +38,7 @@ public struct ServerOptions: Sendable, Equatable {
         a.id == b.id && a.listenHost == b.listenHost && a.listenPort == b.listenPort
             && a.peers.map { "\($0.id)=\($0.host):\($0.port)" } == b.peers.map { "\($0.id)=\($0.host):\($0.port)" }
             && a.dataDirectory == b.dataDirectory && a.electionTimeout == b.electionTimeout
-            && a.heartbeatInterval == b.heartbeatInterval && a.preVote == b.preVote && a.join == b.join
+            && a.heartbeatInterval == b.heartbeatInterval && a.maxEntriesPerMessage == b.maxEntriesPerMessage && a.preVote == b.preVote && a.join == b.join
             && a.bugs == b.bugs
     }
 
@@ -66,6 +69,11 @@ public struct ServerOptions: Sendable, Equatable {
             case "--data-dir": options.dataDirectory = value
             case "--election-timeout": options.electionTimeout = try milliseconds(value, flag)
             case "--heartbeat-interval": options.heartbeatInterval = try milliseconds(value, flag)
+            case "--max-entries-per-message":
+                guard let n = Int(value), n > 0 else {
+                    throw UsageError(description: "--max-entries-per-message: expected a positive whole number, got \"\(value)\"")
+                }
+                options.maxEntriesPerMessage = n
             case "--pre-vote":
                 guard let on = Bool(value) else { throw UsageError(description: "--pre-vote: expected true or false, got \"\(value)\"") }
                 options.preVote = on

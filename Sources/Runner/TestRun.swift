@@ -45,6 +45,18 @@ public struct RunPlan: Sendable {
 /// also when the calling task is cancelled.
 public protocol FaultSchedule: Sendable {
     func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async
+    /// True when the schedule polls the nodes' status while it runs and so knows who leads
+    /// (`leaderSeen`): the run's leader sampler then asks it, not the database, so the nodes are
+    /// not read twice.
+    var watchesLeader: Bool { get }
+    /// The leader as the schedule's own polls last saw it; nil when none is known.
+    func leaderSeen() async -> String?
+}
+
+extension FaultSchedule {
+    /// No polls of its own: the run asks the database who leads.
+    public var watchesLeader: Bool { false }
+    public func leaderSeen() async -> String? { nil }
 }
 
 /// Everything a run needs, injected: the cluster's hosts, the database, the clients and the
@@ -258,14 +270,25 @@ public actor TestRun {
             }
         }
         let origin = recorder.now()
-        let sampler = (environment.database as? any LeaderAware).map { db in
-            Task { [store, cluster = environment.cluster] in
-                await LeaderSampler(database: db, cluster: cluster, path: store.leadersPath, now: { recorder.now() }).run()
+        let injector = environment.faults?(recorder, environment.cluster)
+        // One reading of who leads: the nemesis's status polls when triggers make it poll, else
+        // the database asked on its own.
+        let cluster = environment.cluster
+        let leader: (@Sendable () async -> String?)? = if let injector, injector.watchesLeader {
+            { await injector.leaderSeen() }
+        } else if let db = environment.database as? any LeaderAware {
+            { (try? await db.leader(cluster)) ?? nil }
+        } else {
+            nil
+        }
+        let sampler = leader.map { leader in
+            Task { [store] in
+                await LeaderSampler(leader: leader, path: store.leadersPath, now: { recorder.now() }).run()
             }
         }
         defer { sampler?.cancel() }
         async let clients: Void = pool.run(plan.generator, hardStop: plan.hardStop)
-        if let injector = environment.faults?(recorder, environment.cluster) {
+        if let injector {
             // Faults stop with the load phase: what follows (quiet period, final reads) runs healed.
             await injector.run(until: spec.timeLimit, clock: { .nanoseconds(recorder.now() - origin) })
         }

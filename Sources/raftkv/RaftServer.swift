@@ -52,7 +52,7 @@ final class RaftServer: @unchecked Sendable {
         let joins = FileManager.default.fileExists(atPath: joinMarker)
         let config = RaftConfig(
             id: options.id, members: joins ? [] : options.peers.map(\.id), electionTimeout: options.electionTimeout,
-            heartbeatInterval: options.heartbeatInterval, bugs: options.bugs,
+            heartbeatInterval: options.heartbeatInterval, bugs: options.bugs, maxEntriesPerMessage: options.maxEntriesPerMessage,
             seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern) ^ UInt64(getpid()),
             preVote: options.preVote)
         node = RaftNode(config: config, hardState: storage.hardState, log: storage.log, now: Int(Self.monotonicMillis()))

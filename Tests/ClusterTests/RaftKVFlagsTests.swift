@@ -16,13 +16,14 @@ struct RaftKVFlagsTests {
     @Test("membership, paths, tuning, bug switches and extra flags")
     func flags() throws {
         let cluster = Self.cluster(["election-timeout": "300", "heartbeat-interval": "30", "bug": "stale-reads, no-fsync",
-                                    "snapshot-every": "100"])
+                                    "max-entries-per-message": "1", "snapshot-every": "100"])
         let args = try RaftKVDatabase().arguments(for: cluster.nodes[1], in: cluster)
         #expect(args == ["--id", "n2", "--listen", "10.90.0.2:7379",
                          "--peers", "n1=10.90.0.1:7379,n2=10.90.0.2:7379,n3=10.90.0.3:7379",
                          "--data-dir", "/srv/n2/raftkv/data",
                          "--bug", "stale-reads", "--bug", "no-fsync",
-                         "--election-timeout", "300", "--heartbeat-interval", "30", "--snapshot-every", "100"])
+                         "--election-timeout", "300", "--heartbeat-interval", "30", "--max-entries-per-message", "1",
+                         "--snapshot-every", "100"])
         let layout = try RaftKVDatabase().layout(for: cluster.nodes[1])
         #expect(layout.binary == "/srv/n2/raftkv/bin/raftkv" && layout.fakeTimeFile == "/srv/n2/raftkv/faketime")
         // The daemon is recognised by its data directory, a whole argument of its command line.
@@ -30,7 +31,8 @@ struct RaftKVFlagsTests {
     }
 
     @Test("unknown bugs and unusable timeouts are refused before any host is touched",
-          arguments: [["bug": "lose-everything"], ["election-timeout": "1s"], ["heartbeat-interval": "0"]])
+          arguments: [["bug": "lose-everything"], ["election-timeout": "1s"], ["heartbeat-interval": "0"],
+                       ["max-entries-per-message": "0"], ["max-entries-per-message": "all"]])
     func refused(_ parameters: [String: String]) {
         let cluster = Self.cluster(parameters)
         #expect(throws: ClusterError.self) { try RaftKVDatabase().arguments(for: cluster.nodes[0], in: cluster) }

@@ -48,6 +48,35 @@ import Testing
         #expect(events[1].previous == nil && events[1].nodes(for: .oldLeader) == [])
     }
 
+    /// A leader elected in the run is `leader-committed` once, when it reports a commit index above
+    /// its first leading answer's; a leader already there at the start never is. While a trigger
+    /// waits for that, the detector stays unsettled (every node, the new leader included, asked).
+    @Test func aNewLeadersFirstCommitIsAnEventOncePerTerm() {
+        func leading(_ term: UInt64, _ commit: UInt64) -> NodeStatus { NodeStatus(leads: true, term: term, commitIndex: commit) }
+        func following(_ term: UInt64) -> NodeStatus { NodeStatus(leads: false, term: term, commitIndex: 1) }
+        var detector = ClusterEventDetector(nodes: Self.nodes, commits: true)
+        var events: [ClusterEvent] = []
+        let rounds: [[NodeStatus?]] = [
+            [leading(2, 5), following(2), following(2)],
+            [leading(2, 6), following(2), following(2)],   // the leader at the start: no event
+            [nil, leading(3, 6), following(3)],            // n2 elected, commit 6 as first seen
+            [nil, leading(3, 6), following(3)],
+            [nil, leading(3, 8), following(3)],            // first commit in term 3
+            [nil, leading(3, 9), following(3)],            // once per term
+        ]
+        var unsettledBeforeCommit = false
+        for (r, round) in rounds.enumerated() {
+            for (i, status) in round.enumerated() { events += detector.observe(Self.nodes[i], status, at: Int64(r)) }
+            if r == 3 { unsettledBeforeCommit = detector.unsettled }
+        }
+        #expect(events.map(\.kind) == [.termRaised, .leaderElected, .leaderCommitted])
+        #expect(events.last?.description == "leader-committed: n2 commits up to 8 in term 3")
+        #expect(events.last?.nodes(for: .newLeader) == ["n2"])
+        #expect(unsettledBeforeCommit, "the new leader's first commit is awaited")
+        _ = detector.observe("n1", following(3), at: 7)
+        #expect(!detector.unsettled)
+    }
+
     /// The watcher asks every node while an election may be under way, one in turn otherwise.
     @Test func theDetectorIsUnsettledFromTheFirstSignOfAnElectionUntilTheNewLeaderAnswers() {
         var detector = ClusterEventDetector(nodes: Self.nodes)
@@ -56,8 +85,10 @@ import Testing
             _ = detector.observe(node, status, at: 0)
         }
         #expect(!detector.unsettled)
+        #expect(detector.steadyLeader == "n1")
         _ = detector.observe("n1", nil, at: 1)
         #expect(detector.unsettled, "the leader did not answer")
+        #expect(detector.steadyLeader == nil, "a silent leader is not reported as leading")
         _ = detector.observe("n1", Self.leader(2), at: 2)
         #expect(!detector.unsettled)
         _ = detector.observe("n3", Self.follower(3), at: 3)
@@ -66,8 +97,10 @@ import Testing
         #expect(detector.unsettled, "the old leader still claims its term")
         _ = detector.observe("n2", Self.leader(3), at: 5)
         #expect(!detector.unsettled, "n2 leads the highest term")
+        #expect(detector.steadyLeader == "n2")
         _ = detector.observe("n2", Self.follower(3), at: 6)
         #expect(detector.unsettled, "the leader stepped down")
+        #expect(detector.steadyLeader == nil)
     }
 
     /// Which faults the nemesis applies before healing the one before: those changing nothing in

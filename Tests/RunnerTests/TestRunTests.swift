@@ -39,6 +39,27 @@ struct FakeInjector: FaultSchedule {
     }
 }
 
+/// A database that names n1 as leader and counts how often it was asked.
+actor LeaderCountingDatabase: LeaderAware {
+    nonisolated let name = "fake"
+    private(set) var asked = 0
+    func setUp(_ cluster: ClusterContext) async throws {}
+    func tearDown(_ cluster: ClusterContext) async throws {}
+    func leader(_ cluster: ClusterContext) async throws -> String? {
+        asked += 1
+        return "n1"
+    }
+}
+
+/// Polls the cluster itself (as a nemesis with status triggers does) and has seen n2 lead.
+struct WatchingInjector: FaultSchedule {
+    var watchesLeader: Bool { true }
+    func leaderSeen() async -> String? { "n2" }
+    func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async {
+        try? await Task.sleep(for: max(.zero, end - clock()))
+    }
+}
+
 /// Runs of the whole life cycle against fakes: the in-memory store and a recording database.
 @Suite struct TestRunTests {
     static func spec(_ kind: String, seconds: Int = 1, workload extra: String = "") throws -> TestSpec {
@@ -54,7 +75,7 @@ struct FakeInjector: FaultSchedule {
             """, file: "fake.yml")
     }
 
-    static func run(_ spec: TestSpec, database: FakeDatabase, faults: InMemoryFaults = InMemoryFaults(),
+    static func run(_ spec: TestSpec, database: any Database, faults: InMemoryFaults = InMemoryFaults(),
                     injector: (@Sendable (Recorder, ClusterContext) -> any FaultSchedule)? = nil,
                     cancelAfter: Duration? = nil, store given: RunStore? = nil) async throws -> (RunResult, RunStore) {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
@@ -110,6 +131,20 @@ struct FakeInjector: FaultSchedule {
             #expect(!retired.contains(op.process))
             if op.outcome == .info { retired.insert(op.process) }
         }
+    }
+
+    /// A fault schedule that polls the nodes itself (a nemesis with status triggers) gives the
+    /// leader band; the database is then not asked as well. Without one, the database is asked.
+    @Test func theLeaderBandComesFromTheNemesisPollsWhenItPolls() async throws {
+        let watched = LeaderCountingDatabase()
+        let (_, store) = try await Self.run(try Self.spec("register"), database: watched, injector: { _, _ in WatchingInjector() })
+        let band = try String(contentsOfFile: store.leadersPath, encoding: .utf8)
+        #expect(band.contains("\"n2\"") && !band.contains("\"n1\""))
+        #expect(await watched.asked == 0)
+        let asked = LeaderCountingDatabase()
+        let (_, unwatched) = try await Self.run(try Self.spec("register"), database: asked)
+        #expect(try String(contentsOfFile: unwatched.leadersPath, encoding: .utf8).contains("\"n1\""))
+        #expect(await asked.asked > 0)
     }
 
     @Test func setRunEndsWithFinalReads() async throws {

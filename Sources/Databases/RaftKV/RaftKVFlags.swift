@@ -3,7 +3,8 @@ import Cluster
 /// The command line of one raftkv server: membership from the cluster, tuning and bug switches
 /// from the run's parameters.
 ///
-/// Parameters: `election-timeout` and `heartbeat-interval` (integer milliseconds), `bug` (one
+/// Parameters: `election-timeout` and `heartbeat-interval` (integer milliseconds),
+/// `max-entries-per-message` (a positive integer: most entries one append carries), `bug` (one
 /// bug switch or several, comma-separated: `commit-old-term`, `vote-any-log`, `stale-reads`,
 /// `no-fsync`, `stale-txn-reads`, `unsafe-membership`), and any other name becomes `--name value` (e.g. `pre-vote: true`).
 public enum RaftKVFlags {
@@ -30,6 +31,11 @@ public enum RaftKVFlags {
                     throw ClusterError.invalidConfiguration("raftkv parameter `\(name)`: expected milliseconds (a positive integer), got `\(value)`")
                 }
                 args += ["--\(name)", String(ms)]
+            case "max-entries-per-message":
+                guard let n = Int(value), n > 0 else {
+                    throw ClusterError.invalidConfiguration("raftkv parameter `\(name)`: expected a positive whole number, got `\(value)`")
+                }
+                args += ["--\(name)", String(n)]
             case "bug":
                 for bug in value.split(separator: ",").map({ $0.trimmingWhitespace }) where !bug.isEmpty {
                     guard bugs.contains(bug) else {
