@@ -67,12 +67,7 @@ extension FaultInjector {
             returning.count >= 2
         else { return await healMembershipFault(fault) }
         // A shrink that took out the leader leaves an election under way: wait for its outcome.
-        var agreed = try? await aware.leader(cluster)
-        let deadline = ContinuousClock.now + MembershipSplitFaults.leaderWait
-        while agreed == nil, ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(200))) != nil {
-            agreed = try? await aware.leader(cluster)
-        }
-        guard let leaderName = agreed, let leader = node(leaderName),
+        guard let leaderName = await agreedLeader(aware), let leader = node(leaderName),
             !fault.touched.contains(leaderName)
         else {
             let (healed, evidence) = await healMembershipFault(fault)
@@ -91,8 +86,10 @@ extension FaultInjector {
         let cut = await applyPartition(cutPlan, id: fault.journalID + "-cut")
         let cutAt = ContinuousClock.now
         evidence.append("cut \(others.joined(separator: ",")) off from \(with.joined(separator: ",")): \(cut.evidence)")
+        var committed = false
         if cut.inEffect {
             let added = await database.add(returning, via: leader, within: MembershipSplitFaults.cutHold, in: cluster)
+            committed = added.committed
             let took = ContinuousClock.now - cutAt
             evidence.append(added.committed
                 ? "\(fault.touched.joined(separator: ",")) added in one change through \(leaderName) while cut off from "
@@ -104,12 +101,15 @@ extension FaultInjector {
         evidence.append("cut healed: \(uncut.evidence)")
         // A returning server the change did not make a member may hold that uncommitted change
         // (it heard the leader during the cut) and campaign in a configuration nobody else has,
-        // unsettling every leader while the others are added: empty them all before growing
+        // unsettling every leader while the others are added: unless the leader that settles
+        // after the cut lists it (the change went through after all), empty it before growing
         // them back one at a time.
-        if let stayer = cluster.nodes.first(where: { !fault.plan.nodes.contains($0.name) && !fault.touched.contains($0.name) }),
-            let members = try? await database.members(via: stayer, in: cluster)
-        {
-            let outside = returning.filter { !members.contains($0.name) }
+        if !committed {
+            var listed: [String] = []
+            if let settled = await agreedLeader(aware).flatMap(node) {
+                listed = (try? await database.members(via: settled, in: cluster)) ?? []
+            }
+            let outside = returning.filter { !listed.contains($0.name) }
             if !outside.isEmpty {
                 do { try await database.startJoining(outside, in: cluster) } catch { evidence.append("emptying failed: \(error)") }
             }
@@ -117,5 +117,17 @@ extension FaultInjector {
         let (healed, rest) = await healMembershipFault(fault)
         evidence.append(rest)
         return (healed && uncut.healed, evidence.joined(separator: "; "))
+    }
+}
+
+extension FaultInjector {
+    /// The leader the cluster agrees on, asked every 200 ms for up to `MembershipSplitFaults.leaderWait`.
+    func agreedLeader(_ aware: any LeaderAware) async -> String? {
+        let deadline = ContinuousClock.now + MembershipSplitFaults.leaderWait
+        var agreed = try? await aware.leader(cluster)
+        while agreed == nil, ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(200))) != nil {
+            agreed = try? await aware.leader(cluster)
+        }
+        return agreed
     }
 }
