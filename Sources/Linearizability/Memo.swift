@@ -36,6 +36,18 @@ struct Memo<State: Hashable> {
         mask = size - 1
     }
 
+    /// Forgets every node, keeping the storage for the next search.
+    mutating func removeAll() {
+        hashes.removeAll(keepingCapacity: true)
+        states.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+        firstSet.removeAll(keepingCapacity: true)
+        sets.removeAll(keepingCapacity: true)
+        nextSet.removeAll(keepingCapacity: true)
+        for k in table.indices { table[k] = -1 }
+        count = 0
+    }
+
     /// An estimate of the memory held, for the memory budget.
     var approximateBytes: Int {
         arena.capacity * 8 + states.capacity * (MemoryLayout<State>.stride + 16)
