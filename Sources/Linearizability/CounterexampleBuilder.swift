@@ -26,8 +26,8 @@ struct CounterexampleBuilder<M: Model> {
         }
         let entries = search.entries
         let ops = part.operations
-        let core = entries.indices.filter { !entries[$0].optional && !search.isAbsent($0) }
-        let optionalCount = entries.indices.filter { entries[$0].optional && !search.isAbsent($0) }.count
+        let core = entries.indices.filter { !search.isOptional($0) && !search.isAbsent($0) }
+        let optionalCount = entries.indices.filter { search.isOptional($0) && !search.isAbsent($0) }.count
 
         var steps: [Counterexample.Step] = []
         var state = model.initialState
@@ -37,7 +37,7 @@ struct CounterexampleBuilder<M: Model> {
             state = next
             steps.append(Counterexample.Step(
                 operation: ops[i], description: describe(entries[i], ops[i]),
-                stateAfter: model.describe(state: state), optional: entries[i].optional))
+                stateAfter: model.describe(state: state), optional: search.isOptional(i)))
         }
         let blocking = search.bestBlocking >= 0 ? Int(search.bestBlocking) : nil
         let met = blocking.map { statesMet(by: $0, in: search) } ?? []

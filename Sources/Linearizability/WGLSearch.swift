@@ -38,8 +38,12 @@ final class WGLSearch<M: Model> {
     }
 
     let model: M
-    /// The entries; `restart` may change which are optional.
-    private(set) var entries: [SearchEntry<M>]
+    let entries: [SearchEntry<M>]
+    /// Per entry: may be left out (`SearchEntry.optional`, or as `restart` was told since).
+    private var optional: [Bool]
+    /// Per entry: completes and is not optional (kept apart from `entries`, which stays
+    /// immutable so the search reads it without copying).
+    private var required: [Bool]
     /// Entries left out of the search (see `restart`).
     private var absent: [Bool]
     /// The call and return nodes of the completing entries, in history order.
@@ -167,6 +171,8 @@ final class WGLSearch<M: Model> {
         next = Array(repeating: 0, count: 2 * n + 1)
         prev = Array(repeating: 0, count: 2 * n + 1)
         absent = Array(repeating: false, count: n)
+        optional = entries.map(\.optional)
+        required = entries.map(\.isRequired)
 
         if let hooks {
             isNonMonotone = entries.map { !hooks.isMonotone($0.input) }
@@ -185,7 +191,8 @@ final class WGLSearch<M: Model> {
     /// altogether (read-only ones: leaving them out changes no state). Omitted: as before.
     func restart(optional: [Bool]? = nil, absent: [Bool]? = nil, watching: Int = -1) {
         if let optional {
-            for i in entries.indices { entries[i].optional = optional[i] }
+            self.optional = optional
+            for i in entries.indices { required[i] = entries[i].ret != Int.max && !optional[i] }
         }
         if let absent { self.absent = absent }
         watched = watching
@@ -219,12 +226,12 @@ final class WGLSearch<M: Model> {
         stack.removeAll(keepingCapacity: true)
         memo.removeAll()
         requiredCount = 0
-        for i in 0..<n where entries[i].isRequired && !self.absent[i] { requiredCount += 1 }
+        for i in 0..<n where required[i] && !self.absent[i] { requiredCount += 1 }
         linearizedRequired = 0
         if hasHooks {
             nonMonotoneRemaining = 0
             for i in 0..<n where isNonMonotone[i] && !self.absent[i] { nonMonotoneRemaining += 1 }
-            let obs = entries.indices.filter { entries[$0].isRequired && !self.absent[$0] && isObservation[$0] }
+            let obs = entries.indices.filter { required[$0] && !self.absent[$0] && isObservation[$0] }
                 .sorted { entries[$0].ret < entries[$1].ret }
             observers = obs.map { Int32($0) }
             observerRank = Array(repeating: -1, count: n)
@@ -243,6 +250,9 @@ final class WGLSearch<M: Model> {
 
     /// Whether entry `i` is left out of the search (see `restart`).
     func isAbsent(_ i: Int) -> Bool { absent[i] }
+
+    /// Whether entry `i` may be left out (see `restart`).
+    func isOptional(_ i: Int) -> Bool { optional[i] }
 
     private struct TwinKey: Hashable {
         var input: M.Input
@@ -312,7 +322,7 @@ final class WGLSearch<M: Model> {
             unlink(2 * i + 1)
             unlink(2 * i + 2)
         }
-        if entries[i].isRequired { linearizedRequired += 1 }
+        if required[i] { linearizedRequired += 1 }
         if hasHooks {
             if isNonMonotone[i] { nonMonotoneRemaining -= 1 }
             if observerRank[i] == observerCursor {
@@ -343,7 +353,7 @@ final class WGLSearch<M: Model> {
         }
         flip(i)
         state = f.state
-        if entries[i].isRequired { linearizedRequired -= 1 }
+        if required[i] { linearizedRequired -= 1 }
         if hasHooks {
             if isNonMonotone[i] { nonMonotoneRemaining += 1 }
             observerCursor = f.observerCursor
@@ -519,7 +529,7 @@ final class WGLSearch<M: Model> {
             // That return's operation cannot be put off any longer. An optional one can still
             // be left out, as the last alternative at this node.
             let node = limit
-            if node != 0, entries[entryOf(node)].optional, push(entryOf(node), newState: state, forced: true, dropped: true) {
+            if node != 0, optional[entryOf(node)], push(entryOf(node), newState: state, forced: true, dropped: true) {
                 continue
             }
             noteDeadEnd(blocking: node == 0 ? -1 : entryOf(node))
