@@ -70,15 +70,16 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
         init(result: PartitionResult) { self.result = result }
     }
 
-    private enum Next { case job(Int), wait, done }
 
     private struct Shared {
         var queue: [Int] = []
         var head = 0
-        var active = 0
         var stopped = false
         var memoryInUse = 0
         var firstInvalid: Int?
+        /// Helper threads inside `work`; once `closed`, a helper that starts late leaves at once.
+        var helpers = 0
+        var closed = false
     }
 
     private let prepared: PreparedHistory<M>
@@ -87,6 +88,8 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
     private let options: CheckOptions
     private let jobs: [Job]
     private let shared = Mutex(Shared())
+    /// Signalled by each helper thread as it leaves `work`.
+    private let helperLeft = DispatchSemaphore(value: 0)
 
     init(prepared: PreparedHistory<M>, model: M, hooks: MonotoneHooks<M>?, options: CheckOptions) {
         self.prepared = prepared
@@ -104,11 +107,27 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
         // Small partitions first: most are decided in their first slice.
         let order = (0..<n).sorted { prepared.parts[$0].entries.count < prepared.parts[$1].entries.count }
         shared.withLock { $0.queue = order }
-        let workers = max(1, min(options.workers, n))
-        if workers == 1 {
-            work(deadline: deadline)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in self.work(deadline: deadline) }
+        // The calling thread works alone for the first millisecond: most histories are decided
+        // by then, and handing work to another thread (waking it, waiting for it to finish its
+        // slice) costs about as much on a loaded machine. Then helper threads join as they get
+        // a core. No thread ever waits for work: one that finds the queue empty leaves (the
+        // partitions not yet decided are then at most as many as the threads still working,
+        // and a thread that puts its partition back takes the next at once), so at the end the
+        // caller waits only for a helper still inside a slice, never for one not yet started.
+        let begin = ContinuousClock.now
+        var helpers = max(1, min(options.workers, n)) - 1
+        while let i = next() {
+            runSlice(i, deadline: deadline)
+            if helpers > 0 && ContinuousClock.now - begin >= Self.soloTime {
+                startHelpers(helpers, deadline: deadline)
+                helpers = 0
+            }
+        }
+        while !shared.withLock({ s -> Bool in
+            if s.helpers == 0 { s.closed = true }
+            return s.closed
+        }) {
+            helperLeft.wait()
         }
         let (stopped, invalid) = shared.withLock { ($0.stopped, $0.firstInvalid) }
         for job in jobs where job.result.verdict == .unknown && job.result.reason == "not searched" {
@@ -117,26 +136,35 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
         return Outcome(results: jobs.map(\.result), firstInvalid: invalid.map { ($0, jobs[$0].search!) })
     }
 
-    private func next() -> Next {
-        shared.withLock { s in
-            if s.stopped { return .done }
-            if s.head < s.queue.count {
-                s.head += 1
-                s.active += 1
-                return .job(s.queue[s.head - 1])
+    /// How long the calling thread searches alone before helper threads are started.
+    static var soloTime: Duration { .milliseconds(1) }
+
+    private func startHelpers(_ count: Int, deadline: ContinuousClock.Instant) {
+        for _ in 0..<count {
+            DispatchQueue.global().async {
+                guard self.shared.withLock({ s -> Bool in
+                    if s.closed { return false }
+                    s.helpers += 1
+                    return true
+                }) else { return }
+                self.work(deadline: deadline)
+                self.shared.withLock { $0.helpers -= 1 }
+                self.helperLeft.signal()
             }
-            return s.active > 0 ? .wait : .done
+        }
+    }
+
+    /// The next partition to give a slice, or nil when the queue is empty or the check stopped.
+    private func next() -> Int? {
+        shared.withLock { s in
+            if s.stopped || s.head == s.queue.count { return nil }
+            s.head += 1
+            return s.queue[s.head - 1]
         }
     }
 
     private func work(deadline: ContinuousClock.Instant) {
-        while true {
-            switch next() {
-            case .done: return
-            case .wait: usleep(500)
-            case .job(let i): runSlice(i, deadline: deadline)
-            }
-        }
+        while let i = next() { runSlice(i, deadline: deadline) }
     }
 
     private func runSlice(_ i: Int, deadline: ContinuousClock.Instant) {
@@ -174,7 +202,6 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
             shared.withLock { s in
                 if s.firstInvalid == nil { s.firstInvalid = i }
                 if options.stopAtFirstInvalid { s.stopped = true }
-                s.active -= 1
             }
         case .suspended:
             if overMemory || now >= deadline {
@@ -184,7 +211,6 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
             }
             let stopped = shared.withLock { s -> Bool in
                 if !s.stopped { s.queue.append(i) }
-                s.active -= 1
                 return s.stopped
             }
             if stopped { job.result.reason = "not decided: stopped at the first invalid partition" }
@@ -193,14 +219,11 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
 
     private func isStopped() -> Bool { shared.withLock { $0.stopped } }
 
-    /// Frees a decided or abandoned partition's memo and ends its turn.
+    /// Frees a decided or abandoned partition's memo.
     private func release(_ job: Job) {
         job.search = nil
         let bytes = job.memory
         job.memory = 0
-        shared.withLock {
-            $0.memoryInUse -= bytes
-            $0.active -= 1
-        }
+        shared.withLock { $0.memoryInUse -= bytes }
     }
 }

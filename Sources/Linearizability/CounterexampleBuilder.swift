@@ -12,8 +12,6 @@ struct CounterexampleBuilder<M: Model> {
 
     /// The counterexample, and the time spent shrinking it (zero when `shrink` is false).
     func build(from failed: WGLSearch<M>, shrink: Bool) -> (Counterexample, shrinkElapsed: Duration) {
-        var entries = part.entries
-        var ops = part.operations
         var search = failed
         var shrinkElapsed = Duration.zero
         if shrink {
@@ -21,26 +19,15 @@ struct CounterexampleBuilder<M: Model> {
             defer { shrinkElapsed = ContinuousClock.now - shrinkStart }
             var shrinker = Shrinker(model: model, hooks: hooks, deadline: deadline)
             let blocking = failed.bestBlocking >= 0 ? Int(failed.bestBlocking) : nil
-            let keep = Set(shrinker.shrink(part.entries, blocking: blocking))
-            // The core operations, with every removed write kept as optional context.
-            var e2: [SearchEntry<M>] = []
-            var o2: [HistoryOperation] = []
-            for i in part.entries.indices {
-                var e = part.entries[i]
-                if !keep.contains(i) {
-                    if model.isReadOnly(e.input, e.output) { continue }
-                    e.optional = true
-                }
-                e2.append(e)
-                o2.append(part.operations[i])
-            }
-            let small = WGLSearch(model: model, entries: e2, hooks: hooks)
-            if small.run(iterations: shrinker.trialIterations) == .illegal {
-                (entries, ops, search) = (e2, o2, small)
-            }
+            _ = shrinker.shrink(part.entries, blocking: blocking)
+            // The shrinker's last accepted trial searched exactly the core operations, with every
+            // removed write optional (context) and removed reads absent.
+            if let small = shrinker.lastIllegal { search = small }
         }
-        let core = entries.indices.filter { !entries[$0].optional }
-        let optionalCount = entries.count - core.count
+        let entries = search.entries
+        let ops = part.operations
+        let core = entries.indices.filter { !search.isOptional($0) && !search.isAbsent($0) }
+        let optionalCount = entries.indices.filter { search.isOptional($0) && !search.isAbsent($0) }.count
 
         var steps: [Counterexample.Step] = []
         var state = model.initialState
@@ -50,10 +37,10 @@ struct CounterexampleBuilder<M: Model> {
             state = next
             steps.append(Counterexample.Step(
                 operation: ops[i], description: describe(entries[i], ops[i]),
-                stateAfter: model.describe(state: state), optional: entries[i].optional))
+                stateAfter: model.describe(state: state), optional: search.isOptional(i)))
         }
         let blocking = search.bestBlocking >= 0 ? Int(search.bestBlocking) : nil
-        let met = blocking.map { statesMet(by: $0, in: entries) } ?? []
+        let met = blocking.map { statesMet(by: $0, in: search) } ?? []
 
         var story: [String] = []
         let keyText = part.key.map { "Key \($0): " } ?? ""
@@ -89,10 +76,13 @@ struct CounterexampleBuilder<M: Model> {
     }
 
     /// The distinct states in which `blocking` was a candidate and illegal, as a search of the
-    /// (small, when shrunk) sub-history meets them within `explorationLimit` steps.
-    private func statesMet(by blocking: Int, in entries: [SearchEntry<M>]) -> [String] {
-        let search = WGLSearch(model: model, entries: entries, hooks: hooks, watching: blocking)
-        _ = search.run(iterations: explorationLimit)
+    /// (small, when shrunk) sub-history meets them within `explorationLimit` steps. A search
+    /// that watched it already (the shrinker's) met them all; any other is restarted to watch it.
+    private func statesMet(by blocking: Int, in search: WGLSearch<M>) -> [String] {
+        if search.watched != blocking {
+            search.restart(watching: blocking)
+            _ = search.run(iterations: explorationLimit)
+        }
         return search.statesMetByWatched.map { model.describe(state: $0) }
     }
 }

@@ -36,6 +36,25 @@ struct Memo<State: Hashable> {
         mask = size - 1
     }
 
+    /// Forgets every node, keeping the storage for the next search unless it is large (a big
+    /// search restarted for a short one would spread the few nodes over a big table).
+    mutating func removeAll() {
+        let keep = table.count <= 1 << 14
+        hashes.removeAll(keepingCapacity: keep)
+        states.removeAll(keepingCapacity: keep)
+        arena.removeAll(keepingCapacity: keep)
+        firstSet.removeAll(keepingCapacity: keep)
+        sets.removeAll(keepingCapacity: keep)
+        nextSet.removeAll(keepingCapacity: keep)
+        if keep {
+            for k in table.indices { table[k] = -1 }
+        } else {
+            table = Array(repeating: -1, count: 2048)
+            mask = table.count - 1
+        }
+        count = 0
+    }
+
     /// An estimate of the memory held, for the memory budget.
     var approximateBytes: Int {
         arena.capacity * 8 + states.capacity * (MemoryLayout<State>.stride + 16)

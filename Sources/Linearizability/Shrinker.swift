@@ -7,6 +7,9 @@
 /// Then the chunked pass on what is left: removes chunks of operations, halving the chunk size,
 /// as long as what is left stays illegal.
 ///
+/// Operations of unknown outcome go first, without a trial: they are never required, so removing
+/// them changes nothing.
+///
 /// Removal is a relaxation, never a new constraint: a removed read-only operation is left out,
 /// and a removed operation that changes the state stays in every later trial as *optional* (it
 /// took effect within its own interval, or not at all). What remains is therefore illegal
@@ -26,14 +29,11 @@ struct Shrinker<M: Model> {
     private(set) var trials = 0
     /// Search steps those trials took in all.
     private(set) var searchSteps = 0
-
-    mutating func isIllegal(_ entries: [SearchEntry<M>]) -> Bool {
-        trials += 1
-        let search = WGLSearch(model: model, entries: entries, hooks: hooks)
-        let status = search.run(iterations: trialIterations)
-        searchSteps += search.iterationsDone
-        return status == .illegal
-    }
+    /// The search of the last trial shown illegal (watching the blocking operation): after
+    /// `shrink`, the search of exactly what it returns (each accepted removal is the last trial's
+    /// sub-history: the entries not returned are optional or absent in it), or nil when no trial
+    /// was accepted.
+    private(set) var lastIllegal: WGLSearch<M>?
 
     /// Returns the indices (into `entries`) of a small illegal subset, in order. `blocking` is
     /// the entry the failed search of all of `entries` could not place (nil: unknown), around
@@ -41,32 +41,48 @@ struct Shrinker<M: Model> {
     mutating func shrink(_ entries: [SearchEntry<M>], blocking: Int? = nil) -> [Int] {
         trials = 0
         searchSteps = 0
-        var removed = Array(repeating: false, count: entries.count)
-        /// The trial sub-history: `removed` and `dropped` entries left out, or optional when
-        /// they change the state.
-        func trial(dropping dropped: Set<Int>) -> [SearchEntry<M>] {
-            var out: [SearchEntry<M>] = []
-            out.reserveCapacity(entries.count)
-            for i in entries.indices {
-                if removed[i] || dropped.contains(i) {
-                    if model.isReadOnly(entries[i].input, entries[i].output) { continue }
-                    var e = entries[i]
-                    e.optional = true
-                    out.append(e)
-                } else {
-                    out.append(entries[i])
-                }
+        lastIllegal = nil
+        let n = entries.count
+        let readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
+        var removed = Array(repeating: false, count: n)
+        var optional = Array(repeating: false, count: n)
+        var absent = Array(repeating: false, count: n)
+        // Every trial restarts one of two searches over all of `entries` (set up once): the
+        // spare one, which becomes `lastIllegal` when the trial is illegal.
+        var spare = WGLSearch(model: model, entries: entries, hooks: hooks)
+        /// Whether the trial sub-history is illegal: `removed` and `dropped` entries left out
+        /// (absent), or optional when they change the state.
+        func isIllegal<C: Collection<Int>>(dropping dropped: C) -> Bool {
+            for i in 0..<n {
+                optional[i] = entries[i].optional || (removed[i] && !readOnly[i])
+                absent[i] = removed[i] && readOnly[i]
             }
-            return out
+            for i in dropped {
+                optional[i] = !readOnly[i]
+                absent[i] = readOnly[i]
+            }
+            trials += 1
+            spare.restart(optional: optional, absent: absent, watching: blocking ?? -1)
+            let status = spare.run(iterations: trialIterations)
+            searchSteps += spare.iterationsDone
+            guard status == .illegal else { return false }
+            let next = lastIllegal ?? WGLSearch(model: model, entries: entries, hooks: hooks)
+            lastIllegal = spare
+            spare = next
+            return true
         }
-        var keep = Array(entries.indices)
+        // Operations of unknown outcome are removed without a trial: left out (read-only) or
+        // optional, which for them changes nothing (they were never required), so what remains
+        // is exactly as illegal as before.
+        for i in entries.indices where entries[i].ret == Int.max { removed[i] = true }
+        var keep = entries.indices.filter { !removed[$0] }
 
         if windowFirst, let b = blocking, entries.indices.contains(b) {
             // 1. Truncate: everything invoked after the blocking operation completed.
             let end = entries[b].ret
             if end != Int.max {
                 let after = keep.filter { $0 != b && entries[$0].call > end }
-                if !after.isEmpty, ContinuousClock.now < deadline, isIllegal(trial(dropping: Set(after))) {
+                if !after.isEmpty, ContinuousClock.now < deadline, isIllegal(dropping: after) {
                     for k in after { removed[k] = true }
                     let gone = Set(after)
                     keep.removeAll { gone.contains($0) }
@@ -79,7 +95,7 @@ struct Shrinker<M: Model> {
             var hi = prefix.count
             while lo < hi && ContinuousClock.now < deadline {
                 let mid = (lo + hi + 1) / 2
-                if isIllegal(trial(dropping: Set(prefix.prefix(mid)))) { lo = mid } else { hi = mid - 1 }
+                if isIllegal(dropping: prefix.prefix(mid)) { lo = mid } else { hi = mid - 1 }
             }
             if lo > 0 {
                 for k in prefix.prefix(lo) { removed[k] = true }
@@ -94,7 +110,7 @@ struct Shrinker<M: Model> {
             var removedAny = false
             while i < keep.count && ContinuousClock.now < deadline {
                 let end = min(i + chunk, keep.count)
-                if end - i < keep.count && isIllegal(trial(dropping: Set(keep[i..<end]))) {
+                if end - i < keep.count && isIllegal(dropping: keep[i..<end]) {
                     for k in keep[i..<end] { removed[k] = true }
                     keep.removeSubrange(i..<end)
                     removedAny = true
@@ -104,6 +120,11 @@ struct Shrinker<M: Model> {
             }
             if chunk == 1 && !removedAny { break }
             chunk = max(chunk / 2, 1)
+        }
+        // No trial accepted, but operations of unknown outcome were removed: one trial of what
+        // is left, so that `lastIllegal` is its search.
+        if lastIllegal == nil && keep.count < n && ContinuousClock.now < deadline {
+            _ = isIllegal(dropping: EmptyCollection())
         }
         return keep
     }

@@ -39,7 +39,18 @@ final class WGLSearch<M: Model> {
 
     let model: M
     let entries: [SearchEntry<M>]
+    /// Per entry: may be left out (`SearchEntry.optional`, or as `restart` was told since).
+    private var optional: [Bool]
+    /// Per entry: completes and is not optional (kept apart from `entries`, which stays
+    /// immutable so the search reads it without copying).
+    private var required: [Bool]
+    /// Entries left out of the search (see `restart`).
+    private var absent: [Bool]
+    /// The call and return nodes of the completing entries, in history order.
+    private let events: [Int32]
     private let hooks: MonotoneHooks<M>?
+    /// `hooks != nil`, tested on every step without copying the optional hooks (four closures).
+    private let hasHooks: Bool
 
     // Linked list of the entries that complete: node 0 is the head sentinel; entry i has call
     // node 2i+1 and return node 2i+2.
@@ -73,7 +84,7 @@ final class WGLSearch<M: Model> {
     private let zobrist: [UInt64]
     private var stack: [Frame] = []
     private(set) var memo: Memo<M.State>
-    private let requiredCount: Int
+    private var requiredCount = 0
     private let readOnly: [Bool]
     /// For an entry of unknown outcome: the previous such entry (by invocation) with the same
     /// input and output, or -1. Interchangeable, so the later one waits for the earlier.
@@ -83,8 +94,9 @@ final class WGLSearch<M: Model> {
     // Monotone pruning.
     private let isNonMonotone: [Bool]
     private var nonMonotoneRemaining = 0
-    private let observers: [Int32]
-    private let observerRank: [Int32]
+    private let isObservation: [Bool]
+    private var observers: [Int32] = []
+    private var observerRank: [Int32] = []
     private var observerCursor: Int32 = 0
     /// By depth of the stack: the observer the state at that depth was found able to reach, or -1.
     /// A state one entry deeper then only needs that entry checked against the same observer.
@@ -101,7 +113,7 @@ final class WGLSearch<M: Model> {
     private var bestShared = 0
     private(set) var iterationsDone = 0
     /// An entry whose failed steps are recorded (-1: none), for the counterexample.
-    private let watched: Int
+    private(set) var watched: Int
     /// The distinct states in which `watched` was tried and was illegal, in the order met.
     private(set) var statesMetByWatched: [M.State] = []
     private var watchedMet: Set<M.State> = []
@@ -111,6 +123,7 @@ final class WGLSearch<M: Model> {
         self.model = model
         self.entries = entries
         self.hooks = hooks
+        hasHooks = hooks != nil
         let n = entries.count
         state = model.initialState
         bestState = model.initialState
@@ -132,19 +145,19 @@ final class WGLSearch<M: Model> {
         pendingEntry = pendingOrder.map { Int32($0) }
         let p = pendingOrder.count
         pendingCount = Int32(p)
-        pnext = (0...p).map { Int32(($0 + 1) % (p + 1)) }
-        pprev = (0...p).map { Int32(($0 + p) % (p + 1)) }
+        pnext = Array(repeating: 0, count: p + 1)
+        pprev = Array(repeating: 0, count: p + 1)
         let words = max((completing + 63) / 64, 1)
         let pendingWords = (p + 63) / 64
         bits = Array(repeating: 0, count: words)
         pendingBits = Array(repeating: 0, count: pendingWords)
-        memo = Memo(words: words, pendingWords: pendingWords)
+        // Sized for a few nodes per entry (it grows as needed): a tiny partition's table stays tiny.
+        memo = Memo(words: words, pendingWords: pendingWords, capacity: min(1024, 4 * n + 8))
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
         zobrist = (0..<completing).map { _ in rng.next() }
-        requiredCount = entries.reduce(0) { $0 + ($1.isRequired ? 1 : 0) }
         reachableObserver = Array(repeating: -1, count: n + 1)
         readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
-        twinBefore = Self.twins(entries)
+        twinBefore = p == 0 ? Array(repeating: -1, count: n) : Self.twins(entries)
 
         // Events of the completing entries in history order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
@@ -154,34 +167,92 @@ final class WGLSearch<M: Model> {
             events.append((e.ret, i, Int32(2 * i + 2)))
         }
         events.sort { $0.pos != $1.pos ? $0.pos < $1.pos : $0.tie < $1.tie }
+        self.events = events.map(\.node)
         next = Array(repeating: 0, count: 2 * n + 1)
         prev = Array(repeating: 0, count: 2 * n + 1)
-        var last: Int32 = 0
-        for e in events {
-            next[Int(last)] = e.node
-            prev[Int(e.node)] = last
-            last = e.node
-        }
-        next[Int(last)] = 0
-        prev[0] = last
+        absent = Array(repeating: false, count: n)
+        optional = entries.map(\.optional)
+        required = entries.map(\.isRequired)
 
         if let hooks {
             isNonMonotone = entries.map { !hooks.isMonotone($0.input) }
-            nonMonotoneRemaining = isNonMonotone.reduce(0) { $0 + ($1 ? 1 : 0) }
-            let obs = entries.indices.filter {
-                entries[$0].isRequired && hooks.isObservation(entries[$0].input, entries[$0].output)
-            }.sorted { entries[$0].ret < entries[$1].ret }
-            observers = obs.map { Int32($0) }
-            var rank = Array(repeating: Int32(-1), count: n)
-            for (r, i) in obs.enumerated() { rank[i] = Int32(r) }
-            observerRank = rank
+            isObservation = entries.map { hooks.isObservation($0.input, $0.output) }
         } else {
             isNonMonotone = []
-            observers = []
-            observerRank = []
+            isObservation = []
         }
-        cursor = next[0]
+        restart(watching: watched)
     }
+
+    /// Starts the search over, from the root with an empty memo, keeping what depends only on
+    /// the entries (the order of their events, the interchangeable ones): a shrinker searches
+    /// many sub-histories of one history with a single search. `optional` (per entry) replaces
+    /// which entries may be left out; `absent` (per entry) leaves entries out of the search
+    /// altogether (read-only ones: leaving them out changes no state). Omitted: as before.
+    func restart(optional: [Bool]? = nil, absent: [Bool]? = nil, watching: Int = -1) {
+        if let optional {
+            self.optional = optional
+            for i in entries.indices { required[i] = entries[i].ret != Int.max && !optional[i] }
+        }
+        if let absent { self.absent = absent }
+        watched = watching
+        let n = entries.count
+        var last: Int32 = 0
+        for node in events where !self.absent[entryOf(node)] {
+            next[Int(last)] = node
+            prev[Int(node)] = last
+            last = node
+        }
+        next[Int(last)] = 0
+        prev[0] = last
+        cursor = next[0]
+        arrived = true
+        var lastPending = pendingCount
+        for q in 0..<pendingCount where !self.absent[Int(pendingEntry[Int(q)])] {
+            pnext[Int(lastPending)] = q
+            pprev[Int(q)] = lastPending
+            lastPending = q
+        }
+        pnext[Int(lastPending)] = pendingCount
+        pprev[Int(pendingCount)] = lastPending
+        inPending = false
+        pcursor = 0
+        limit = 0
+        limitPosition = Int.max
+        state = model.initialState
+        for k in bits.indices { bits[k] = 0 }
+        for k in pendingBits.indices { pendingBits[k] = 0 }
+        bitsHash = 0
+        stack.removeAll(keepingCapacity: true)
+        memo.removeAll()
+        requiredCount = 0
+        for i in 0..<n where required[i] && !self.absent[i] { requiredCount += 1 }
+        linearizedRequired = 0
+        if hasHooks {
+            nonMonotoneRemaining = 0
+            for i in 0..<n where isNonMonotone[i] && !self.absent[i] { nonMonotoneRemaining += 1 }
+            let obs = entries.indices.filter { required[$0] && !self.absent[$0] && isObservation[$0] }
+                .sorted { entries[$0].ret < entries[$1].ret }
+            observers = obs.map { Int32($0) }
+            observerRank = Array(repeating: -1, count: n)
+            for (r, i) in obs.enumerated() { observerRank[i] = Int32(r) }
+            observerCursor = 0
+        }
+        for k in reachableObserver.indices { reachableObserver[k] = -1 }
+        bestPrefix.removeAll()
+        bestState = model.initialState
+        bestBlocking = -1
+        bestShared = 0
+        iterationsDone = 0
+        statesMetByWatched.removeAll()
+        watchedMet.removeAll()
+    }
+
+    /// Whether entry `i` is left out of the search (see `restart`).
+    func isAbsent(_ i: Int) -> Bool { absent[i] }
+
+    /// Whether entry `i` may be left out (see `restart`).
+    func isOptional(_ i: Int) -> Bool { optional[i] }
 
     private struct TwinKey: Hashable {
         var input: M.Input
@@ -190,12 +261,13 @@ final class WGLSearch<M: Model> {
 
     /// Links each unknown-outcome entry to its interchangeable predecessor. Swapping two such
     /// entries in a linearization keeps it valid when the earlier-invoked one goes first, so
-    /// only that order is searched.
+    /// only that order is searched. (`optional` changes nothing for them: they are never
+    /// required anyway.)
     private static func twins(_ entries: [SearchEntry<M>]) -> [Int32] {
         var last: [TwinKey: Int32] = [:]
         var before = Array(repeating: Int32(-1), count: entries.count)
         for i in entries.indices.sorted(by: { entries[$0].call < entries[$1].call })
-        where entries[i].ret == Int.max && !entries[i].optional {
+        where entries[i].ret == Int.max {
             let key = TwinKey(input: entries[i].input, output: entries[i].output)
             before[i] = last[key] ?? -1
             last[key] = Int32(i)
@@ -250,8 +322,8 @@ final class WGLSearch<M: Model> {
             unlink(2 * i + 1)
             unlink(2 * i + 2)
         }
-        if entries[i].isRequired { linearizedRequired += 1 }
-        if hooks != nil {
+        if required[i] { linearizedRequired += 1 }
+        if hasHooks {
             if isNonMonotone[i] { nonMonotoneRemaining -= 1 }
             if observerRank[i] == observerCursor {
                 var c = Int(observerCursor) + 1
@@ -281,8 +353,8 @@ final class WGLSearch<M: Model> {
         }
         flip(i)
         state = f.state
-        if entries[i].isRequired { linearizedRequired -= 1 }
-        if hooks != nil {
+        if required[i] { linearizedRequired -= 1 }
+        if hasHooks {
             if isNonMonotone[i] { nonMonotoneRemaining += 1 }
             observerCursor = f.observerCursor
         }
@@ -315,7 +387,7 @@ final class WGLSearch<M: Model> {
     /// The observation that placing entry `i` would make unreachable, if any. Only looked at when
     /// this node was found able to reach the current observation (see `isCheckedBeforePlacing`).
     private func observationLost(placing i: Int) -> Int? {
-        guard let hooks, Int(observerCursor) < observers.count else { return nil }
+        guard Int(observerCursor) < observers.count, let hooks else { return nil }
         let g = Int(observers[Int(observerCursor)])
         guard reachableObserver[stack.count] == Int32(g), isCheckedBeforePlacing(i) else { return nil }
         return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
@@ -349,7 +421,7 @@ final class WGLSearch<M: Model> {
         while true {
             let depth = stack.count
             reachableObserver[depth] = -1
-            if let hooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count {
+            if hasHooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count, let hooks {
                 let g = Int(observers[Int(observerCursor)])
                 if !canStillObserve(g, hooks, depth: depth) {
                     noteDeadEnd(blocking: g)
@@ -457,7 +529,7 @@ final class WGLSearch<M: Model> {
             // That return's operation cannot be put off any longer. An optional one can still
             // be left out, as the last alternative at this node.
             let node = limit
-            if node != 0, entries[entryOf(node)].optional, push(entryOf(node), newState: state, forced: true, dropped: true) {
+            if node != 0, optional[entryOf(node)], push(entryOf(node), newState: state, forced: true, dropped: true) {
                 continue
             }
             noteDeadEnd(blocking: node == 0 ? -1 : entryOf(node))

@@ -1,5 +1,5 @@
 // Benchmarks of the history readers and the checker, in release mode:
-//   swift run -c release faultline-bench [--testdata DIR] [--quick] [--shrink]
+//   swift run -c release faultline-bench [--testdata DIR] [--quick | --repeats N] [--shrink]
 // Prints the figures the checker issue names, beside Porcupine's reference figures.
 import Corpus
 import Foundation
@@ -24,7 +24,7 @@ func peakMemoryMB() -> Double {
 
 let args = CommandLine.arguments
 let testdata = args.firstIndex(of: "--testdata").map { args[$0 + 1] } ?? "../shared/testdata"
-let repeats = args.contains("--quick") ? 1 : 3
+let repeats = args.firstIndex(of: "--repeats").flatMap { Int(args[$0 + 1]) } ?? (args.contains("--quick") ? 1 : 3)
 var failures = 0
 
 func line(_ s: String) { print(s) }

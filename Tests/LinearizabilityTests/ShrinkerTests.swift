@@ -213,6 +213,48 @@ import Corpus
         #expect(larger.count <= 1, "\(larger)")
     }
 
+    /// One search restarted over many sub-histories (some entries optional, some read-only ones
+    /// absent), as the shrinker's trials do, reaches the verdict of a new search of each
+    /// sub-history built on its own.
+    @Test func restartedSearchAgreesWithNewSearch() throws {
+        let model = RegisterModel(initial: 0)
+        var compared = 0
+        var illegal = 0
+        for n in 0..<120 {
+            let seed = UInt64(31_000 + n)
+            var rng = SplitMix64(seed: seed)
+            var events: [Event] = []
+            GeneratedHistories.registers(operations: 14, keys: 1, clients: 4, infoRate: 0.15, seed: seed) { events.append($0) }
+            var history = History(events: events)
+            let reads = history.events.indices.filter { history.events[$0].type == .ok && history.events[$0].f == "read" }
+            if let r = reads.randomElement(using: &rng), rng.next() % 2 == 0 { history.events[r].value = .int(Int(rng.next() % 4)) }
+            let entries = try PreparedHistory(operations: try history.operations(), model: model, split: true).parts.first?.entries ?? []
+            guard !entries.isEmpty else { continue }
+            let search = WGLSearch(model: model, entries: entries, hooks: nil)
+            for _ in 0..<4 {
+                var optional = Array(repeating: false, count: entries.count)
+                var absent = Array(repeating: false, count: entries.count)
+                var alone: [SearchEntry<RegisterModel>] = []
+                for i in entries.indices where rng.next() % 3 == 0 {
+                    if model.isReadOnly(entries[i].input, entries[i].output) { absent[i] = true } else { optional[i] = true }
+                }
+                for i in entries.indices where !absent[i] {
+                    var e = entries[i]
+                    e.optional = optional[i]
+                    alone.append(e)
+                }
+                search.restart(optional: optional, absent: absent)
+                let restarted = search.run(iterations: 1_000_000)
+                let fresh = WGLSearch(model: model, entries: alone, hooks: nil).run(iterations: 1_000_000)
+                #expect(restarted == fresh, "seed \(seed)")
+                compared += 1
+                if fresh == .illegal { illegal += 1 }
+            }
+        }
+        #expect(compared > 300)
+        #expect(illegal > 20)
+    }
+
     static func operations(_ path: String) throws -> [HistoryOperation] {
         try JSONLHistory.read(path: path).operations()
     }
