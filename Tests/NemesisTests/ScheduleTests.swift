@@ -21,7 +21,7 @@ import Testing
         #expect(FaultKind.allCases.map(\.rawValue) == [
             "partition-one", "partition-leader", "partition-halves", "partition-ring", "partition-bridge",
             "partition-one-way", "kill", "pause", "clock-bump", "clock-strobe", "loss", "delay", "power-loss", "corrupt-file",
-            "membership",
+            "membership", "membership-split",
         ])
         #expect(Set(FaultKind.allCases).count == FaultKind.allCases.count)
         for kind in FaultKind.allCases {
