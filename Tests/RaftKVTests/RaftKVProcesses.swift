@@ -120,7 +120,7 @@ final class RaftKVProcesses: @unchecked Sendable {
     }
 
     /// The leader that every live node of `among` agrees on, waiting up to `seconds`.
-    func agreedLeader(among: [String], seconds: Double = 20) async throws -> String? {
+    func agreedLeader(among: [String], seconds: Double = 45) async throws -> String? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             var seen: Set<String> = []

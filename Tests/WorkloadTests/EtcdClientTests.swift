@@ -134,14 +134,15 @@ struct EtcdClientTests {
             case .rwRegister: request = OperationRequest(f: "txn", value: .array([.array([.string("w"), .int(1), .int(1)])]))
             }
             let start = clock.now
-            let result = await c.invoke(request, timeout: .seconds(20))
+            let result = await c.invoke(request, timeout: .seconds(60))
             guard case .fail(let error) = result else {
                 Issue.record("expected fail from a closed port, got \(result)")
                 continue
             }
             #expect(error.contains("not sent"), "\(error)")
-            // Refused at once, not after waiting out the operation's timeout.
-            #expect(clock.now - start < .seconds(10))
+            // Refused at once, not after waiting out the operation's timeout (half of it is the
+            // bound: a loaded CI machine once took 11.8 s to hand back a refusal).
+            #expect(clock.now - start < .seconds(30))
             await c.close()
         }
     }
