@@ -35,7 +35,7 @@ extension RaftKVDatabase: MembershipChanging {
         }
         try await startJoining([node], in: cluster)
         _ = try await NodeTasks.run("raftkv grow", on: [node]) { node in
-            try await change("/admin/add", #"{"id":"\#(node.name)","address":"\#(node.address):\#(options.port)"}"#, via: member)
+            try await change("/admin/add", serverJSON(node), via: member)
         }
     }
 
@@ -78,6 +78,11 @@ extension RaftKVDatabase: MembershipChanging {
         throw NodeFailure(node: via.name, reason: "\(path) \(body): \(last)")
     }
 
+    /// A server as `POST /admin/add` names it: `{"id":"n4","address":"10.0.0.4:7379"}`.
+    func serverJSON(_ node: ClusterNode) -> String {
+        #"{"id":"\#(node.name)","address":"\#(node.address):\#(options.port)"}"#
+    }
+
     /// Runs curl on `node`'s host (GET, or POST with `body`); the HTTP status and body.
     func adminRequest(on node: ClusterNode, url: String, body: String?, seconds: Int) async throws -> (status: Int, body: String) {
         var words = ["curl", "-sS", "--max-time", String(seconds), "-w", "\n%{http_code}"]
@@ -111,7 +116,7 @@ extension RaftKVDatabase: GroupMembershipChanging {
     public func add(_ nodes: [ClusterNode], via member: ClusterNode, within limit: Duration, in cluster: ClusterContext) async
         -> (committed: Bool, detail: String)
     {
-        let servers = nodes.map { #"{"id":"\#($0.name)","address":"\#($0.address):\#(options.port)"}"# }.joined(separator: ",")
+        let servers = nodes.map(serverJSON).joined(separator: ",")
         do {
             try await change("/admin/add", #"{"servers":[\#(servers)]}"#, via: member, limit: limit)
             return (true, "committed")
