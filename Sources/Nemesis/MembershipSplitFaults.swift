@@ -66,12 +66,11 @@ extension FaultInjector {
         guard let database = database as? any GroupMembershipChanging, let aware = database as? any LeaderAware,
             returning.count >= 2
         else { return await healMembershipFault(fault) }
-        // A shrink that took out the leader leaves an election under way: wait for its outcome.
-        guard let leaderName = await agreedLeader(aware), let leader = node(leaderName),
-            !fault.touched.contains(leaderName)
-        else {
+        // A shrink that took out the leader leaves the others naming it until their election
+        // timeout: wait for the leader they elect among themselves.
+        guard let leaderName = await agreedLeader(aware, outside: Set(fault.touched)), let leader = node(leaderName) else {
             let (healed, evidence) = await healMembershipFault(fault)
-            return (healed, "no leader agreed on: no cut; " + evidence)
+            return (healed, "no leader outside \(fault.touched.joined(separator: ",")) agreed on: no cut; " + evidence)
         }
         var evidence: [String] = []
         do {
@@ -106,7 +105,7 @@ extension FaultInjector {
         // them back one at a time.
         if !committed {
             var listed: [String] = []
-            if let settled = await agreedLeader(aware).flatMap(node) {
+            if let settled = await agreedLeader(aware, outside: []).flatMap(node) {
                 listed = (try? await database.members(via: settled, in: cluster)) ?? []
             }
             let outside = returning.filter { !listed.contains($0.name) }
@@ -121,12 +120,14 @@ extension FaultInjector {
 }
 
 extension FaultInjector {
-    /// The leader the cluster agrees on, asked every 200 ms for up to `MembershipSplitFaults.leaderWait`.
-    func agreedLeader(_ aware: any LeaderAware) async -> String? {
+    /// The leader the cluster agrees on that is not one of `outside` (removed servers the
+    /// others may still name), asked every 200 ms for up to `MembershipSplitFaults.leaderWait`.
+    func agreedLeader(_ aware: any LeaderAware, outside: Set<String>) async -> String? {
         let deadline = ContinuousClock.now + MembershipSplitFaults.leaderWait
-        var agreed = try? await aware.leader(cluster)
+        func ask() async -> String? { (try? await aware.leader(cluster)).flatMap { outside.contains($0) ? nil : $0 } }
+        var agreed = await ask()
         while agreed == nil, ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(200))) != nil {
-            agreed = try? await aware.leader(cluster)
+            agreed = await ask()
         }
         return agreed
     }

@@ -96,9 +96,15 @@ struct MembershipLabTests {
                 let injector = FaultInjector(cluster: cluster, database: database, spec: NemesisSpec(faults: [.membershipSplit]),
                                              controllerAddresses: [])
                 #expect(await MembershipSplitFaults().unavailable(by: injector) == nil)
-                var rng = SplitMix64(seed: 18)
-                let plan = MembershipSplitFaults().plan(.init(wait: .zero, kind: .membershipSplit, target: .all), nodes: names,
-                                                        leader: nil, using: &rng)
+                // The leader is removed last: the others still name it when the heal begins, and
+                // the cut must wait for the leader they elect among themselves.
+                var leader = try await database.leader(cluster)
+                for _ in 0..<100 where leader == nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    leader = try await database.leader(cluster)
+                }
+                let first = try #require(leader, "the five agree on a leader")
+                let plan = FaultPlan(kind: .membershipSplit, target: .all, nodes: [names.first { $0 != first }!, first])
                 let fault = await injector.apply(plan)
                 #expect(fault.inEffect && fault.touched.count == 2, "\(fault.evidence)")
                 let healed = await injector.heal(fault)
