@@ -15,9 +15,16 @@
 ///   a member and its process runs.
 /// Both throw `ClusterError.nodesFailed` naming the node when they fail; one change at a time.
 public protocol MembershipChanging: Database {
+    /// Why this database's membership cannot be changed after all (a definition without a
+    /// `membership` section), or nil when it can. Default: nil.
+    var membershipUnavailable: String? { get }
     func members(via node: ClusterNode, in cluster: ClusterContext) async throws -> [String]
     func shrink(_ node: ClusterNode, via member: ClusterNode, in cluster: ClusterContext) async throws
     func grow(_ node: ClusterNode, via member: ClusterNode, in cluster: ClusterContext) async throws
+}
+
+extension MembershipChanging {
+    public var membershipUnavailable: String? { nil }
 }
 
 /// A `MembershipChanging` database whose configuration can take several new servers in one

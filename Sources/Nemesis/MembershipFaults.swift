@@ -37,7 +37,10 @@ public struct MembershipFaults: FaultFamily {
     }
 
     public func unavailable(by injector: FaultInjector) async -> String? {
-        injector.database is any MembershipChanging ? nil : "\(injector.database.name) cannot change its membership through Faultline"
+        guard let database = injector.database as? any MembershipChanging else {
+            return "\(injector.database.name) cannot change its membership through Faultline"
+        }
+        return database.membershipUnavailable
     }
 
     public func apply(_ plan: FaultPlan, id: String, by injector: FaultInjector) async -> AppliedFault {

@@ -108,6 +108,19 @@ public struct RemoteDaemon: Sendable, Equatable {
         return result.stdoutText
     }
 
+    /// `run`, again every second while it fails, until it succeeds or `limit` has passed (then
+    /// its last error is thrown). For member changes a cluster refuses for a while after a start
+    /// or another change (etcd: "unhealthy cluster" until its members have been connected 5 s).
+    public func runRetrying(_ action: String, _ script: String, on remote: any Remote, for limit: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do { return try await run(action, script, on: remote) } catch {
+                guard ContinuousClock.now < deadline else { throw error }
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
     /// `body` preceded by this daemon's shell functions (see `DaemonScripts`).
     func script(_ body: String) -> String { DaemonScripts.prelude(self) + body }
 }

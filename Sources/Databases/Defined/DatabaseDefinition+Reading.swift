@@ -11,7 +11,7 @@ extension DatabaseDefinition {
     }
 
     static let topFields: Set<String> = ["name", "binary", "version", "ports", "parameters", "peers", "files", "start",
-                                         "ready", "leader", "wipe", "logs", "clock", "client"]
+                                         "ready", "leader", "wipe", "logs", "clock", "client", "membership"]
     /// The variables every template may use; `ports.`, `parameters.` and `peers.` names come from
     /// the definition.
     static let nodeVariables: Set<String> = ["name", "address", "index", "nodes", "dir", "data", "log", "binary"]
@@ -120,13 +120,19 @@ extension DatabaseDefinition {
                 arguments.append(.always(try reader.template(item, in: a, "an argument", allowEmpty: true)))
                 continue
             }
-            let fields = try yaml.mapping(item, "an argument, `{first: [...]}` or `{others: [...]}`")
-            try yaml.rejectUnknown(item, allowed: ["first", "others"], in: "an argument group")
+            let groups = "`{first: [...]}`, `{others: [...]}`, `{founding: [...]}` or `{joining: [...]}`"
+            let fields = try yaml.mapping(item, "an argument, or a group: \(groups)")
+            try yaml.rejectUnknown(item, allowed: ["first", "others", "founding", "joining"], in: "an argument group")
             guard fields.count == 1, let (which, list) = fields.first, let group = list.sequence else {
-                throw yaml.error(item, "expected `{first: [arguments]}` or `{others: [arguments]}`")
+                throw yaml.error(item, "expected one group of arguments: \(groups)")
             }
             let templates = try group.map { try reader.template($0, in: list, "an argument", allowEmpty: true) }
-            arguments.append(which == "first" ? .firstOnly(templates) : .othersOnly(templates))
+            switch which {
+            case "first": arguments.append(.firstOnly(templates))
+            case "others": arguments.append(.othersOnly(templates))
+            case "founding": arguments.append(.foundingOnly(templates))
+            default: arguments.append(.joiningOnly(templates))
+            }
         }
         // Hosts of the local lab share one process table: an argument naming the node's folder
         // tells the nodes' processes apart (`RemoteDaemon.marker`).
@@ -236,6 +242,8 @@ extension DatabaseDefinition {
             }
         }
 
+        let membership = try top["membership"].map { try Self.membership($0, reader: nodeReader) }
+
         return DatabaseDefinition(
             name: name, file: file, directory: yaml.directory, text: text, binary: binary, versionCommand: versionCommand,
             versionPattern: versionPattern, ports: ports, parameters: parameters, peers: peers, files: files,
@@ -243,7 +251,36 @@ extension DatabaseDefinition {
             readyTimeout: readyTimeout, wipe: wipe,
             logs: logs, clock: clock,
             client: ClientSection(adapter: adapter, address: address, workloads: Set(operations.keys), operations: operations,
-                                  readPaths: Set(readPaths), defaultReadPath: readPaths[0]))
+                                  readPaths: Set(readPaths), defaultReadPath: readPaths[0]),
+            membership: membership)
+    }
+
+    /// The `membership` section; `reader` allows a node's own variables (no peer lists).
+    static func membership(_ node: Node, reader: DefinitionReader) throws -> MembershipSection {
+        let yaml = reader.yaml
+        let fields = try yaml.mapping(node, "`membership`: a mapping with `members`, `add` and `remove`")
+        try yaml.rejectUnknown(node, allowed: ["members", "add", "remove"], in: "`membership`")
+        guard let m = fields["members"] else {
+            throw yaml.error(node, "missing `members`: `{command or http, pattern}` listing the members, one per matching line")
+        }
+        let list = try yaml.mapping(m, "`members`: `{command or http, pattern}`")
+        try yaml.rejectUnknown(m, allowed: ["command", "http", "pattern"], in: "`members`")
+        guard let p = list["pattern"] else {
+            throw yaml.error(m, "missing `pattern`: a regular expression matching a member's line, with a group `(?<member>…)` naming its node")
+        }
+        let pattern = try reader.pattern(p)
+        guard pattern.contains("(?<member>") else {
+            throw yaml.error(p, "expected `pattern` to have a group `(?<member>…)` naming the member's node (name, address or URL)")
+        }
+        var changing = reader
+        changing.allowed.formUnion(["member.name", "member.address"])
+        let add = try changing.template(fields["add"], in: node, "`add`: a command adding `{{member.name}}` through this member")
+        changing.allowed.insert("member.id")
+        let remove = try changing.template(fields["remove"], in: node, "`remove`: a command removing `{{member.name}}` (or `{{member.id}}`) through this member")
+        if remove.variables.contains("member.id"), !pattern.contains("(?<id>") {
+            throw yaml.error(fields["remove"]!, "`remove` uses `{{member.id}}`, but `members`' pattern has no group `(?<id>…)`")
+        }
+        return MembershipSection(members: try reader.query(m, "`members`"), pattern: pattern, add: add, remove: remove)
     }
 }
 

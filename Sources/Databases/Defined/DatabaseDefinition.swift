@@ -61,6 +61,8 @@ public struct DatabaseDefinition: Sendable {
     public var clock: ClockSection?
     /// How clients reach it.
     public var client: ClientSection
+    /// How members are added and removed (the `membership` fault); nil: they cannot be.
+    public var membership: MembershipSection?
 
     public struct PeerList: Sendable {
         public enum Members: String, Sendable, CaseIterable {
@@ -82,12 +84,16 @@ public struct DatabaseDefinition: Sendable {
         public var content: DefinitionTemplate
     }
 
-    /// One command-line argument, or a group given only to the first node or to the others (a
-    /// cluster whose first member bootstraps and the rest join it).
+    /// One command-line argument, or a group given only to some starts: to the first node or
+    /// to the others (a cluster whose first member bootstraps and the rest join it), or only
+    /// when the cluster is founded at set-up or only when a member joins a running cluster
+    /// (`membership`'s grow). A joining member is never given `first` arguments.
     public enum Argument: Sendable {
         case always(DefinitionTemplate)
         case firstOnly([DefinitionTemplate])
         case othersOnly([DefinitionTemplate])
+        case foundingOnly([DefinitionTemplate])
+        case joiningOnly([DefinitionTemplate])
     }
 
     /// A question asked on a node's own host.
@@ -127,6 +133,25 @@ public struct DatabaseDefinition: Sendable {
         /// seconds, when below 10^11) since 1970 stand; nil: the offset is set but not measured.
         public var read: Query?
         public var readExtraction: Extraction
+    }
+
+    /// Membership changes, one member at a time, as commands run on a member's host (`via`)
+    /// rendered with that member's variables; `add` and `remove` also see the node changed as
+    /// `{{member.name}}` and `{{member.address}}`, and `remove` its `{{member.id}}`.
+    public struct MembershipSection: Sendable {
+        /// Lists the voting members of the configuration `via` has in effect.
+        public var members: Query
+        /// Matched against each line of the list: every matching line is a member. Its group
+        /// `(?<member>…)` names a node (name, address, `address:port` or URL); its optional group
+        /// `(?<id>…)` is what `remove` calls it.
+        public var pattern: String
+        /// Adds the node to the configuration; must succeed only once the change is committed
+        /// (Faultline then also waits until `members` lists it). The node is started to join
+        /// after it.
+        public var add: DefinitionTemplate
+        /// Removes the node from the configuration (the same contract); the node is then stopped
+        /// and its data wiped.
+        public var remove: DefinitionTemplate
     }
 
     public struct ClientSection: Sendable {

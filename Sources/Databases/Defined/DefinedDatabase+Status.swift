@@ -42,9 +42,9 @@ extension DefinedDatabase: LeaderAware, Killable, Pausable, Versioned {
         return await daemon.probe(request, on: node.remote) { DefinedStatus(value: try Self.extract(extraction, from: $0)) }
     }
 
-    /// The shell command asking `query`, bounded by the status timeout.
-    func shell(_ query: DatabaseDefinition.Query, _ values: [String: String]) -> String {
-        let seconds = String(format: "%.3f", timings.statusTimeout / .seconds(1))
+    /// The shell command asking `query`, bounded by `limit` (default: the status timeout).
+    func shell(_ query: DatabaseDefinition.Query, _ values: [String: String], within limit: Duration? = nil) -> String {
+        let seconds = String(format: "%.3f", (limit ?? timings.statusTimeout) / .seconds(1))
         switch query {
         case .command(let t): return "timeout \(seconds) sh -c \(ShellQuote.quote(t.render(values))) 2>/dev/null"
         case .http(let t): return ShellQuote.join(["curl", "-sS", "-f", "--max-time", seconds, t.render(values)])

@@ -18,8 +18,10 @@ struct DefinitionRendering: Sendable {
     let logs: [String]
 
     /// `cluster` nil: peer lists render empty (a single node's process control needs none).
+    /// `joining`: the arguments of a member joining a running cluster (its `joining` groups, no
+    /// `first` or `founding` ones), whose peers are `cluster`'s nodes (the configuration it joins).
     init(_ definition: DatabaseDefinition, node: ClusterNode, cluster: ClusterContext?, layout: DefinedNodeLayout,
-         binary: String) throws {
+         binary: String, joining: Bool = false) throws {
         self.layout = layout
         self.binary = binary
         let index = (cluster?.nodes.firstIndex { $0.name == node.name } ?? 0)
@@ -48,8 +50,10 @@ struct DefinitionRendering: Sendable {
                 let text = t.render(values)
                 if marker == nil, t.variables.contains(where: { ["dir", "data", "log"].contains($0) }) { marker = text }
                 arguments.append(text)
-            case .firstOnly(let group): if index == 0 { arguments += group.map { $0.render(values) } }
-            case .othersOnly(let group): if index != 0 { arguments += group.map { $0.render(values) } }
+            case .firstOnly(let group): if index == 0, !joining { arguments += group.map { $0.render(values) } }
+            case .othersOnly(let group): if index != 0 || joining { arguments += group.map { $0.render(values) } }
+            case .foundingOnly(let group): if !joining { arguments += group.map { $0.render(values) } }
+            case .joiningOnly(let group): if joining { arguments += group.map { $0.render(values) } }
             }
         }
         self.arguments = arguments

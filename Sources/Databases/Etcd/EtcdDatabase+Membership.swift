@@ -54,17 +54,8 @@ extension EtcdDatabase: MembershipChanging {
         }
     }
 
-    /// Runs a member change on `via`'s host, again every second for up to 30 s while it fails:
-    /// etcd refuses changes (503, "unhealthy cluster") until enough members have been connected
-    /// for 5 s, as after a start or another change.
     private func retried(_ action: String, _ command: String, via: ClusterNode) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while true {
-            do { return try await daemon(for: via).run(action, command, on: via.remote) } catch {
-                guard ContinuousClock.now < deadline else { throw error }
-            }
-            try await Task.sleep(for: .seconds(1))
-        }
+        try await daemon(for: via).runRetrying(action, command, on: via.remote)
     }
 
     private func peerURL(_ node: ClusterNode) -> String { options.ports.peerURL(node.address) }
