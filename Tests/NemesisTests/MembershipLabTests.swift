@@ -18,6 +18,7 @@ import Testing
        .timeLimit(.minutes(3)))
 struct MembershipLabTests {
     static let config = LabHarness.config("mb", octet: 124, nodes: 5)
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     @Test("shrink, serve, heal back; shrink, faultline heal back")
     func shrinkAndGrowBack() async throws {
@@ -34,14 +35,19 @@ struct MembershipLabTests {
         }
     }
 
-    /// etcd's members through its v3 member API: two out (one through the nemesis's heal, the
+    /// etcd's members through its v3 member API (the built-in kind) and through etcdctl (the
+    /// `membership` section of databases/etcd.yml): two out (one through the nemesis's heal, the
     /// other left to `faultline heal`), the three that stay keep a leader, all five back.
-    @Test("etcd: shrink by two, heal and faultline heal back", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd")))
-    func etcdShrinkAndGrowBack() async throws {
+    @Test("etcd, built in and defined: shrink by two, heal and faultline heal back",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd")), arguments: [false, true])
+    func etcdShrinkAndGrowBack(defined: Bool) async throws {
+        let timings = DaemonTimings(readyTimeout: .seconds(20))
+        let database: any MembershipChanging & LeaderAware & ProbedMembers = defined
+            ? DefinedDatabase(definition: try DatabaseDefinition.load(path: Self.root + "/databases/etcd.yml"), timings: timings)
+            : EtcdDatabase(options: .init(timings: timings))
         try await LabHarness.withLab(Self.config) { lab in
             let cluster = ClusterContext(inventory: try lab.inventory(),
                                          parameters: ["election-timeout": "500", "heartbeat-interval": "50"])
-            let database = EtcdDatabase(options: .init(timings: .init(readyTimeout: .seconds(20))))
             var failure: (any Error)?
             do {
                 try await database.setUp(cluster)
