@@ -164,8 +164,15 @@ import Testing
         ("{{ports.peer}}\"}\n  others:", "{{ports.peer}\"}\n  others:", 7, "{{"),
     ] as [(String, String, Int, String)])
     func aBrokenDefinitionNamesItsLine(original: String, broken: String, line: Int, expected: String) throws {
-        let text = Self.complete.replacingOccurrences(of: original, with: broken)
-        #expect(text != Self.complete, "the test's edit must apply: \(original)")
+        try Self.expectRefused(Self.complete, replacing: original, with: broken, line: line, expected)
+    }
+
+    /// `definition` with `original` replaced by `broken` is refused at `line` of /defs/demo.yml,
+    /// the message containing `expected`.
+    static func expectRefused(_ definition: String, replacing original: String, with broken: String, line: Int,
+                              _ expected: String) throws {
+        let text = definition.replacingOccurrences(of: original, with: broken)
+        #expect(text != definition, "the test's edit must apply: \(original)")
         do {
             _ = try DatabaseDefinition.parse(text, file: "/defs/demo.yml")
             Issue.record("accepted: \(broken)")

@@ -94,15 +94,6 @@ import Testing
         ("    - {joining: [--state=existing]}", "    - {joined: [--state=existing]}", 11, "joined"),
     ] as [(String, String, Int, String)])
     func aBrokenSectionNamesItsLine(original: String, broken: String, line: Int, expected: String) throws {
-        let text = Self.definition.replacingOccurrences(of: original, with: broken)
-        #expect(text != Self.definition, "the test's edit must apply: \(original)")
-        do {
-            _ = try DatabaseDefinition.parse(text, file: "/defs/demo.yml")
-            Issue.record("accepted: \(broken)")
-        } catch let error as InputFileError {
-            #expect(error.file == "/defs/demo.yml")
-            #expect(error.line == line, "\(error)")
-            #expect(error.message.contains(expected), "\(error)")
-        }
+        try DatabaseDefinitionTests.expectRefused(Self.definition, replacing: original, with: broken, line: line, expected)
     }
 }
