@@ -19,10 +19,17 @@ struct CounterexampleBuilder<M: Model> {
             defer { shrinkElapsed = ContinuousClock.now - shrinkStart }
             var shrinker = Shrinker(model: model, hooks: hooks, deadline: deadline)
             let blocking = failed.bestBlocking >= 0 ? Int(failed.bestBlocking) : nil
-            _ = shrinker.shrink(part.entries, blocking: blocking)
+            _ = shrinker.shrink(part.entries, blocking: blocking, blockedAfter: failed.bestPrefix, reusing: failed)
             // The shrinker's last accepted trial searched exactly the core operations, with every
             // removed write optional (context) and removed reads absent.
-            if let small = shrinker.lastIllegal { search = small }
+            if let small = shrinker.lastIllegal {
+                search = small
+            } else if shrinker.trials > 0 {
+                // No trial accepted, and the trials restarted the failed search: search it again.
+                failed.restart(optional: part.entries.map(\.optional),
+                               absent: Array(repeating: false, count: part.entries.count))
+                while failed.run(iterations: 1 << 16) == .suspended && ContinuousClock.now < deadline {}
+            }
         }
         let entries = search.entries
         let ops = part.operations

@@ -1,3 +1,5 @@
+import History
+
 /// Lowe's memo of visited search nodes, with subsumption over operations of unknown outcome.
 ///
 /// A node is (the linearized operations, the model state). The linearized set is kept in two
@@ -64,7 +66,7 @@ struct Memo<State: Hashable> {
 
     /// Inserts the node; false if it (or a node that covers it) was already there.
     mutating func insert(_ bits: [UInt64], bitsHash: UInt64, state: State, pending: [UInt64] = []) -> Bool {
-        let h = bitsHash ^ (UInt64(bitPattern: Int64(state.hashValue)) &* 0x9E37_79B9_7F4A_7C15)
+        let h = bitsHash ^ (Self.hash(state) &* 0x9E37_79B9_7F4A_7C15)
         var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
         while true {
             let k = Int(table[slot])
@@ -80,6 +82,13 @@ struct Memo<State: Hashable> {
         count += 1
         if states.count * 2 > table.count { grow() }
         return true
+    }
+
+    /// The state's hash: `Value.memoHash` for the models whose state is a `Value` (the test folds
+    /// away in each specialization), else `hashValue`.
+    @inline(__always) private static func hash(_ state: State) -> UInt64 {
+        if State.self == Value.self { return unsafeBitCast(state, to: Value.self).memoHash }
+        return UInt64(bitPattern: Int64(state.hashValue))
     }
 
     /// Adds `pending` to group `k` unless a stored set is a subset of it. A stored superset of it
@@ -134,5 +143,52 @@ struct Memo<State: Hashable> {
             while table[slot] >= 0 { slot = (slot + 1) & mask }
             table[slot] = Int32(k)
         }
+    }
+}
+
+extension Value {
+    /// A hash for the memo, several times cheaper than `hashValue` (SipHash through `Hasher`),
+    /// which the memo computed for every node: integers mixed, strings read eight bytes at a
+    /// time. Only the memo's speed depends on it: states it files under one hash are still
+    /// compared whole, and two equal strings with different bytes (canonically equivalent
+    /// Unicode) only hash apart, so the memo merely explores both.
+    var memoHash: UInt64 {
+        switch self {
+        case .null: return 0x51_7CC1_B727_220A
+        case .bool(let b): return b ? 0x2545_F491_4F6C_DD1D : 0x1B87_3593_CC9E_2D51
+        case .int(let i): return Self.mix(UInt64(bitPattern: Int64(i)) ^ 0x9E37_79B9_7F4A_7C15)
+        case .string(let s):
+            if let h = s.utf8.withContiguousStorageIfAvailable({ Self.bytesHash(UnsafeRawBufferPointer($0)) }) { return h }
+            return UInt64(bitPattern: Int64(s.hashValue))
+        case .array(let a):
+            var h: UInt64 = 0xC2B2_AE3D_27D4_EB4F ^ UInt64(a.count)
+            for v in a { h = Self.mix(h ^ v.memoHash) }
+            return h
+        }
+    }
+
+    @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &* 0xBF58_476D_1CE4_E5B9
+        z ^= z >> 31
+        z = z &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 29)
+    }
+
+    private static func bytesHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x8422_2325_CBF2_9CE4 ^ UInt64(bytes.count)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return mix(h ^ tail)
     }
 }

@@ -5,8 +5,14 @@ struct PreparedHistory<M: Model> {
     struct Part {
         var key: Value?
         var entries: [SearchEntry<M>]
-        /// The source operation of each entry (parallel to `entries`).
-        var operations: [HistoryOperation]
+        /// Where each entry's operation is in `source` (parallel to `entries`).
+        var indices: [Int]
+        /// The whole history the parts were cut from (shared by all parts, not copied).
+        let source: [HistoryOperation]
+        /// The source operation of each entry (parallel to `entries`): built when asked for (a
+        /// counterexample), as copying every operation into its part cost a small check more
+        /// than its search.
+        var operations: [HistoryOperation] { indices.map { source[$0] } }
     }
 
     var parts: [Part]
@@ -16,18 +22,19 @@ struct PreparedHistory<M: Model> {
     init(operations: [HistoryOperation], model: M, split: Bool) throws(ModelError) {
         var index: [Value?: Int] = [:]
         var parts: [Part] = []
-        for op in operations where op.outcome != .fail {
-            guard let (input, output) = try model.entry(for: op) else { continue }
-            let key = split ? model.partitionKey(of: op) : nil
+        for k in operations.indices where operations[k].outcome != .fail {
+            guard let (input, output) = try model.entry(for: operations[k]) else { continue }
+            let key = split ? model.partitionKey(of: operations[k]) : nil
             let entry = SearchEntry<M>(
-                input: input, output: output, call: op.invokeIndex,
-                ret: op.outcome == .ok ? (op.completeIndex ?? Int.max) : Int.max, operationID: op.id)
+                input: input, output: output, call: operations[k].invokeIndex,
+                ret: operations[k].outcome == .ok ? (operations[k].completeIndex ?? Int.max) : Int.max,
+                operationID: operations[k].id)
             if let p = index[key] {
                 parts[p].entries.append(entry)
-                parts[p].operations.append(op)
+                parts[p].indices.append(k)
             } else {
                 index[key] = parts.count
-                parts.append(Part(key: key, entries: [entry], operations: [op]))
+                parts.append(Part(key: key, entries: [entry], indices: [k], source: operations))
             }
         }
         self.parts = parts

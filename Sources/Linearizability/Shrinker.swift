@@ -1,7 +1,10 @@
 /// Shrinks a failing partition to a small failing sub-history (delta debugging).
 ///
-/// First the window around the blocking operation (the one the failed search could not place):
-/// everything invoked after it completed is removed in one trial, then the earliest operations
+/// First a guess: the blocking operation (the one the failed search could not place) and the
+/// operation that left the state it was blocked in, everything else removed, in one trial. A
+/// stale or impossible read is usually exactly that pair, so its counterexample then costs a
+/// few trials on two operations. When the guess is not illegal, the window around the blocking
+/// operation: everything invoked after it completed is removed in one trial, then the earliest operations
 /// before it are removed by bisection (the largest leading run whose removal leaves the rest
 /// illegal). Each of these is a few trials on the whole partition instead of one per chunk.
 /// Then the chunked pass on what is left: removes chunks of operations, halving the chunk size,
@@ -37,8 +40,12 @@ struct Shrinker<M: Model> {
 
     /// Returns the indices (into `entries`) of a small illegal subset, in order. `blocking` is
     /// the entry the failed search of all of `entries` could not place (nil: unknown), around
-    /// which the window is shrunk first.
-    mutating func shrink(_ entries: [SearchEntry<M>], blocking: Int? = nil) -> [Int] {
+    /// which the window is shrunk first; `blockedAfter` the entries that search placed before
+    /// it at its deepest dead end (`WGLSearch.bestPrefix`), from which the guess is taken.
+    /// `reusing`, a search over exactly `entries` (the failed one), is restarted for the first
+    /// trials instead of setting up a new one: it is then lost unless it became `lastIllegal`.
+    mutating func shrink(_ entries: [SearchEntry<M>], blocking: Int? = nil, blockedAfter: [Int32] = [],
+                         reusing search: WGLSearch<M>? = nil) -> [Int] {
         trials = 0
         searchSteps = 0
         lastIllegal = nil
@@ -49,7 +56,7 @@ struct Shrinker<M: Model> {
         var absent = Array(repeating: false, count: n)
         // Every trial restarts one of two searches over all of `entries` (set up once): the
         // spare one, which becomes `lastIllegal` when the trial is illegal.
-        var spare = WGLSearch(model: model, entries: entries, hooks: hooks)
+        var spare = search ?? WGLSearch(model: model, entries: entries, hooks: hooks)
         /// Whether the trial sub-history is illegal: `removed` and `dropped` entries left out
         /// (absent), or optional when they change the state.
         func isIllegal<C: Collection<Int>>(dropping dropped: C) -> Bool {
@@ -76,8 +83,29 @@ struct Shrinker<M: Model> {
         // is exactly as illegal as before.
         for i in entries.indices where entries[i].ret == Int.max { removed[i] = true }
         var keep = entries.indices.filter { !removed[$0] }
+        // Operations shown needed: removing one (with what was removed then) left the rest not
+        // illegal. Removal only relaxes (a removed operation becomes optional or absent), so
+        // the rest stays not illegal after any further removal: it is never tried again.
+        var needed = Set<Int>()
 
-        if windowFirst, let b = blocking, entries.indices.contains(b) {
+        // 0. The guess: the blocking operation and the last state-changing operation placed
+        //    before it (of those not removed already), nothing else.
+        var guessed = false
+        if windowFirst, let b = blocking, entries.indices.contains(b), !removed[b] {
+            var guess = [b]
+            if let p = blockedAfter.last(where: { $0 >= 0 && Int($0) != b && entries.indices.contains(Int($0))
+                && !removed[Int($0)] && !readOnly[Int($0)] }) {
+                guess.append(Int(p))
+            }
+            let others = keep.filter { !guess.contains($0) }
+            if !others.isEmpty, ContinuousClock.now < deadline, isIllegal(dropping: others) {
+                for k in others { removed[k] = true }
+                keep = guess.sorted()
+                guessed = true
+            }
+        }
+
+        if windowFirst, !guessed, let b = blocking, entries.indices.contains(b) {
             // 1. Truncate: everything invoked after the blocking operation completed.
             let end = entries[b].ret
             if end != Int.max {
@@ -101,24 +129,30 @@ struct Shrinker<M: Model> {
                 for k in prefix.prefix(lo) { removed[k] = true }
                 keep.removeFirst(lo)
             }
+            // The run one longer was shown not illegal: what it removes beyond the kept run is
+            // exactly the first operation left, which is therefore needed.
+            if lo == hi && lo < prefix.count { needed.insert(prefix[prefix.startIndex + lo]) }
         }
 
-        // 3. The chunked pass on what is left.
+        // 3. The chunked pass on what is left. A chunk holding a needed operation is not tried:
+        //    its removal removes more than that operation's did, so it is not illegal either.
+        //    Once every operation left is needed (each was tried alone), nothing more can go.
         var chunk = max(keep.count / 2, 1)
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline && !keep.allSatisfy(needed.contains) {
             var i = 0
-            var removedAny = false
             while i < keep.count && ContinuousClock.now < deadline {
                 let end = min(i + chunk, keep.count)
-                if end - i < keep.count && isIllegal(dropping: keep[i..<end]) {
-                    for k in keep[i..<end] { removed[k] = true }
-                    keep.removeSubrange(i..<end)
-                    removedAny = true
-                } else {
-                    i = end
+                if end - i < keep.count && !keep[i..<end].contains(where: needed.contains) {
+                    if isIllegal(dropping: keep[i..<end]) {
+                        for k in keep[i..<end] { removed[k] = true }
+                        keep.removeSubrange(i..<end)
+                        continue
+                    }
+                    if chunk == 1 { needed.insert(keep[i]) }
                 }
+                i = end
             }
-            if chunk == 1 && !removedAny { break }
+            if chunk == 1 { break }
             chunk = max(chunk / 2, 1)
         }
         // No trial accepted, but operations of unknown outcome were removed: one trial of what

@@ -156,27 +156,27 @@ final class WGLSearch<M: Model> {
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
         zobrist = (0..<completing).map { _ in rng.next() }
         reachableObserver = Array(repeating: -1, count: n + 1)
-        readOnly = entries.map { model.isReadOnly($0.input, $0.output) }
+        readOnly = entries.indices.map { model.isReadOnly(entries[$0].input, entries[$0].output) }
         twinBefore = p == 0 ? Array(repeating: -1, count: n) : Self.twins(entries)
 
         // Events of the completing entries in history order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
         events.reserveCapacity(2 * n)
-        for (i, e) in entries.enumerated() where !isPending[i] {
-            events.append((e.call, i, Int32(2 * i + 1)))
-            events.append((e.ret, i, Int32(2 * i + 2)))
+        for i in entries.indices where !isPending[i] {
+            events.append((entries[i].call, i, Int32(2 * i + 1)))
+            events.append((entries[i].ret, i, Int32(2 * i + 2)))
         }
         events.sort { $0.pos != $1.pos ? $0.pos < $1.pos : $0.tie < $1.tie }
         self.events = events.map(\.node)
         next = Array(repeating: 0, count: 2 * n + 1)
         prev = Array(repeating: 0, count: 2 * n + 1)
         absent = Array(repeating: false, count: n)
-        optional = entries.map(\.optional)
-        required = entries.map(\.isRequired)
+        optional = entries.indices.map { entries[$0].optional }
+        required = entries.indices.map { entries[$0].isRequired }
 
         if let hooks {
-            isNonMonotone = entries.map { !hooks.isMonotone($0.input) }
-            isObservation = entries.map { hooks.isObservation($0.input, $0.output) }
+            isNonMonotone = entries.indices.map { !hooks.isMonotone(entries[$0].input) }
+            isObservation = entries.indices.map { hooks.isObservation(entries[$0].input, entries[$0].output) }
         } else {
             isNonMonotone = []
             isObservation = []

@@ -16,22 +16,23 @@ import Corpus
         var steps: Int
     }
 
-    /// The first partition of `ops` whose search is illegal, and the entry it could not place.
-    static func illegalPart<M: Model>(_ ops: [HistoryOperation], model: M) throws -> (PreparedHistory<M>.Part, Int?)? {
+    /// The first partition of `ops` whose search is illegal, the entry it could not place, and
+    /// the entries it placed before that (its deepest dead end).
+    static func illegalPart<M: Model>(_ ops: [HistoryOperation], model: M) throws -> (PreparedHistory<M>.Part, Int?, [Int32])? {
         let prepared = try PreparedHistory(operations: ops, model: model, split: true)
         for part in prepared.parts {
             let search = WGLSearch(model: model, entries: part.entries, hooks: nil)
             if search.run(iterations: 50_000_000) == .illegal {
-                return (part, search.bestBlocking >= 0 ? Int(search.bestBlocking) : nil)
+                return (part, search.bestBlocking >= 0 ? Int(search.bestBlocking) : nil, search.bestPrefix)
             }
         }
         return nil
     }
 
-    static func shrink<M: Model>(_ entries: [SearchEntry<M>], blocking: Int?, model: M, windowFirst: Bool) -> Run {
+    static func shrink<M: Model>(_ entries: [SearchEntry<M>], blocking: Int?, prefix: [Int32], model: M, windowFirst: Bool) -> Run {
         var shrinker = Shrinker(model: model, hooks: nil, deadline: .now + .seconds(600))
         shrinker.windowFirst = windowFirst
-        let keep = shrinker.shrink(entries, blocking: blocking)
+        let keep = shrinker.shrink(entries, blocking: blocking, blockedAfter: prefix)
         return Run(keep: keep, trials: shrinker.trials, steps: shrinker.searchSteps)
     }
 
@@ -97,9 +98,9 @@ import Corpus
     @Test func mutexCounterexampleWithinFewTrials() throws {
         let model = MutexModel()
         let ops = Self.mutexHistory(rounds: 400, badAt: 150)
-        let (part, blocking) = try #require(try Self.illegalPart(ops, model: model))
-        let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
-        let old = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: false)
+        let (part, blocking, prefix) = try #require(try Self.illegalPart(ops, model: model))
+        let new = Self.shrink(part.entries, blocking: blocking, prefix: prefix, model: model, windowFirst: true)
+        let old = Self.shrink(part.entries, blocking: blocking, prefix: prefix, model: model, windowFirst: false)
         print("mutex: \(part.entries.count) entries; window first: \(new.keep.count) kept, \(new.trials) trials, \(new.steps) steps; chunked only: \(old.keep.count) kept, \(old.trials) trials, \(old.steps) steps")
         #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model))
         #expect(new.keep.count <= old.keep.count)
@@ -120,8 +121,8 @@ import Corpus
         }
         let model = RegisterModel(initial: .null)
         let ops = try HistoryFormat.jepsenLog.read(path: path).operations()
-        let (part, blocking) = try #require(try Self.illegalPart(ops, model: model))
-        let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
+        let (part, blocking, prefix) = try #require(try Self.illegalPart(ops, model: model))
+        let new = Self.shrink(part.entries, blocking: blocking, prefix: prefix, model: model, windowFirst: true)
         var chunkedOnly = Shrinker(model: model, hooks: nil, deadline: .now + .seconds(2))
         chunkedOnly.windowFirst = false
         _ = chunkedOnly.shrink(part.entries, blocking: blocking)
@@ -150,9 +151,9 @@ import Corpus
             guard let r = reads.randomElement(using: &rng) else { continue }
             history.events[r].value = .int(Int(rng.next() % 5))
             let ops = try history.operations()
-            guard let (part, blocking) = try Self.illegalPart(ops, model: model) else { continue }
-            let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
-            let old = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: false)
+            guard let (part, blocking, prefix) = try Self.illegalPart(ops, model: model) else { continue }
+            let new = Self.shrink(part.entries, blocking: blocking, prefix: prefix, model: model, windowFirst: true)
+            let old = Self.shrink(part.entries, blocking: blocking, prefix: prefix, model: model, windowFirst: false)
             #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model), "seed \(seed)")
             #expect(new.keep.count <= old.keep.count, "seed \(seed): \(new.keep.count) > \(old.keep.count)")
             // Brute force: the kept operations with any subset of the removed writes, each of
@@ -194,8 +195,8 @@ import Corpus
         var larger: [String] = []
         for (path, ops, initial) in cases {
             let model = RegisterModel(initial: initial)
-            let (part, blocking) = try #require(try Self.illegalPart(ops, model: model), "\(path)")
-            let new = Self.shrink(part.entries, blocking: blocking, model: model, windowFirst: true)
+            let (part, blocking, prefix) = try #require(try Self.illegalPart(ops, model: model), "\(path)")
+            let new = Self.shrink(part.entries, blocking: blocking, prefix: prefix, model: model, windowFirst: true)
             #expect(Self.isIllegal(part.entries, keeping: new.keep, model: model), "\(path)")
             var shrinker = Shrinker(model: model, hooks: nil, deadline: .now + .seconds(3))
             shrinker.windowFirst = false

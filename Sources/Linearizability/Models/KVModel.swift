@@ -81,6 +81,26 @@ public struct KVModel: MonotoneModel {
         }
     }
 
+    /// `previous` was a prefix of the get's result: after an append it still is if the appended
+    /// part comes next in the result, compared in place (the search asks this for every candidate,
+    /// and building the new value to compare it whole cost a string or array per candidate).
+    public func canStillObserve(_ input: Input, _ output: Value?, afterApplying applied: Input,
+                                _ appliedOutput: Value?, to previous: Value) -> Bool {
+        guard case .get = input, let seen = output else { return true }
+        guard case .append(let x) = applied else {
+            guard let next = step(previous, applied, appliedOutput) else { return true }
+            return canStillObserve(input, output, from: next)
+        }
+        switch (previous, x, seen) {
+        case (.string(let s), .string(let t), .string(let r)):
+            return r.utf8.dropFirst(s.utf8.count).starts(with: t.utf8)
+        case (.array(let a), _, .array(let b)):
+            return b.count > a.count && b[a.count] == x
+        default:
+            return canStillObserve(input, output, from: Self.appending(x, to: previous))
+        }
+    }
+
     public func isReadOnly(_ input: Input, _ output: Value?) -> Bool {
         if case .get = input { return true }
         return false
