@@ -6,6 +6,9 @@ import RemoteCore
 /// that chain only, and `Heal` removes the jump and the chain.
 public enum Firewall {
     public static let chain = "FAULTLINE"
+    /// The chain of loss held between the nodes for a whole run (`NemesisSpec.linkLoss`): apart
+    /// from `chain`, so that healing a fault that fired meanwhile leaves it in place.
+    public static let heldChain = "FAULTLINE-HELD"
 
     /// Why a rule was refused.
     public struct Refusal: Error, CustomStringConvertible, Sendable {
@@ -13,10 +16,26 @@ public enum Firewall {
     }
 
     /// Creates the chain unless it exists and adds the `INPUT` jump unless it is there.
-    static let ensureChain = """
+    static let ensureChain = ensure(chain)
+
+    static func ensure(_ chain: String) -> String {
+        """
         iptables -w -N \(chain) 2>/dev/null || iptables -w -S \(chain) >/dev/null
         iptables -w -C INPUT -j \(chain) 2>/dev/null || iptables -w -I INPUT -j \(chain)
         """
+    }
+
+    /// Commands that (re)fill the held chain: a random share `probability` of the packets from
+    /// each of `peers` (the other nodes) dropped, then list it. Throws `Refusal` when a peer is
+    /// one of `controller`.
+    public static func linkLossCommands(probability: Double, peers: [String], controller: Set<String>) throws -> String {
+        if let refused = peers.first(where: controller.contains) {
+            throw Refusal(description: "refusing to drop traffic from \(refused), the controller's own address")
+        }
+        let p = String(format: "%.4f", min(1, max(0, probability)))
+        let rules = peers.map { "iptables -w -A \(heldChain) -s \(ShellQuote.quote($0)) -m statistic --mode random --probability \(p) -j DROP" }
+        return ([ensure(heldChain), "iptables -w -F \(heldChain)"] + rules + ["iptables -w -S \(heldChain)"]).joined(separator: "\n")
+    }
 
     /// Lists the chain (`-N FAULTLINE`, then one `-A` line per rule).
     static let list = "iptables -w -S \(chain)"
@@ -46,7 +65,8 @@ public enum Firewall {
     /// Empties and removes the chain and every `INPUT` jump to it; prints `flushed N` with the
     /// number of rules that were in it, or `absent` when there was no chain. Succeeds when there
     /// is no chain (or no iptables).
-    static let removeCommands = """
+    static func removeCommands(_ chain: String = Firewall.chain) -> String {
+        """
         command -v iptables >/dev/null || { echo "flushed 0 (no iptables)"; exit 0; }
         iptables -w -S \(chain) >/dev/null 2>&1 || iptables -w -C INPUT -j \(chain) 2>/dev/null || { echo "absent"; exit 0; }
         n=$(iptables -w -S \(chain) 2>/dev/null | grep -c '^-A' || true)
@@ -56,6 +76,7 @@ public enum Firewall {
         if iptables -w -S \(chain) >/dev/null 2>&1; then echo "chain \(chain) still there" >&2; exit 1; fi
         echo "flushed ${n:-0}"
         """
+    }
 
     /// The `-A` rules of a chain listing.
     public static func rules(in listing: String) -> [String] {
@@ -80,22 +101,25 @@ extension UndoAction {
     public static let firewall = UndoAction(rawValue: "firewall")
 }
 
-/// Removes Faultline's chain and its `INPUT` jump on every heal, asked for or not (no other rule
-/// is touched): a journal line cut short by a crash cannot hide a partition.
+/// Removes Faultline's chains (`chain`, `heldChain`) and their `INPUT` jumps on every heal, asked
+/// for or not (no other rule is touched): a journal line cut short by a crash cannot hide a
+/// partition.
 struct FirewallHeal: HealStep {
     var stage: HealStage { .network }
 
     func heal(_ node: ClusterNode, _ context: HealContext, into report: inout HealReport.Host) async {
-        var emptyChain = false
-        await report.attempt("firewall") {
-            let output = try await node.root(Firewall.removeCommands).trimmingCharacters(in: .whitespacesAndNewlines)
-            if output.hasPrefix("absent") || output.contains("no iptables") { return nil }
-            guard let rules = Int(output.split(separator: " ").last ?? ""), rules > 0 else {
-                emptyChain = true
-                return nil
+        for chain in [Firewall.chain, Firewall.heldChain] {
+            var emptyChain = false
+            await report.attempt(chain == Firewall.chain ? "firewall" : "firewall (held)") {
+                let output = try await node.root(Firewall.removeCommands(chain)).trimmingCharacters(in: .whitespacesAndNewlines)
+                if output.hasPrefix("absent") || output.contains("no iptables") { return nil }
+                guard let rules = Int(output.split(separator: " ").last ?? ""), rules > 0 else {
+                    emptyChain = true
+                    return nil
+                }
+                return "chain \(chain) removed (\(rules) rules)"
             }
-            return "chain \(Firewall.chain) removed (\(rules) rules)"
+            if emptyChain { report.tidied.append("empty chain \(chain) removed") }
         }
-        if emptyChain { report.tidied.append("empty chain \(Firewall.chain) removed") }
     }
 }

@@ -1,5 +1,6 @@
 import Cluster
 import History
+import RemoteCore
 
 /// The nemesis of one run: draws faults from its seeded schedule, applies them one at a time,
 /// records each as `nemesis` invoke/info pairs in the history (apply: f = the fault kind; heal:
@@ -56,15 +57,29 @@ public actor Nemesis {
     /// interval + jitter, apply, verify and record, hold for `duration` (cut short at `end`), heal
     /// and record; repeat. Clock faults are checked once first: where the hosts share the
     /// controller's clock they are recorded as not in effect and left out of the schedule.
-    /// Triggers are armed for the same time.
+    /// Triggers are armed for the same time, with fault commands sent to a shell kept on each
+    /// host (`keptShells`), and a held link loss (`spec.linkLoss`) stays on all that time.
     public func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async {
         await excludeUnavailableFaults()
         self.clock = clock
         self.end = end
+        let shells = keptShells()
+        let held = await holdLinkLoss()
         let watch = startWatching()
         await runSchedule(until: end, clock: clock)
         await stopTriggers(watch)
+        if held { await releaseLinkLoss() }
         _ = await Task.detached { [self] in await self.healAll() }.value
+        for remote in shells { await remote.dropShell() }
+    }
+
+    /// With triggers armed (and `spec.keepsShells`), a shell kept on each host that can keep
+    /// one, started now: a triggered fault's commands are then one write each.
+    private func keptShells() -> [any ShellKeeping] {
+        guard spec.keepsShells, !spec.triggers.isEmpty else { return [] }
+        let remotes = injector.cluster.nodes.compactMap { $0.remote as? any ShellKeeping }
+        for remote in remotes { remote.keepShell() }
+        return remotes
     }
 
     private func runSchedule(until end: Duration, clock: @escaping @Sendable () -> Duration) async {

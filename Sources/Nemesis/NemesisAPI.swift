@@ -34,6 +34,12 @@ public struct NemesisSpec: Sendable, Hashable {
     public var triggers: [TriggerSpec] = []
     /// While a status trigger is armed: how often each node's status is asked.
     public var pollInterval: Duration = .milliseconds(10)
+    /// While triggers are armed: run fault commands through a shell kept on each host
+    /// (`ShellKeeping`) rather than a new SSH channel and process per command.
+    public var keepsShells: Bool = true
+    /// When set: this share of the packets between the nodes (never the controller's) dropped
+    /// for the whole load phase, held beside the faults that come and go (`holdLinkLoss`).
+    public var linkLoss: Double?
 
     /// The kinds the run may apply: the clock schedule's and the triggers'.
     public var allKinds: [FaultKind] { faults + triggers.map(\.fault).filter { !faults.contains($0) } }

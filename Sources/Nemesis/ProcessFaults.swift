@@ -51,11 +51,12 @@ extension FaultInjector {
                 return "killed, process gone"
             }
             // A pause's undo (resume) runs on every heal whether journaled or not (`ResumeHeal`),
-            // so its entry is written alongside the SIGSTOP rather than before it: one round trip
-            // to the host instead of two, what a triggered pause waits for.
-            async let journaled = node.root(journal)
+            // so its entry is written after the SIGSTOP rather than before it: the pause waits
+            // for no journal. One after the other, not at once: with a shell kept on the host
+            // (triggers armed) both are one write each to that shell, where two at once would
+            // send one of them to a new channel, which the fault's record would wait for.
             try await pausable!.pause(node, in: cluster)
-            _ = try await journaled
+            _ = try await node.root(journal)
             return "stopped, state T"
         }
         return AppliedFault(plan: plan, journalID: id, inEffect: outcomes.allSucceeded,

@@ -48,6 +48,8 @@ public enum ExecInput: Sendable, Equatable {
     case bytes([UInt8])
     /// The contents of a local file, read in chunks as the remote consumes them.
     case file(String)
+    /// Bytes written while the command runs, until the stream is finished.
+    case stream(StreamedInput)
 }
 
 /// One command to run on a host.

@@ -7,7 +7,7 @@ struct NemesisSection {
     var node: Node
     var reader: YAMLReader
 
-    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern", "triggers", "poll-interval"]
+    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern", "triggers", "poll-interval", "link-loss"]
 
     func spec() throws -> NemesisSpec {
         let yaml = reader
@@ -46,6 +46,12 @@ struct NemesisSection {
                 throw yaml.error(l, "expected `loss` to be a share of packets above 0 and at most 1, e.g. 0.3")
             }
             spec.lossProbability = p
+        }
+        if let l = f["link-loss"] {
+            guard let p = l.scalar.flatMap({ Double($0.string) }), p > 0, p < 1 else {
+                throw yaml.error(l, "expected `link-loss` to be a share of the packets between the nodes, above 0 and below 1, e.g. 0.1")
+            }
+            spec.linkLoss = p
         }
         spec.delay = try yaml.duration(f["delay"], "`delay`") ?? spec.delay
         spec.delayJitter = try yaml.duration(f["delay-jitter"], "`delay-jitter`") ?? spec.delayJitter

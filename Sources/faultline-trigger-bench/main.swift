@@ -10,7 +10,8 @@ import Workload
 
 // faultline-trigger-bench: on a 3-node etcd lab, (1) from a leader change as the status poll
 // first sees it to the triggered fault (a pause of the new leader) in effect: median and p99 over
-// a chain of elections (each pause makes the next); (2) the clients' throughput (10 clients
+// a chain of elections (each pause makes the next), with the fault commands sent to a shell kept
+// on each host and, for comparison, on a new SSH channel each; (2) the clients' throughput (10 clients
 // writing) with the nodes' status polled every 10 ms, against no polling, in alternating rounds;
 // and with the polling plus the run's leader sampler asking the database over SSH every 250 ms
 // (what a run with triggers did before the sampler read the polls instead).
@@ -52,33 +53,42 @@ try await LabHarness.withLab(LabHarness.config("fq", octet: 121, nodes: 3)) { la
     try await database.setUp(cluster)
     let controller = [lab.config.bridgeAddress]
 
-    // 1. Event seen → fault in effect, over a chain of leader changes.
-    var chain = NemesisSpec(faults: [])
-    chain.pollInterval = .milliseconds(10)
-    chain.triggers = [TriggerSpec(event: .leaderElected, fault: .pause, target: .newLeader, duration: .milliseconds(600))]
-    let log = TimingLog(clock: elapsed)
-    let nemesis = Nemesis(spec: chain, cluster: cluster, database: database, log: log, seed: 1, controllerAddresses: controller)
-    // The first change: pause the leader once by hand; the trigger makes every one after it.
-    let firstLeader = try await database.leader(cluster)
-    let runFor = Duration.seconds(25)
-    async let chained: Void = nemesis.run(until: elapsed() + runFor, clock: elapsed)
-    try await Task.sleep(for: .milliseconds(500))
-    // The pause the trigger then applies heals this one (one fault at a time).
-    if let firstLeader { await nemesis.inject(FaultPlan(kind: .pause, nodes: [firstLeader])) }
-    await chained
-    let latencies = log.latencies
+    // 1. Event seen → fault in effect, over a chain of leader changes: fault commands through the
+    // shell kept on each host, then through a new SSH channel each (as before kept shells).
+    func chain(keptShells: Bool) async throws -> TimingLog {
+        var chain = NemesisSpec(faults: [])
+        chain.pollInterval = .milliseconds(10)
+        chain.keepsShells = keptShells
+        chain.triggers = [TriggerSpec(event: .leaderElected, fault: .pause, target: .newLeader, duration: .milliseconds(600))]
+        let log = TimingLog(clock: elapsed)
+        let nemesis = Nemesis(spec: chain, cluster: cluster, database: database, log: log, seed: 1, controllerAddresses: controller)
+        // The first change: pause the leader once by hand; the trigger makes every one after it.
+        let firstLeader = try await database.leader(cluster)
+        let runFor = Duration.seconds(25)
+        async let chained: Void = nemesis.run(until: elapsed() + runFor, clock: elapsed)
+        try await Task.sleep(for: .milliseconds(500))
+        // The pause the trigger then applies heals this one (one fault at a time).
+        if let firstLeader { await nemesis.inject(FaultPlan(kind: .pause, nodes: [firstLeader])) }
+        await chained
+        _ = await Heal.heal(cluster: cluster, database: database)
+        try await Task.sleep(for: .seconds(2))
+        return log
+    }
     print("faultline-trigger-bench: 3-node etcd lab (election 300 ms, heartbeat 30 ms), poll every 10 ms")
-    if latencies.isEmpty {
-        print("  no triggered fault took effect (\(log.failed) not in effect)")
-    } else {
-        print("  leader change seen → pause of the new leader in effect: median \(ms(quantile(latencies, 0.5))), "
-              + "p99 \(ms(quantile(latencies, 0.99))), max \(ms(latencies.max()!)) over \(latencies.count) firings"
-              + " (\(log.failed) not in effect)   target < 20 ms median")
+    for kept in [true, false] {
+        let log = try await chain(keptShells: kept)
+        let latencies = log.latencies
+        let how = kept ? "kept shell per host" : "a new SSH channel per command"
+        if latencies.isEmpty {
+            print("  \(how): no triggered fault took effect (\(log.failed) not in effect)")
+        } else {
+            print("  \(how): leader change seen → pause of the new leader in effect: median \(ms(quantile(latencies, 0.5))), "
+                  + "p99 \(ms(quantile(latencies, 0.99))), max \(ms(latencies.max()!)) over \(latencies.count) firings"
+                  + " (\(log.failed) not in effect)   target < 20 ms median")
+        }
     }
 
     // 2. Throughput with and without polling.
-    _ = await Heal.heal(cluster: cluster, database: database)
-    try await Task.sleep(for: .seconds(2))
     var watch = NemesisSpec(faults: [])
     watch.pollInterval = .milliseconds(10)
     watch.triggers = [TriggerSpec(event: .leaderFlap, fault: .pause, window: .nanoseconds(1))]   // polls, never fires

@@ -32,6 +32,18 @@ struct LocalRemoteTests {
         #expect(ContinuousClock.now - start < .seconds(20))
     }
 
+    @Test("streamed input reaches the command as it is written, and its end ends the command")
+    func streamedInput() async throws {
+        let input = StreamedInput()
+        let reading = Task { try await local.exec(ExecRequest("cat", timeout: .seconds(20), input: .stream(input))) }
+        input.write(Array("one ".utf8))
+        try await Task.sleep(for: .milliseconds(200))
+        input.write(Array("two".utf8))
+        input.finish()
+        let result = try await reading.value
+        #expect(result.status.isSuccess && result.stdoutText == "one two")
+    }
+
     @Test("a command that does not read its input still finishes")
     func unreadInput() async throws {
         let big = [UInt8](repeating: 65, count: 4 << 20)

@@ -12,7 +12,8 @@ import Workload
 @testable import Runner
 
 /// A trigger on a real cluster: raftkv on a 3-host lab of this suite's own, the clock schedule
-/// isolating the leader, a trigger pausing each new leader as soon as the status poll sees it.
+/// isolating the leader, a trigger pausing each new leader as soon as the status poll sees it,
+/// a loss between the nodes held all along.
 @Suite("triggers on a real leader change", .serialized,
        .enabled(if: LabHarness.available(requiring: ["/usr/bin/curl", "/usr/sbin/iptables"]), "needs root, namespaces, sshd, curl, iptables"),
        .timeLimit(.minutes(3)))
@@ -32,6 +33,7 @@ struct TriggerLabTests {
           jitter: 0s
           duration: 2s
           poll-interval: 10ms
+          link-loss: 0.05
           triggers:
             - {on: leader-elected, fault: pause, target: new-leader, delay: 0ms, jitter: 5ms, duration: 200ms, limit: 3}
         time-limit: 9s
@@ -61,6 +63,17 @@ struct TriggerLabTests {
             let faults = FaultInterval.faults(in: try JSONLHistory.read(path: result.store.historyPath).events)
             #expect(faults.contains { $0.kind == "pause" && $0.cause?.hasPrefix("on leader-elected: ") == true })
             #expect(faults.contains { $0.kind == "partition-leader" && $0.cause == nil })
+            // The held loss: in effect from the start, its chain still full at the end (the
+            // partitions' heals flushed their own chain, not this one), removed by its heal.
+            let held = try #require(faults.first { $0.kind == "link-loss" })
+            #expect(held.inEffect && held.end != nil, "\(held)")
+            #expect(faults.filter { $0.kind == "partition-leader" && $0.end != nil }.allSatisfy { $0.start > held.start && $0.end! < held.end! })
+            let release = try #require(events.last { $0.type == .info && $0.f == "heal-link-loss" })
+            #expect(release.nemesisFailure == nil && (release.value.string ?? "").components(separatedBy: "flushed 2").count == 4,
+                    "\(release.value)")
+            for node in try lab.inventory().hosts.map({ $0.remote() }) {
+                #expect(try await node.exec("iptables -w -S \(Firewall.heldChain)").status.code != 0, "the held chain is gone")
+            }
         }
     }
 }

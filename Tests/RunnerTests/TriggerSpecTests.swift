@@ -12,6 +12,7 @@ import Testing
             nemesis:
               faults: [kill]
               poll-interval: 15ms
+              link-loss: 0.1
               triggers:
                 - on: leader-elected
                   fault: partition-leader
@@ -26,6 +27,7 @@ import Testing
         let n = try #require(spec.nemesis)
         #expect(n.faults == [.kill])
         #expect(n.pollInterval == .milliseconds(15))
+        #expect(n.linkLoss == 0.1)
         #expect(n.triggers == [
             TriggerSpec(event: .leaderElected, fault: .partitionLeader, target: .newLeader, delay: .milliseconds(5),
                         jitter: .milliseconds(10), duration: .milliseconds(400)),
@@ -40,6 +42,7 @@ import Testing
         let spec = try TestSpec.parse(Self.head + "nemesis:\n  triggers: [{on: term-raised, fault: kill}]\n", file: "w.yml")
         #expect(spec.nemesis?.faults == [] && spec.nemesis?.triggers.count == 1)
         #expect(spec.nemesis?.pollInterval == .milliseconds(10))
+        #expect(spec.nemesis?.linkLoss == nil && spec.nemesis?.keepsShells == true)
         // power-loss in a trigger mounts the disk layer as it does in `faults`.
         let power = try TestSpec.parse(Self.head + "nemesis:\n  triggers: [{on: leader-elected, fault: power-loss}]\n", file: "w.yml")
         #expect(power.diskLayer != nil)
@@ -60,6 +63,8 @@ import Testing
         ("nemesis:\n  triggers: []\n", 5, "non-empty list"),
         ("nemesis:\n  poll-interval: 5s\n  triggers: [{on: leader-elected, fault: kill}]\n", 5, "`poll-interval`"),
         ("nemesis:\n  interval: 1s\n", 5, "missing `faults`"),
+        ("nemesis:\n  faults: [kill]\n  link-loss: 1\n", 6, "`link-loss`"),
+        ("nemesis:\n  faults: [kill]\n  link-loss: some\n", 6, "`link-loss`"),
     ])
     func badTriggersNameTheLine(text: String, line: Int, words: String) {
         TestSpecTests.expectRefused(Self.head + text, line: line, words: words)

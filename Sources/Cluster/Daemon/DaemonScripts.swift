@@ -7,9 +7,12 @@ import RemoteCore
 ///   `/proc/PID/cmdline` starts with the binary and holds the marker argument. Hosts may share one
 ///   pid space (the lab's namespaces do) and pids wrap within minutes, so a recorded pid alone
 ///   never justifies a signal. (A zombie's cmdline is empty: a dead daemon is never "ours".)
-/// - `state PID` prints the state letter of `/proc/PID/stat` (`R`, `S`, `T`, `Z`, …) or `gone`.
-///   `kill -0` is true for zombies, which PID 1 reaps up to seconds late; the state letter is not.
-/// - `waitfor TICKS CMD…` retries `CMD` every 20 ms, at most `TICKS` times.
+/// - `state PID` prints the state letter of `/proc/PID/stat` (`R`, `S`, `T`, `Z`, …) or `gone`
+///   (`st PID` sets `$st` to it). `kill -0` is true for zombies, which PID 1 reaps up to seconds
+///   late; the state letter is not. Files are read with the `read` builtin, not `cat`: a pause is
+///   on a triggered fault's path, where each process started on a loaded host costs milliseconds.
+/// - `waitfor TICKS CMD…` retries `CMD` at once up to 100 times (a signal takes effect within
+///   moments: a pause is seen without a 20 ms sleep), then every 20 ms, at most `TICKS` times.
 /// - `excerpt FILE N` prints a short file whole, a long one's first 5 and last `N` lines.
 enum DaemonScripts {
     /// Ticks of `waitfor` in `duration` (at least one).
@@ -21,17 +24,18 @@ enum DaemonScripts {
         """
         pidfile=\(q(daemon.pidFile)); bin=\(q(daemon.binary)); marker=\(q(daemon.marker))
         ourpid() {
-          p=$(cat "$pidfile" 2>/dev/null) || return 1
+          p=; { read -r p || [ -n "$p" ]; } 2>/dev/null <"$pidfile" || return 1
           case $p in ''|*[!0-9]*) return 1;; esac
           c=$(tr '\\0' ' ' 2>/dev/null </proc/$p/cmdline) || return 1
           case "$c" in "$bin "*) ;; *) return 1;; esac
           case " $c" in *" $marker "*) echo "$p";; *) return 1;; esac
         }
-        state() { s=$(cat /proc/$1/stat 2>/dev/null) || { echo gone; return 0; }; s=${s##*) }; echo "${s%% *}"; }
-        gone() { case $(state $1) in gone|Z|X) return 0;; esac; return 1; }
-        stopped() { [ "$(state $1)" = T ]; }
+        st() { st=; { read -r st || [ -n "$st" ]; } 2>/dev/null </proc/$1/stat || { st=gone; return 0; }; st=${st##*) }; st=${st%% *}; }
+        state() { st $1; echo "$st"; }
+        gone() { st $1; case $st in gone|Z|X) return 0;; esac; return 1; }
+        stopped() { st $1; [ "$st" = T ]; }
         resumed() { ! stopped $1; }
-        waitfor() { n=$1; shift; while ! "$@"; do [ $n -le 0 ] && return 1; sleep 0.02; n=$((n-1)); done; }
+        waitfor() { n=$1; shift; i=0; while ! "$@"; do i=$((i+1)); [ $i -le 100 ] && continue; [ $n -le 0 ] && return 1; sleep 0.02; n=$((n-1)); done; }
         excerpt() { [ -r "$1" ] || return 0; if [ $(wc -l <"$1") -le $(($2 + 5)) ]; then cat "$1"; else head -n 5 "$1"; echo "[…]"; tail -n $2 "$1"; fi; }
 
         """

@@ -18,6 +18,7 @@ final class InputFeeder {
     private var offset = 0
     private var fileFD: Int32 = -1
     private var fileAtEnd = true
+    private var stream: StreamedInput?
 
     init(_ input: ExecInput, host: String, command: String) throws {
         switch input {
@@ -30,8 +31,14 @@ final class InputFeeder {
                                   reason: "cannot read input file \(path): \(errnoText())")
             }
             fileAtEnd = false
+        case .stream(let input):
+            stream = input
+            fileAtEnd = false
         }
     }
+
+    /// True when a streamed input has nothing buffered and waits for its writer: nothing to write.
+    var awaitsWriter: Bool { stream != nil && offset >= bytes.count && !fileAtEnd }
 
     /// True when there is nothing (left) to write.
     var isFinished: Bool { offset >= bytes.count && fileAtEnd }
@@ -42,6 +49,16 @@ final class InputFeeder {
         while true {
             if offset >= bytes.count {
                 if fileAtEnd { return .finished }
+                if let stream {
+                    let (more, finished) = stream.take()
+                    if more.isEmpty {
+                        if finished { fileAtEnd = true; bytes = []; offset = 0; return .finished }
+                        return .pending
+                    }
+                    bytes = more
+                    offset = 0
+                    continue
+                }
                 if let failure = refill() { return .failed(failure) }
                 continue
             }

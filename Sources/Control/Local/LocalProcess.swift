@@ -10,11 +10,16 @@ enum LocalProcess {
                     output: @escaping OutputHandler) async throws -> ExitStatus {
         ControlRuntime.initialize()
         let cancel = WakeSignal()
+        let inputWritten = WakeSignal()
+        if case .stream(let stream) = input {
+            stream.onInput { inputWritten.signal() }
+            inputWritten.signal()   // what was written before the hook
+        }
         let deadline = Deadline.after(timeout)
         return try await withTaskCancellationHandler {
             try await onOwnThread(name: "faultline-local") {
                 let child = try Child.spawn(command: command, input: input, host: host)
-                return try child.drive(deadline: deadline, cancel: cancel, output: output)
+                return try child.drive(deadline: deadline, cancel: cancel, inputWritten: inputWritten, output: output)
             }
         } onCancel: {
             cancel.signal()
@@ -81,18 +86,21 @@ private final class Child {
     }
 
     /// Pumps input and output until both outputs reach end of file, then reaps the child.
-    func drive(deadline: Deadline?, cancel: WakeSignal, output: OutputHandler) throws -> ExitStatus {
+    /// `inputWritten` is signalled when a streamed input has more (polled instead of stdin then).
+    func drive(deadline: Deadline?, cancel: WakeSignal, inputWritten: WakeSignal, output: OutputHandler) throws -> ExitStatus {
         defer { closeAll() }
         var buffer = [UInt8](repeating: 0, count: 65536)
         if input.isFinished { closeStdin() }
         while stdoutFD >= 0 || stderrFD >= 0 {
             if cancel.isSignalled { return try abandon(.cancelled, "cancelled") }
             if let deadline, deadline.hasPassed { return try abandon(.timedOut, "timed out") }
-            var fds = [pollfd(fd: cancel.fd, events: Int16(POLLIN), revents: 0)]
-            if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
+            var fds = [pollfd(fd: cancel.fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inputWritten.fd, events: Int16(POLLIN), revents: 0)]
+            if stdinFD >= 0 && !input.awaitsWriter { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
             if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
             if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), deadline?.millisecondsLeft ?? -1)
+            if fds[1].revents != 0 { inputWritten.drain() }
             try feedInput()
             pump(&stdoutFD, .stdout, &buffer, output)
             pump(&stderrFD, .stderr, &buffer, output)
