@@ -29,12 +29,23 @@ public enum Firewall {
     /// each of `peers` (the other nodes) dropped, then list it. Throws `Refusal` when a peer is
     /// one of `controller`.
     public static func linkLossCommands(probability: Double, peers: [String], controller: Set<String>) throws -> String {
-        if let refused = peers.first(where: controller.contains) {
-            throw Refusal(description: "refusing to drop traffic from \(refused), the controller's own address")
-        }
-        let p = String(format: "%.4f", min(1, max(0, probability)))
+        try refuseController(peers, controller)
+        let p = probabilityText(probability)
         let rules = peers.map { "iptables -w -A \(heldChain) -s \(ShellQuote.quote($0)) -m statistic --mode random --probability \(p) -j DROP" }
         return ([ensure(heldChain), "iptables -w -F \(heldChain)"] + rules + ["iptables -w -S \(heldChain)"]).joined(separator: "\n")
+    }
+
+    /// Throws `Refusal` when one of `sources` is one of `controller`: the controller's own
+    /// traffic (SSH, clients, status polls) is never dropped.
+    private static func refuseController(_ sources: [String], _ controller: Set<String>) throws {
+        if let refused = sources.first(where: controller.contains) {
+            throw Refusal(description: "refusing to drop traffic from \(refused), the controller's own address")
+        }
+    }
+
+    /// `probability` clamped to 0...1, as the statistic match takes it.
+    private static func probabilityText(_ probability: Double) -> String {
+        String(format: "%.4f", min(1, max(0, probability)))
     }
 
     /// Lists the chain (`-N FAULTLINE`, then one `-A` line per rule).
@@ -43,9 +54,7 @@ public enum Firewall {
     /// Commands that drop all traffic from `sources`, then list the chain. Throws `Refusal` when a
     /// source is one of `controller`: the controller's own traffic (SSH, clients) is never dropped.
     public static func dropCommands(from sources: [String], controller: Set<String>) throws -> String {
-        if let refused = sources.first(where: controller.contains) {
-            throw Refusal(description: "refusing to drop traffic from \(refused), the controller's own address")
-        }
+        try refuseController(sources, controller)
         let rules = sources.map { "iptables -w -A \(chain) -s \(ShellQuote.quote($0)) -j DROP" }
         return ([ensureChain] + rules + [list]).joined(separator: "\n")
     }
@@ -54,7 +63,7 @@ public enum Firewall {
     /// controller's (a `RETURN` for each of its addresses comes first), then list the chain.
     public static func lossCommands(probability: Double, controller: Set<String>) -> String {
         let keep = controller.sorted().map { "iptables -w -A \(chain) -s \(ShellQuote.quote($0)) -j RETURN" }
-        let p = String(format: "%.4f", min(1, max(0, probability)))
+        let p = probabilityText(probability)
         let drop = "iptables -w -A \(chain) -m statistic --mode random --probability \(p) -j DROP"
         return ([ensureChain] + keep + [drop, list]).joined(separator: "\n")
     }
