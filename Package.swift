@@ -134,6 +134,8 @@ let package = Package(
             ]),
         // The disk layer's FUSE filesystem (C, libfuse3: Debian `libfuse3-dev`), uploaded to hosts.
         .executableTarget(name: "faultline-lazyfs", linkerSettings: [.linkedLibrary("fuse3")]),
+        // The held link delay's packet delayer (C, nfnetlink_queue over raw netlink), uploaded to hosts.
+        .executableTarget(name: "faultline-delay"),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "History"]),
         .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "History", "HistoryGenerators"]),

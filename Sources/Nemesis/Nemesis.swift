@@ -58,16 +58,18 @@ public actor Nemesis {
     /// and record; repeat. Clock faults are checked once first: where the hosts share the
     /// controller's clock they are recorded as not in effect and left out of the schedule.
     /// Triggers are armed for the same time, with fault commands sent to a shell kept on each
-    /// host (`keptShells`), and a held link loss (`spec.linkLoss`) stays on all that time.
+    /// host (`keptShells`), and a held link loss (`spec.linkLoss`) and delay (`spec.linkDelay`) stay on all that time.
     public func run(until end: Duration, clock: @escaping @Sendable () -> Duration) async {
         await excludeUnavailableFaults()
         self.clock = clock
         self.end = end
         let shells = keptShells()
         let held = await holdLinkLoss()
+        let delayed = await holdLinkDelay()
         let watch = startWatching()
         await runSchedule(until: end, clock: clock)
         await stopTriggers(watch)
+        if delayed { await releaseLinkDelay() }
         if held { await releaseLinkLoss() }
         _ = await Task.detached { [self] in await self.healAll() }.value
         for remote in shells { await remote.dropShell() }

@@ -40,6 +40,9 @@ public struct NemesisSpec: Sendable, Hashable {
     /// When set: this share of the packets between the nodes (never the controller's) dropped
     /// for the whole load phase, held beside the faults that come and go (`holdLinkLoss`).
     public var linkLoss: Double?
+    /// When set: the packets between the nodes (never the controller's) delayed this long each
+    /// way for the whole load phase, held beside the faults that come and go (`holdLinkDelay`).
+    public var linkDelay: Duration?
 
     /// The kinds the run may apply: the clock schedule's and the triggers'.
     public var allKinds: [FaultKind] { faults + triggers.map(\.fault).filter { !faults.contains($0) } }

@@ -12,7 +12,7 @@ extension FaultKind {
 /// Packet faults: loss and delay on the targets' interface, verified by showing the qdisc or
 /// listing the chain; healed by removing netem and flushing the chain.
 public struct PacketFaults: FaultFamily {
-    public var healSteps: [any HealStep] { [NetemHeal(), FirewallHeal()] }
+    public var healSteps: [any HealStep] { [NetemHeal(), FirewallHeal(), LinkDelayHeal()] }
     public var kinds: [FaultKind] { [.loss, .delay] }
     public func needsLeader(_ step: NemesisSchedule.Step) -> Bool { TargetedPlan.needsLeader(step) }
     public func plan(_ step: NemesisSchedule.Step, nodes: [String], leader: String?, using rng: inout SplitMix64) -> FaultPlan {

@@ -6,7 +6,8 @@ import History
 /// firings and delays (each delay is the trigger's `delay` plus a share of its `jitter` drawn in
 /// millisecond steps from a generator of its own, so the clock schedule's draws are not
 /// disturbed). A trigger does not fire again while a firing of it waits out its delay (`settle`
-/// ends that), nor beyond its `limit`, nor when its role names no node at the event (no old
+/// ends that), nor beyond its `limit`, nor on an event within its `cooldown` of the one it last
+/// fired on, nor when its role names no node at the event (no old
 /// leader known yet). `leader-flap` triggers fire on a `leader-elected` within their `window` of
 /// the one before.
 public struct TriggerBook: Sendable {
@@ -23,6 +24,8 @@ public struct TriggerBook: Sendable {
     public let triggers: [TriggerSpec]
     private var rng: SplitMix64
     private var fired: [Int]
+    /// The time (ns) of the event each trigger last fired on.
+    private var firedAt: [Int64?]
     private var pending: Set<Int> = []
     private var lastElection: ClusterEvent?
 
@@ -30,6 +33,7 @@ public struct TriggerBook: Sendable {
         self.triggers = triggers
         rng = SplitMix64(seed: seed ^ 0x7269_6767_6572_7321)  // a stream apart from the schedule's
         fired = Array(repeating: 0, count: triggers.count)
+        firedAt = Array(repeating: nil, count: triggers.count)
     }
 
     /// True when some trigger fires on events from the nodes' status.
@@ -43,6 +47,7 @@ public struct TriggerBook: Sendable {
         for (index, trigger) in triggers.enumerated() {
             guard var seen = matched(trigger, event, previousElection: previousElection) else { continue }
             guard !pending.contains(index), trigger.limit.map({ fired[index] < $0 }) ?? true else { continue }
+            if let cooldown = trigger.cooldown, let last = firedAt[index], .nanoseconds(event.time - last) < cooldown { continue }
             let nodes = seen.nodes(for: trigger.target)
             if let nodes, nodes.isEmpty { continue }
             seen.kind = trigger.event
@@ -50,6 +55,7 @@ public struct TriggerBook: Sendable {
             let delay = trigger.delay + .milliseconds(jitter > 0 ? Int.random(in: 0...jitter, using: &rng) : 0)
             pending.insert(index)
             fired[index] += 1
+            firedAt[index] = event.time
             firings.append(Firing(trigger: index, spec: trigger, event: seen, delay: delay, nodes: nodes))
         }
         return firings

@@ -50,10 +50,13 @@ public struct TriggerSpec: Sendable, Hashable {
     public var after: [FaultKind]
     /// Fire at most this many times in a run; nil: no limit.
     public var limit: Int?
+    /// After a firing, events within this long of the one that fired it are passed over: one
+    /// firing per episode (e.g. the elections that follow the isolation it caused); nil: none.
+    public var cooldown: Duration?
 
     public init(event: ClusterEventKind, fault: FaultKind, target: TriggerRole = .usual, delay: Duration = .zero,
                 jitter: Duration = .zero, duration: Duration? = nil, window: Duration = .seconds(2),
-                after: [FaultKind] = [], limit: Int? = nil) {
+                after: [FaultKind] = [], limit: Int? = nil, cooldown: Duration? = nil) {
         self.event = event
         self.fault = fault
         self.target = target
@@ -63,6 +66,7 @@ public struct TriggerSpec: Sendable, Hashable {
         self.window = window
         self.after = after
         self.limit = limit
+        self.cooldown = cooldown
     }
 
     /// Whether `kind`'s family can aim at one named node: planning it for target `leader` uses

@@ -7,7 +7,7 @@ struct NemesisSection {
     var node: Node
     var reader: YAMLReader
 
-    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern", "triggers", "poll-interval", "link-loss"]
+    static let fields: Set<String> = ["faults", "targets", "interval", "jitter", "duration", "clock-offset", "loss", "delay", "delay-jitter", "strobe-period", "interface", "corrupt-pattern", "triggers", "poll-interval", "link-loss", "link-delay"]
 
     func spec() throws -> NemesisSpec {
         let yaml = reader
@@ -52,6 +52,12 @@ struct NemesisSection {
                 throw yaml.error(l, "expected `link-loss` to be a share of the packets between the nodes, above 0 and below 1, e.g. 0.1")
             }
             spec.linkLoss = p
+        }
+        if let d = f["link-delay"] {
+            guard let value = try yaml.duration(d, "`link-delay`"), value >= .milliseconds(1), value <= .seconds(10) else {
+                throw yaml.error(d, "expected `link-delay` to be between 1ms and 10s, e.g. 50ms")
+            }
+            spec.linkDelay = value
         }
         spec.delay = try yaml.duration(f["delay"], "`delay`") ?? spec.delay
         spec.delayJitter = try yaml.duration(f["delay-jitter"], "`delay-jitter`") ?? spec.delayJitter

@@ -5,12 +5,12 @@ import Yams
 /// Reads one entry of the nemesis's `triggers` list into a `TriggerSpec`, with file:line errors:
 /// `on` (an event), `fault` (a kind), `target` (a role the event names; aiming at one node needs a
 /// kind that can be aimed), `delay` and `jitter` (0–1000 ms), `duration`, `window` (leader-flap
-/// only), `after` (fault-healed and node-restarted only: kinds), `limit`.
+/// only), `after` (fault-healed and node-restarted only: kinds), `limit`, `cooldown`.
 struct TriggerSection {
     var node: Node
     var reader: YAMLReader
 
-    static let fields: Set<String> = ["on", "fault", "target", "delay", "jitter", "duration", "window", "after", "limit"]
+    static let fields: Set<String> = ["on", "fault", "target", "delay", "jitter", "duration", "window", "after", "limit", "cooldown"]
     static let example = "e.g. {on: leader-elected, fault: partition-leader, target: new-leader, delay: 5ms}"
 
     func spec() throws -> TriggerSpec {
@@ -49,6 +49,7 @@ struct TriggerSection {
             trigger.after = try items.map { try kind($0, in: a) }
         }
         trigger.limit = try yaml.integer(f["limit"], in: node, "`limit` to be a number of firings, 1 or more", range: 1...1_000_000)
+        trigger.cooldown = try yaml.duration(f["cooldown"], "`cooldown`")
         return trigger
     }
 

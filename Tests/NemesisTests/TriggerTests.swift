@@ -157,6 +157,20 @@ import Testing
         #expect(book.observe(Self.elected("n3", term: 4, ms: 20, was: "n2")).map(\.trigger) == [0])
     }
 
+    @Test func aTriggerInItsCooldownPassesOverEventsUntilItEnds() {
+        var book = TriggerBook(triggers: [TriggerSpec(event: .leaderElected, fault: .partitionLeader, target: .newLeader,
+                                                      cooldown: .seconds(1))], seed: 1)
+        #expect(book.observe(Self.elected("n1", term: 2, ms: 0, was: nil)).map(\.nodes) == [["n1"]])
+        book.settle(0)
+        #expect(book.observe(Self.elected("n2", term: 3, ms: 400, was: "n1")).isEmpty, "400 ms after the firing")
+        #expect(book.observe(Self.elected("n3", term: 4, ms: 999, was: "n2")).isEmpty, "999 ms after the firing")
+        #expect(book.observe(Self.elected("n1", term: 5, ms: 1000, was: "n3")).map(\.nodes) == [["n1"]], "the cooldown is over")
+        book.settle(0)
+        // Measured from the last firing, not the first, nor from events passed over.
+        #expect(book.observe(Self.elected("n2", term: 6, ms: 1900, was: "n1")).isEmpty)
+        #expect(book.observe(Self.elected("n3", term: 7, ms: 2000, was: "n2")).map(\.nodes) == [["n3"]])
+    }
+
     @Test func leaderFlapFiresOnASecondElectionWithinItsWindow() {
         var book = TriggerBook(triggers: [TriggerSpec(event: .leaderFlap, fault: .pause, target: .newLeader,
                                                       window: .milliseconds(500))], seed: 1)

@@ -76,4 +76,64 @@ struct TriggerLabTests {
             }
         }
     }
+
+    /// The held delay: every acknowledged write and read waits at least one round trip between
+    /// nodes, twice the delay (a quorum's answer), while on the undelayed lab they take a few
+    /// milliseconds; the clients and polls from the controller are not delayed; the chain and the
+    /// delayer are gone after the run, and a heal sweeps what a crashed run would leave.
+    @Test("a held link delay makes every round trip between the nodes take twice the delay, and is removed")
+    func heldLinkDelaySlowsTheNodesLinks() async throws {
+        let spec = """
+            name: raftkv-link-delay-lab
+            database:
+              kind: raftkv
+              nodes: 3
+              parameters: {election-timeout: 600, heartbeat-interval: 100}
+            workload: {kind: register, concurrency: 4, keys: 2, ops-per-key: 100000, op-timeout: 2s}
+            nemesis:
+              faults: [partition-one]
+              interval: 1m
+              link-delay: 40ms
+            time-limit: 4s
+            """
+        try await LabHarness.withLab(Self.config) { lab in
+            let result = try await RaftKVChaosTests.run(try TestSpec.parse(spec, file: "raftkv-link-delay-lab.yml"), seed: 1, on: lab)
+            defer { try? FileManager.default.removeItem(atPath: ((result.store.directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
+            let events = try JSONLHistory.read(path: result.store.historyPath).events
+            let nemesis = events.filter { $0.process == .nemesis }
+            let held = try #require(nemesis.first { $0.type == .info && $0.f == "link-delay" })
+            #expect(held.nemesisFailure == nil && (held.value.string ?? "").components(separatedBy: "2 peers delayed 40 ms").count == 4, "\(held.value)")
+            let healed = try #require(nemesis.last { $0.type == .info && $0.f == "heal-link-delay" })
+            #expect(healed.nemesisFailure == nil && (healed.value.string ?? "").components(separatedBy: "removed 2, stopped").count == 4, "\(healed.value)")
+            // Latency of each operation acknowledged, invoked once the delay was in effect.
+            let delayed = try #require(held.time)
+            var invoked: [Int: Int64] = [:]
+            var latencies: [Int64] = []
+            for e in events where e.process != .nemesis && (e.time ?? 0) > delayed {
+                guard case .client(let p) = e.process else { continue }
+                if e.type == .invoke { invoked[p] = e.time } else if e.type == .ok, let start = invoked[p], let end = e.time { latencies.append(end - start) }
+            }
+            #expect(latencies.count >= 8, "\(latencies.count) operations acknowledged")
+            let fastest = latencies.min() ?? 0
+            #expect(fastest >= 78_000_000, "an operation acknowledged in \(fastest / 1_000_000) ms: under one delayed round trip")
+            let hosts = try lab.inventory().hosts.map { $0.remote() }
+            for host in hosts {
+                #expect(try await host.exec("iptables -w -t mangle -S \(LinkDelay.chain)").status.code != 0, "the delay chain is gone")
+            }
+            #expect(try await hosts[0].exec("pgrep -f '[b]in/faultline-delay' || true").stdoutText.isEmpty, "no delayer left")
+            // What a crashed run leaves: a delayer and its chain; the heal removes both.
+            let cluster = ClusterContext(inventory: try lab.inventory())
+            let node = cluster.nodes[0]
+            let home = try LinkDelay.directory(on: node)
+            try await BinaryUpload(localPath: LinkDelay.localBinary, remotePath: home + "/bin/faultline-delay").install(on: node.remote, timeout: .seconds(20))
+            let command = try LinkDelay.holdCommands(delay: .milliseconds(40), peers: [cluster.nodes[1].address], controller: [], home: home)
+            #expect(try await node.remote.exec(command).status.code == 0)
+            #expect(!(try await node.remote.exec("pgrep -f '[b]in/faultline-delay' || true").stdoutText.isEmpty))
+            let report = await Heal.heal(cluster: cluster, database: DatabaseCatalog.database("raftkv"))
+            let actions = report.hosts.flatMap(\.actions)
+            #expect(actions.contains { $0.contains("chain \(LinkDelay.chain) removed 1 rules") && $0.contains("faultline-delay stopped") }, "\(actions)")
+            #expect(try await node.remote.exec("iptables -w -t mangle -S \(LinkDelay.chain)").status.code != 0)
+            #expect(try await node.remote.exec("pgrep -f '[b]in/faultline-delay' || true").stdoutText.isEmpty)
+        }
+    }
 }

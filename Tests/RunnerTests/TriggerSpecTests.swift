@@ -13,6 +13,7 @@ import Testing
               faults: [kill]
               poll-interval: 15ms
               link-loss: 0.1
+              link-delay: 75ms
               triggers:
                 - on: leader-elected
                   fault: partition-leader
@@ -20,7 +21,7 @@ import Testing
                   delay: 5ms
                   jitter: 10ms
                   duration: 400ms
-                - {on: leader-flap, fault: pause, target: old-leader, window: 1s, limit: 3}
+                - {on: leader-flap, fault: pause, target: old-leader, window: 1s, limit: 3, cooldown: 4s}
                 - {on: node-restarted, fault: kill, target: restarted-node, after: [kill, power-loss]}
                 - {on: fault-healed, fault: partition-halves}
             """, file: "w.yml")
@@ -28,10 +29,11 @@ import Testing
         #expect(n.faults == [.kill])
         #expect(n.pollInterval == .milliseconds(15))
         #expect(n.linkLoss == 0.1)
+        #expect(n.linkDelay == .milliseconds(75))
         #expect(n.triggers == [
             TriggerSpec(event: .leaderElected, fault: .partitionLeader, target: .newLeader, delay: .milliseconds(5),
                         jitter: .milliseconds(10), duration: .milliseconds(400)),
-            TriggerSpec(event: .leaderFlap, fault: .pause, target: .oldLeader, window: .seconds(1), limit: 3),
+            TriggerSpec(event: .leaderFlap, fault: .pause, target: .oldLeader, window: .seconds(1), limit: 3, cooldown: .seconds(4)),
             TriggerSpec(event: .nodeRestarted, fault: .kill, target: .restartedNode, after: [.kill, .powerLoss]),
             TriggerSpec(event: .faultHealed, fault: .partitionHalves),
         ])
@@ -42,7 +44,8 @@ import Testing
         let spec = try TestSpec.parse(Self.head + "nemesis:\n  triggers: [{on: term-raised, fault: kill}]\n", file: "w.yml")
         #expect(spec.nemesis?.faults == [] && spec.nemesis?.triggers.count == 1)
         #expect(spec.nemesis?.pollInterval == .milliseconds(10))
-        #expect(spec.nemesis?.linkLoss == nil && spec.nemesis?.keepsShells == true)
+        #expect(spec.nemesis?.linkLoss == nil && spec.nemesis?.linkDelay == nil && spec.nemesis?.keepsShells == true)
+        #expect(spec.nemesis?.triggers.first?.cooldown == nil)
         // power-loss in a trigger mounts the disk layer as it does in `faults`.
         let power = try TestSpec.parse(Self.head + "nemesis:\n  triggers: [{on: leader-elected, fault: power-loss}]\n", file: "w.yml")
         #expect(power.diskLayer != nil)
@@ -65,6 +68,9 @@ import Testing
         ("nemesis:\n  interval: 1s\n", 5, "missing `faults`"),
         ("nemesis:\n  faults: [kill]\n  link-loss: 1\n", 6, "`link-loss`"),
         ("nemesis:\n  faults: [kill]\n  link-loss: some\n", 6, "`link-loss`"),
+        ("nemesis:\n  faults: [kill]\n  link-delay: 20s\n", 6, "`link-delay`"),
+        ("nemesis:\n  faults: [kill]\n  link-delay: slow\n", 6, "`link-delay`"),
+        ("nemesis:\n  triggers:\n    - on: leader-elected\n      fault: kill\n      cooldown: never\n", 8, "`cooldown`"),
     ])
     func badTriggersNameTheLine(text: String, line: Int, words: String) {
         TestSpecTests.expectRefused(Self.head + text, line: line, words: words)
