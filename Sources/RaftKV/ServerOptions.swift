@@ -1,6 +1,6 @@
 /// The `raftkv` command line:
 /// `raftkv --id n1 --listen HOST:PORT --peers n1=HOST:PORT,n2=… --data-dir DIR
-///  [--election-timeout MS] [--heartbeat-interval MS] [--max-entries-per-message N]
+///  [--election-timeout MS] [--heartbeat-interval MS] [--command-timeout MS] [--max-entries-per-message N]
 ///  [--pre-vote true|false] [--join true|false] [--bug NAME]...` or `raftkv --version`.
 public struct ServerOptions: Sendable, Equatable {
     public static let version = "raftkv 0.1.0"
@@ -13,6 +13,9 @@ public struct ServerOptions: Sendable, Equatable {
     public var dataDirectory = ""
     public var electionTimeout = 1000
     public var heartbeatInterval = 100
+    /// How long a client's write or read waits to be applied before it is answered as timed out
+    /// (its outcome unknown); a forwarded one waits as long at the leader.
+    public var commandTimeout = 5000
     /// `RaftConfig.maxEntriesPerMessage`: most log entries one AppendEntries carries (a follower
     /// that is behind catches up this many entries per round trip; etcd's `MaxSizePerMsg`).
     public var maxEntriesPerMessage = 512
@@ -38,7 +41,7 @@ public struct ServerOptions: Sendable, Equatable {
         a.id == b.id && a.listenHost == b.listenHost && a.listenPort == b.listenPort
             && a.peers.map { "\($0.id)=\($0.host):\($0.port)" } == b.peers.map { "\($0.id)=\($0.host):\($0.port)" }
             && a.dataDirectory == b.dataDirectory && a.electionTimeout == b.electionTimeout
-            && a.heartbeatInterval == b.heartbeatInterval && a.maxEntriesPerMessage == b.maxEntriesPerMessage && a.preVote == b.preVote && a.join == b.join
+            && a.heartbeatInterval == b.heartbeatInterval && a.commandTimeout == b.commandTimeout && a.maxEntriesPerMessage == b.maxEntriesPerMessage && a.preVote == b.preVote && a.join == b.join
             && a.bugs == b.bugs
     }
 
@@ -69,6 +72,7 @@ public struct ServerOptions: Sendable, Equatable {
             case "--data-dir": options.dataDirectory = value
             case "--election-timeout": options.electionTimeout = try milliseconds(value, flag)
             case "--heartbeat-interval": options.heartbeatInterval = try milliseconds(value, flag)
+            case "--command-timeout": options.commandTimeout = try milliseconds(value, flag)
             case "--max-entries-per-message":
                 guard let n = Int(value), n > 0 else {
                     throw UsageError(description: "--max-entries-per-message: expected a positive whole number, got \"\(value)\"")

@@ -19,12 +19,15 @@ final class PeerTransport: Sendable {
     private let unreachable = NIOLockedValueBox<Set<NodeID>>([])
     private let maxInFlight = 4
     private let encoder = JSONEncoder()
+    /// A forwarded command's wait: the leader's own (`ServerOptions.commandTimeout`) and a margin.
+    private let forwardDeadline: TimeAmount
 
     init(options: ServerOptions, group: any EventLoopGroup) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(500), read: .seconds(6))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
+        forwardDeadline = .milliseconds(Int64(options.commandTimeout) + 500)
         addresses = NIOLockedValueBox(Dictionary(uniqueKeysWithValues: options.peers.map { ($0.id, "\($0.host):\($0.port)") }))
     }
 
@@ -70,7 +73,7 @@ final class PeerTransport: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "X-Raftkv-Forwarded", value: "1")
         request.body = .bytes(body)
-        let deadline = NIODeadline.now() + .milliseconds(Int64(RaftServer.commandDeadline) + 500)
+        let deadline = NIODeadline.now() + forwardDeadline
         client.execute(request: request, deadline: deadline).whenComplete { result in
             switch result {
             case .success(let response):

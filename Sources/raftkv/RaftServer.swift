@@ -35,7 +35,8 @@ final class RaftServer: @unchecked Sendable {
     /// `joining` in the data directory: the server started with `--join true` and has not yet
     /// caught up with what a leader committed.
     private let joinMarker: String
-    static let commandDeadline: UInt64 = 5_000
+    /// `ServerOptions.commandTimeout`.
+    private var commandDeadline: UInt64 { UInt64(options.commandTimeout) }
     /// New servers must catch up before the change begins, so it gets longer than a command.
     static let membershipDeadline: UInt64 = 20_000
 
@@ -115,7 +116,7 @@ final class RaftServer: @unchecked Sendable {
                 }
                 return
             }
-            let deadline = Self.monotonicMillis() + Self.commandDeadline
+            let deadline = Self.monotonicMillis() + commandDeadline
             if command.isRead {
                 nextReadID += 1
                 guard node.read(id: nextReadID) else { return reply(.notLeader) }

@@ -3,7 +3,7 @@ import Cluster
 /// The command line of one raftkv server: membership from the cluster, tuning and bug switches
 /// from the run's parameters.
 ///
-/// Parameters: `election-timeout` and `heartbeat-interval` (integer milliseconds),
+/// Parameters: `election-timeout`, `heartbeat-interval` and `command-timeout` (integer milliseconds),
 /// `max-entries-per-message` (a positive integer: most entries one append carries), `bug` (one
 /// bug switch or several, comma-separated: `commit-old-term`, `vote-any-log`, `stale-reads`,
 /// `no-fsync`, `stale-txn-reads`, `unsafe-membership`), and any other name becomes `--name value` (e.g. `pre-vote: true`).
@@ -26,7 +26,7 @@ public enum RaftKVFlags {
                 throw ClusterError.invalidConfiguration("raftkv parameter `\(name)`: expected a flag name such as election-timeout")
             }
             switch name {
-            case "election-timeout", "heartbeat-interval":
+            case "election-timeout", "heartbeat-interval", "command-timeout":
                 guard let ms = Int(value), ms > 0 else {
                     throw ClusterError.invalidConfiguration("raftkv parameter `\(name)`: expected milliseconds (a positive integer), got `\(value)`")
                 }
