@@ -93,10 +93,10 @@ extension FaultInjector {
     func healFirewall(_ fault: AppliedFault) async -> (healed: Bool, evidence: String) {
         let id = fault.journalID
         let outcomes = await NodeOutcomes<Int>.run("heal partition", fault.touched, in: cluster) { node in
-            let listing = try await node.root(Firewall.flushCommands)
+            // The journal line goes in the same command, once the chain is seen empty.
+            let listing = try await node.root(Firewall.flushCommands(then: HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory)))
             let left = Firewall.rules(in: listing).count
             guard left == 0 else { throw StepFailure("\(left) rules left in FAULTLINE") }
-            _ = try await node.root(HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory))
             return left
         }
         return (outcomes.allSucceeded, outcomes.summary { _ in "chain FAULTLINE empty" })

@@ -24,7 +24,9 @@ final class PeerTransport: Sendable {
 
     init(options: ServerOptions, group: any EventLoopGroup) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .milliseconds(500), read: .seconds(6))
+        // A peer not connected within an election timeout is as good as down; a shorter wait
+        // would call a slow link (a held delay of a few hundred ms) a dead one.
+        configuration.timeout = .init(connect: .milliseconds(Int64(max(500, options.electionTimeout))), read: .seconds(6))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         forwardDeadline = .milliseconds(Int64(options.commandTimeout) + 500)
