@@ -26,7 +26,10 @@ final class PeerTransport: Sendable {
         var configuration = HTTPClient.Configuration()
         // A peer not connected within an election timeout is as good as down; a shorter wait
         // would call a slow link (a held delay of a few hundred ms) a dead one.
-        configuration.timeout = .init(connect: .milliseconds(Int64(max(500, options.electionTimeout))), read: .seconds(6))
+        // A forwarded command is answered when the leader applies it, up to its command timeout:
+        // reading its answer must not give up first (messages carry deadlines of their own).
+        configuration.timeout = .init(connect: .milliseconds(Int64(max(500, options.electionTimeout))),
+                                      read: .milliseconds(Int64(max(6000, options.commandTimeout + 1000))))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         forwardDeadline = .milliseconds(Int64(options.commandTimeout) + 500)

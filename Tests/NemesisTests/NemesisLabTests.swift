@@ -27,9 +27,15 @@ struct NemesisLabTests {
                 try #expect(Firewall.droppedSources(in: await NemesisLab.chain(node)) == expected, "\(node.name)")
                 try #expect(!(await NemesisLab.chain(node)).contains(controller[0]))
             }
+            let journaled = { (node: ClusterNode) async throws -> Bool in
+                try await node.remote.exec(HealJournal.readCommand(baseDirectory: node.baseDirectory)).stdoutText.contains(fault.journalID)
+            }
+            for node in cluster.nodes where grudge.drops[node.name] != nil { #expect(try await journaled(node), "\(node.name)") }
             await nemesis.healActive()
             for node in cluster.nodes {
                 try #expect(Firewall.rules(in: await NemesisLab.chain(node)).isEmpty, "\(node.name)")
+                // The heal removes the fault's journal line in the flush's own command.
+                #expect(try await !journaled(node), "\(node.name)")
             }
             try #expect(await NemesisLab.input(n1).contains(Self.sentinel))
             let report = await Heal.heal(cluster: cluster, database: database)
