@@ -89,10 +89,8 @@ extension Nemesis {
         guard let delay = spec.linkDelay else { return false }
         let nodes = injector.cluster.nodes
         let controller = injector.controllerAddresses
-        let kind = "link-delay"
         let ms = Int(delay.inMilliseconds.rounded())
-        log.recordNemesis(.invoke, f: kind, value: .string("\(ms) ms on the packets between \(nodes.map(\.name).joined(separator: ", ")), held"))
-        let outcomes = await NodeOutcomes<String>.run(kind, nodes.map(\.name), in: injector.cluster) { node in
+        await hold("link-delay", "\(ms) ms on the packets between \(nodes.map(\.name).joined(separator: ", ")), held") { node in
             let home = try LinkDelay.directory(on: node)
             let binary = LinkDelay.localBinary
             guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -101,25 +99,18 @@ extension Nemesis {
             try await BinaryUpload(localPath: binary, remotePath: home + "/bin/faultline-delay").install(on: node.remote, timeout: .seconds(20))
             let peers = nodes.filter { $0.name != node.name }.map(\.address)
             let listing = try await node.root(try LinkDelay.holdCommands(delay: delay, peers: peers, controller: controller, home: home))
-            let rules = listing.split(separator: "\n").filter { $0.hasPrefix("-A \(LinkDelay.chain) ") && $0.contains("NFQUEUE") }
-            guard rules.count == peers.count else { throw StepFailure("\(rules.count) of \(peers.count) rules listed in \(LinkDelay.chain)") }
-            return "\(rules.count) peers delayed \(ms) ms"
+            let rules = try Self.listedRules(listing, chain: LinkDelay.chain, containing: "NFQUEUE", expected: peers.count)
+            return "\(rules) peers delayed \(ms) ms"
         }
-        log.recordNemesis(.info, f: kind, value: .string(outcomes.summary { $0 }), error: outcomes.allSucceeded ? nil : "not in effect")
         return true
     }
 
     /// Removes the held delay (the chain removed and the delayer stopped on every node) and
     /// records the heal.
     func releaseLinkDelay() async {
-        let kind = "link-delay"
-        log.recordNemesis(.invoke, f: "heal-" + kind, value: "all nodes")
-        let outcomes = await NodeOutcomes<String>.run("heal \(kind)", injector.cluster.nodes.map(\.name), in: injector.cluster) { node in
-            let done = try await node.root(LinkDelay.releaseCommands(home: try LinkDelay.directory(on: node)))
-            return done.split(separator: "\n").joined(separator: ", ")
+        await release("link-delay") { node in
+            try await node.root(LinkDelay.releaseCommands(home: try LinkDelay.directory(on: node))).split(separator: "\n").joined(separator: ", ")
         }
-        log.recordNemesis(.info, f: "heal-" + kind, value: .string(outcomes.summary { $0 }),
-                          error: outcomes.allSucceeded ? nil : "not healed")
     }
 }
 

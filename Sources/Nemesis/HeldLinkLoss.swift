@@ -10,32 +10,26 @@ import History
 /// Recorded as `link-loss` from the start of the load phase to its `heal-link-loss` at the end;
 /// any heal (`FirewallHeal`) removes the chain too.
 extension Nemesis {
-    /// Applies the held loss when the spec asks for it; returns whether it is in effect.
+    /// Applies the held loss when the spec asks for it; returns whether it was tried (then
+    /// `releaseLinkLoss` must follow).
     func holdLinkLoss() async -> Bool {
         guard let probability = spec.linkLoss else { return false }
         let nodes = injector.cluster.nodes
         let controller = injector.controllerAddresses
-        let kind = "link-loss"
-        log.recordNemesis(.invoke, f: kind, value: .string("\(String(format: "%.2f", probability)) of the packets between \(nodes.map(\.name).joined(separator: ", ")), held"))
-        let outcomes = await NodeOutcomes<String>.run(kind, nodes.map(\.name), in: injector.cluster) { node in
+        let share = String(format: "%.2f", probability)
+        await hold("link-loss", "\(share) of the packets between \(nodes.map(\.name).joined(separator: ", ")), held") { node in
             let peers = nodes.filter { $0.name != node.name }.map(\.address)
             let listing = try await node.root(try Firewall.linkLossCommands(probability: probability, peers: peers, controller: controller))
-            let rules = listing.split(separator: "\n").filter { $0.hasPrefix("-A \(Firewall.heldChain) ") && $0.contains("statistic") }
-            guard rules.count == peers.count else { throw StepFailure("\(rules.count) of \(peers.count) rules listed in \(Firewall.heldChain)") }
-            return "\(rules.count) peers dropped at \(String(format: "%.2f", probability))"
+            let rules = try Self.listedRules(listing, chain: Firewall.heldChain, containing: "statistic", expected: peers.count)
+            return "\(rules) peers dropped at \(share)"
         }
-        log.recordNemesis(.info, f: kind, value: .string(outcomes.summary { $0 }), error: outcomes.allSucceeded ? nil : "not in effect")
         return true
     }
 
     /// Removes the held loss (the chain emptied and removed on every node) and records the heal.
     func releaseLinkLoss() async {
-        let kind = "link-loss"
-        log.recordNemesis(.invoke, f: "heal-" + kind, value: "all nodes")
-        let outcomes = await NodeOutcomes<String>.run("heal \(kind)", injector.cluster.nodes.map(\.name), in: injector.cluster) { node in
-            try await node.root(Firewall.removeCommands(Firewall.heldChain)).trimmingCharacters(in: .whitespacesAndNewlines)
+        await release("link-loss") { node in
+            "chain \(Firewall.heldChain) " + (try await node.root(Firewall.removeCommands(Firewall.heldChain)).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        log.recordNemesis(.info, f: "heal-" + kind, value: .string(outcomes.summary { "chain \(Firewall.heldChain) " + $0 }),
-                          error: outcomes.allSucceeded ? nil : "not healed")
     }
 }
