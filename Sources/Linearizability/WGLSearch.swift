@@ -39,6 +39,9 @@ final class WGLSearch<M: Model> {
 
     let model: M
     let entries: [SearchEntry<M>]
+    /// Per entry: its `call` and `ret` (read without copying the entry).
+    private let calls: [Int]
+    private let rets: [Int]
     /// Per entry: may be left out (`SearchEntry.optional`, or as `restart` was told since).
     private var optional: [Bool]
     /// Per entry: completes and is not optional (kept apart from `entries`, which stays
@@ -48,9 +51,12 @@ final class WGLSearch<M: Model> {
     private var absent: [Bool]
     /// The call and return nodes of the completing entries, in history order.
     private let events: [Int32]
-    private let hooks: MonotoneHooks<M>?
     /// `hooks != nil`, tested on every step without copying the optional hooks (four closures).
     private let hasHooks: Bool
+    /// The two hooks the search calls per node, kept apart (true when there are no hooks): reading
+    /// them out of the optional hooks copied all four closures on every call.
+    private let observable: @Sendable (M.Input, M.Output, M.State) -> Bool
+    private let observableAfter: @Sendable (M.Input, M.Output, M.Input, M.Output, M.State) -> Bool
 
     // Linked list of the entries that complete: node 0 is the head sentinel; entry i has call
     // node 2i+1 and return node 2i+2.
@@ -122,13 +128,42 @@ final class WGLSearch<M: Model> {
         self.watched = watched
         self.model = model
         self.entries = entries
-        self.hooks = hooks
         hasHooks = hooks != nil
+        if let hooks {
+            observable = hooks.canStillObserve
+            observableAfter = hooks.canStillObserveAfter
+        } else {
+            observable = { @Sendable _, _, _ in true }
+            observableAfter = { @Sendable _, _, _, _, _ in true }
+        }
         let n = entries.count
         state = model.initialState
         bestState = model.initialState
-        let pendingOrder = entries.indices.filter { entries[$0].ret == Int.max }
-            .sorted { (entries[$0].call, $0) < (entries[$1].call, $1) }
+        // Everything per entry in one pass, each entry read in place: `entries[i].call` copied the
+        // whole entry (its input and output, through the generic type's witnesses) to read one
+        // field, several times per entry.
+        var calls = [Int](repeating: 0, count: n), rets = [Int](repeating: 0, count: n)
+        var readOnly = [Bool](repeating: false, count: n)
+        var optional = [Bool](repeating: false, count: n), required = [Bool](repeating: false, count: n)
+        var isNonMonotone = [Bool](repeating: false, count: hooks == nil ? 0 : n)
+        var isObservation = [Bool](repeating: false, count: hooks == nil ? 0 : n)
+        let isMonotone = hooks?.isMonotone, observes = hooks?.isObservation
+        entries.withUnsafeBufferPointer { e in
+            for i in 0..<n {
+                calls[i] = e[i].call
+                rets[i] = e[i].ret
+                optional[i] = e[i].optional
+                required[i] = e[i].isRequired
+                readOnly[i] = model.isReadOnly(e[i].input, e[i].output)
+                if let isMonotone, let observes {
+                    isNonMonotone[i] = !isMonotone(e[i].input)
+                    isObservation[i] = observes(e[i].input, e[i].output)
+                }
+            }
+        }
+        self.calls = calls
+        self.rets = rets
+        let pendingOrder = (0..<n).filter { rets[$0] == Int.max }.sorted { (calls[$0], $0) < (calls[$1], $1) }
         var slot = Array(repeating: Int32(0), count: n)
         var isPending = Array(repeating: false, count: n)
         for (p, i) in pendingOrder.enumerated() {
@@ -153,34 +188,29 @@ final class WGLSearch<M: Model> {
         pendingBits = Array(repeating: 0, count: pendingWords)
         // Sized for a few nodes per entry (it grows as needed): a tiny partition's table stays tiny.
         memo = Memo(words: words, pendingWords: pendingWords, capacity: min(1024, 4 * n + 8))
+        stack.reserveCapacity(n + 1)
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
         zobrist = (0..<completing).map { _ in rng.next() }
         reachableObserver = Array(repeating: -1, count: n + 1)
-        readOnly = entries.indices.map { model.isReadOnly(entries[$0].input, entries[$0].output) }
+        self.readOnly = readOnly
         twinBefore = p == 0 ? Array(repeating: -1, count: n) : Self.twins(entries)
 
         // Events of the completing entries in history order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
         events.reserveCapacity(2 * n)
         for i in entries.indices where !isPending[i] {
-            events.append((entries[i].call, i, Int32(2 * i + 1)))
-            events.append((entries[i].ret, i, Int32(2 * i + 2)))
+            events.append((calls[i], i, Int32(2 * i + 1)))
+            events.append((rets[i], i, Int32(2 * i + 2)))
         }
         events.sort { $0.pos != $1.pos ? $0.pos < $1.pos : $0.tie < $1.tie }
         self.events = events.map(\.node)
         next = Array(repeating: 0, count: 2 * n + 1)
         prev = Array(repeating: 0, count: 2 * n + 1)
         absent = Array(repeating: false, count: n)
-        optional = entries.indices.map { entries[$0].optional }
-        required = entries.indices.map { entries[$0].isRequired }
-
-        if let hooks {
-            isNonMonotone = entries.indices.map { !hooks.isMonotone(entries[$0].input) }
-            isObservation = entries.indices.map { hooks.isObservation(entries[$0].input, entries[$0].output) }
-        } else {
-            isNonMonotone = []
-            isObservation = []
-        }
+        self.optional = optional
+        self.required = required
+        self.isNonMonotone = isNonMonotone
+        self.isObservation = isObservation
         restart(watching: watched)
     }
 
@@ -192,7 +222,7 @@ final class WGLSearch<M: Model> {
     func restart(optional: [Bool]? = nil, absent: [Bool]? = nil, watching: Int = -1) {
         if let optional {
             self.optional = optional
-            for i in entries.indices { required[i] = entries[i].ret != Int.max && !optional[i] }
+            for i in entries.indices { required[i] = rets[i] != Int.max && !optional[i] }
         }
         if let absent { self.absent = absent }
         watched = watching
@@ -232,7 +262,7 @@ final class WGLSearch<M: Model> {
             nonMonotoneRemaining = 0
             for i in 0..<n where isNonMonotone[i] && !self.absent[i] { nonMonotoneRemaining += 1 }
             let obs = entries.indices.filter { required[$0] && !self.absent[$0] && isObservation[$0] }
-                .sorted { entries[$0].ret < entries[$1].ret }
+                .sorted { rets[$0] < rets[$1] }
             observers = obs.map { Int32($0) }
             observerRank = Array(repeating: -1, count: n)
             for (r, i) in obs.enumerated() { observerRank[i] = Int32(r) }
@@ -387,10 +417,10 @@ final class WGLSearch<M: Model> {
     /// The observation that placing entry `i` would make unreachable, if any. Only looked at when
     /// this node was found able to reach the current observation (see `isCheckedBeforePlacing`).
     private func observationLost(placing i: Int) -> Int? {
-        guard Int(observerCursor) < observers.count, let hooks else { return nil }
+        guard hasHooks, Int(observerCursor) < observers.count else { return nil }
         let g = Int(observers[Int(observerCursor)])
         guard reachableObserver[stack.count] == Int32(g), isCheckedBeforePlacing(i) else { return nil }
-        return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
+        return observableAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
     }
 
     /// Backtracks from a dead node: pops frames (all forced ones, then one more) and moves the
@@ -421,9 +451,9 @@ final class WGLSearch<M: Model> {
         while true {
             let depth = stack.count
             reachableObserver[depth] = -1
-            if hasHooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count, let hooks {
+            if hasHooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count {
                 let g = Int(observers[Int(observerCursor)])
-                if !canStillObserve(g, hooks, depth: depth) {
+                if !canStillObserve(g, depth: depth) {
                     noteDeadEnd(blocking: g)
                     return true
                 }
@@ -450,13 +480,13 @@ final class WGLSearch<M: Model> {
     /// Whether the state can still reach observation `g`. When the state one level up could, only
     /// the entry placed since can have changed that: a read or a left-out entry changed nothing,
     /// and any other was checked by `observationLost` before it was placed.
-    private func canStillObserve(_ g: Int, _ hooks: MonotoneHooks<M>, depth: Int) -> Bool {
+    private func canStillObserve(_ g: Int, depth: Int) -> Bool {
         guard depth > 0, reachableObserver[depth - 1] == Int32(g), let top = stack.last else {
-            return hooks.canStillObserve(entries[g].input, entries[g].output, state)
+            return observable(entries[g].input, entries[g].output, state)
         }
         let i = Int(top.entry)
         if top.dropped || readOnly[i] || isCheckedBeforePlacing(i) { return true }
-        return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, top.state)
+        return observableAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, top.state)
     }
 
     /// Entries that `observationLost` looks at: monotone ones that change the state and are not
@@ -467,7 +497,7 @@ final class WGLSearch<M: Model> {
 
     private func setLimit(_ node: Int32) {
         limit = node
-        limitPosition = node == 0 ? Int.max : entries[entryOf(node)].ret
+        limitPosition = node == 0 ? Int.max : rets[entryOf(node)]
     }
 
     /// Tries entry `i` as the next operation: true if it was placed (a new node).
@@ -520,7 +550,7 @@ final class WGLSearch<M: Model> {
                 pcursor = pnext[Int(pendingCount)]
             }
             let p = pcursor
-            if p != pendingCount, entries[Int(pendingEntry[Int(p)])].call < limitPosition {
+            if p != pendingCount, calls[Int(pendingEntry[Int(p)])] < limitPosition {
                 let i = Int(pendingEntry[Int(p)])
                 if !readOnly[i] && tryPlacing(i) { continue }
                 pcursor = pnext[Int(p)]
