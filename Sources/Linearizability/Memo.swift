@@ -66,6 +66,9 @@ struct Memo<State: Hashable> {
         count = 0
     }
 
+    /// The open-addressing table's slots (twice the nodes it holds before it grows).
+    var tableSize: Int { table.count }
+
     /// An estimate of the memory held, for the memory budget.
     var approximateBytes: Int {
         arena.capacity * 8 + states.capacity * (MemoryLayout<State>.stride + 16)

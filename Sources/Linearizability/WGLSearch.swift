@@ -38,21 +38,27 @@ final class WGLSearch<M: Model> {
     }
 
     let model: M
-    let entries: [SearchEntry<M>]
+    /// The entries searched (replaced only by `load`). The search loop reads them through a
+    /// local constant: an entry's input read from this variable was copied whole (through the
+    /// generic entry's witnesses) for every step.
+    private(set) var entries: [SearchEntry<M>] = []
     /// Per entry: its `call` and `ret` (read without copying the entry).
-    private let calls: [Int]
-    private let rets: [Int]
+    private var calls: [Int] = []
+    private var rets: [Int] = []
     /// Per entry: may be left out (`SearchEntry.optional`, or as `restart` was told since).
-    private var optional: [Bool]
+    private var optional: [Bool] = []
     /// Per entry: completes and is not optional (kept apart from `entries`, which stays
     /// immutable so the search reads it without copying).
-    private var required: [Bool]
+    private var required: [Bool] = []
     /// Entries left out of the search (see `restart`).
-    private var absent: [Bool]
+    private var absent: [Bool] = []
     /// The call and return nodes of the completing entries, in history order.
-    private let events: [Int32]
+    private var events: [Int32] = []
     /// `hooks != nil`, tested on every step without copying the optional hooks (four closures).
     private let hasHooks: Bool
+    /// The hooks `load` asks about each entry.
+    private let isMonotoneHook: (@Sendable (M.Input) -> Bool)?
+    private let isObservationHook: (@Sendable (M.Input, M.Output) -> Bool)?
     /// The two hooks the search calls per node, kept apart (true when there are no hooks): reading
     /// them out of the optional hooks copied all four closures on every call.
     private let observable: @Sendable (M.Input, M.Output, M.State) -> Bool
@@ -60,17 +66,17 @@ final class WGLSearch<M: Model> {
 
     // Linked list of the entries that complete: node 0 is the head sentinel; entry i has call
     // node 2i+1 and return node 2i+2.
-    private var next: [Int32]
-    private var prev: [Int32]
+    private var next: [Int32] = []
+    private var prev: [Int32] = []
     private var cursor: Int32 = 0
     private var arrived = true
 
     // Entries of unknown outcome (`ret == Int.max`), in call order: pending slot p is entry
     // `pendingEntry[p]`; a linked list of the ones not linearized, sentinel `pendingCount`.
-    private let pendingEntry: [Int32]
-    private let pendingCount: Int32
-    private var pnext: [Int32]
-    private var pprev: [Int32]
+    private var pendingEntry: [Int32] = []
+    private var pendingCount: Int32 = 0
+    private var pnext: [Int32] = []
+    private var pprev: [Int32] = []
     /// True while the candidates tried are the pending entries (after the list's calls).
     private var inPending = false
     private var pcursor: Int32 = 0
@@ -80,33 +86,33 @@ final class WGLSearch<M: Model> {
     private var limitPosition = Int.max
 
     /// Per entry: its slot in `bits` (completing entries) or in `pendingBits` (unknown outcome).
-    private let slot: [Int32]
-    private let isPending: [Bool]
+    private var slot: [Int32] = []
+    private var isPending: [Bool] = []
 
     private var state: M.State
-    private var bits: [UInt64]
-    private var pendingBits: [UInt64]
+    private var bits: [UInt64] = []
+    private var pendingBits: [UInt64] = []
     private var bitsHash: UInt64 = 0
-    private let zobrist: [UInt64]
+    private var zobrist: [UInt64] = []
     private var stack: [Frame] = []
     private(set) var memo: Memo<M.State>
     private var requiredCount = 0
-    private let readOnly: [Bool]
+    private var readOnly: [Bool] = []
     /// For an entry of unknown outcome: the previous such entry (by invocation) with the same
     /// input and output, or -1. Interchangeable, so the later one waits for the earlier.
-    private let twinBefore: [Int32]
+    private var twinBefore: [Int32] = []
     private var linearizedRequired = 0
 
     // Monotone pruning.
-    private let isNonMonotone: [Bool]
+    private var isNonMonotone: [Bool] = []
     private var nonMonotoneRemaining = 0
-    private let isObservation: [Bool]
+    private var isObservation: [Bool] = []
     private var observers: [Int32] = []
     private var observerRank: [Int32] = []
     private var observerCursor: Int32 = 0
     /// By depth of the stack: the observer the state at that depth was found able to reach, or -1.
     /// A state one entry deeper then only needs that entry checked against the same observer.
-    private var reachableObserver: [Int32]
+    private var reachableObserver: [Int32] = []
 
     /// The deepest partial linearization seen when the search had to backtrack (an optional
     /// entry i that was left out appears as -1-i).
@@ -127,7 +133,6 @@ final class WGLSearch<M: Model> {
     init(model: M, entries: [SearchEntry<M>], hooks: MonotoneHooks<M>?, watching watched: Int = -1) {
         self.watched = watched
         self.model = model
-        self.entries = entries
         hasHooks = hooks != nil
         if let hooks {
             observable = hooks.canStillObserve
@@ -136,18 +141,30 @@ final class WGLSearch<M: Model> {
             observable = { @Sendable _, _, _ in true }
             observableAfter = { @Sendable _, _, _, _, _ in true }
         }
-        let n = entries.count
+        isMonotoneHook = hooks?.isMonotone
+        isObservationHook = hooks?.isObservation
         state = model.initialState
         bestState = model.initialState
+        memo = Memo(words: 1, capacity: 0)
+        load(entries, watching: watched)
+    }
+
+    /// Makes this the search of `entries` (same model and hooks), as a new search would be, but
+    /// in the arrays of the one it was: a check that searches many small partitions one after
+    /// another on a thread builds one search, not one per partition (allocating some thirty
+    /// arrays cost a partition of a few dozen operations about as much as its search).
+    func load(_ entries: [SearchEntry<M>], watching watched: Int = -1) {
+        self.entries = entries
+        let n = entries.count
         // Everything per entry in one pass, each entry read in place: `entries[i].call` copied the
         // whole entry (its input and output, through the generic type's witnesses) to read one
         // field, several times per entry.
-        var calls = [Int](repeating: 0, count: n), rets = [Int](repeating: 0, count: n)
-        var readOnly = [Bool](repeating: false, count: n)
-        var optional = [Bool](repeating: false, count: n), required = [Bool](repeating: false, count: n)
-        var isNonMonotone = [Bool](repeating: false, count: hooks == nil ? 0 : n)
-        var isObservation = [Bool](repeating: false, count: hooks == nil ? 0 : n)
-        let isMonotone = hooks?.isMonotone, observes = hooks?.isObservation
+        var calls = Self.refill(&self.calls, 0, n), rets = Self.refill(&self.rets, 0, n)
+        var readOnly = Self.refill(&self.readOnly, false, n)
+        var optional = Self.refill(&self.optional, false, n), required = Self.refill(&self.required, false, n)
+        var isNonMonotone = Self.refill(&self.isNonMonotone, false, hasHooks ? n : 0)
+        var isObservation = Self.refill(&self.isObservation, false, hasHooks ? n : 0)
+        let model = model, isMonotone = isMonotoneHook, observes = isObservationHook
         entries.withUnsafeBufferPointer { e in
             for i in 0..<n {
                 calls[i] = e[i].call
@@ -161,11 +178,9 @@ final class WGLSearch<M: Model> {
                 }
             }
         }
-        self.calls = calls
-        self.rets = rets
         let pendingOrder = (0..<n).filter { rets[$0] == Int.max }.sorted { (calls[$0], $0) < (calls[$1], $1) }
-        var slot = Array(repeating: Int32(0), count: n)
-        var isPending = Array(repeating: false, count: n)
+        var slot = Self.refill(&self.slot, 0, n)
+        var isPending = Self.refill(&self.isPending, false, n)
         for (p, i) in pendingOrder.enumerated() {
             slot[i] = Int32(p)
             isPending[i] = true
@@ -175,25 +190,28 @@ final class WGLSearch<M: Model> {
             slot[i] = Int32(completing)
             completing += 1
         }
-        self.slot = slot
-        self.isPending = isPending
         pendingEntry = pendingOrder.map { Int32($0) }
         let p = pendingOrder.count
         pendingCount = Int32(p)
-        pnext = Array(repeating: 0, count: p + 1)
-        pprev = Array(repeating: 0, count: p + 1)
+        pnext = Self.refill(&pnext, 0, p + 1)
+        pprev = Self.refill(&pprev, 0, p + 1)
         let words = max((completing + 63) / 64, 1)
         let pendingWords = (p + 63) / 64
-        bits = Array(repeating: 0, count: words)
-        pendingBits = Array(repeating: 0, count: pendingWords)
-        // Sized for a few nodes per entry (it grows as needed): a tiny partition's table stays tiny.
-        memo = Memo(words: words, pendingWords: pendingWords, capacity: min(1024, 4 * n + 8))
+        bits = Self.refill(&bits, 0, words)
+        pendingBits = Self.refill(&pendingBits, 0, pendingWords)
+        // Sized for a few nodes per entry (it grows as needed): a tiny partition's table stays
+        // tiny. A loaded search keeps its memo (emptied by `restart`) when it has the same shape.
+        if memo.words != words || memo.pendingWords != pendingWords || memo.tableSize < 2 * min(1024, 4 * n + 8) {
+            // (A fresh search's placeholder memo is always replaced here.)
+            memo = Memo(words: words, pendingWords: pendingWords, capacity: min(1024, 4 * n + 8))
+        }
         stack.reserveCapacity(n + 1)
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
-        zobrist = (0..<completing).map { _ in rng.next() }
-        reachableObserver = Array(repeating: -1, count: n + 1)
-        self.readOnly = readOnly
-        twinBefore = p == 0 ? Array(repeating: -1, count: n) : Self.twins(entries)
+        var zobrist = Self.refill(&self.zobrist, 0, 0)
+        for _ in 0..<completing { zobrist.append(rng.next()) }
+        self.zobrist = zobrist
+        reachableObserver = Self.refill(&reachableObserver, -1, n + 1)
+        twinBefore = p == 0 ? Self.refill(&twinBefore, -1, n) : Self.twins(entries)
 
         // Events of the completing entries in history order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
@@ -203,15 +221,32 @@ final class WGLSearch<M: Model> {
             events.append((rets[i], i, Int32(2 * i + 2)))
         }
         events.sort { $0.pos != $1.pos ? $0.pos < $1.pos : $0.tie < $1.tie }
-        self.events = events.map(\.node)
-        next = Array(repeating: 0, count: 2 * n + 1)
-        prev = Array(repeating: 0, count: 2 * n + 1)
-        absent = Array(repeating: false, count: n)
+        var nodes = Self.refill(&self.events, 0, 0)
+        nodes.append(contentsOf: events.lazy.map(\.node))
+        self.events = nodes
+        next = Self.refill(&next, 0, 2 * n + 1)
+        prev = Self.refill(&prev, 0, 2 * n + 1)
+        absent = Self.refill(&absent, false, n)
+        self.calls = calls
+        self.rets = rets
+        self.readOnly = readOnly
         self.optional = optional
         self.required = required
         self.isNonMonotone = isNonMonotone
         self.isObservation = isObservation
+        self.slot = slot
+        self.isPending = isPending
         restart(watching: watched)
+    }
+
+    /// `array`'s storage, taken out of it (so it is not shared) and refilled with `count` copies
+    /// of `value`.
+    private static func refill<T>(_ array: inout [T], _ value: T, _ count: Int) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        taken.append(contentsOf: repeatElement(value, count: count))
+        return taken
     }
 
     /// Starts the search over, from the root with an empty memo, keeping what depends only on
@@ -261,15 +296,19 @@ final class WGLSearch<M: Model> {
         if hasHooks {
             nonMonotoneRemaining = 0
             for i in 0..<n where isNonMonotone[i] && !self.absent[i] { nonMonotoneRemaining += 1 }
-            let obs = entries.indices.filter { required[$0] && !self.absent[$0] && isObservation[$0] }
-                .sorted { rets[$0] < rets[$1] }
-            observers = obs.map { Int32($0) }
-            observerRank = Array(repeating: -1, count: n)
-            for (r, i) in obs.enumerated() { observerRank[i] = Int32(r) }
+            // In the arrays of the last search (see `load`); the sort is stable, so observations
+            // that complete together stay in entry order.
+            var observers = Self.refill(&self.observers, 0, 0)
+            for i in 0..<n where required[i] && !self.absent[i] && isObservation[i] { observers.append(Int32(i)) }
+            observers.sort { rets[Int($0)] < rets[Int($1)] }
+            var observerRank = Self.refill(&self.observerRank, -1, n)
+            for (r, i) in observers.enumerated() { observerRank[Int(i)] = Int32(r) }
+            self.observers = observers
+            self.observerRank = observerRank
             observerCursor = 0
         }
         for k in reachableObserver.indices { reachableObserver[k] = -1 }
-        bestPrefix.removeAll()
+        bestPrefix.removeAll(keepingCapacity: true)
         bestState = model.initialState
         bestBlocking = -1
         bestShared = 0
@@ -401,7 +440,7 @@ final class WGLSearch<M: Model> {
     /// `noteDeadEnd` for a child (entry `i` placed) that is not pushed.
     private func noteDeadEnd(blocking: Int, after i: Int) {
         guard bestBlocking < 0 || stack.count + 1 > bestPrefix.count,
-            let s = model.step(state, entries[i].input, entries[i].output) else { return }
+            let s = model.step(state, self.entries[i].input, self.entries[i].output) else { return }
         recordStackAsBest()
         bestPrefix.append(Int32(i))
         bestState = s
@@ -420,6 +459,7 @@ final class WGLSearch<M: Model> {
         guard hasHooks, Int(observerCursor) < observers.count else { return nil }
         let g = Int(observers[Int(observerCursor)])
         guard reachableObserver[stack.count] == Int32(g), isCheckedBeforePlacing(i) else { return nil }
+        let entries = self.entries  // a constant: read in place (see `entries`)
         return observableAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
     }
 
@@ -447,6 +487,7 @@ final class WGLSearch<M: Model> {
 
     /// On arriving at a new node: true if it is dead (pruned), after forcing no-op operations.
     private func settleArrival() -> Bool {
+        let entries = self.entries  // a constant: read in place (see `entries`)
         arrived = false
         while true {
             let depth = stack.count
@@ -481,6 +522,7 @@ final class WGLSearch<M: Model> {
     /// the entry placed since can have changed that: a read or a left-out entry changed nothing,
     /// and any other was checked by `observationLost` before it was placed.
     private func canStillObserve(_ g: Int, depth: Int) -> Bool {
+        let entries = self.entries  // a constant: read in place (see `entries`)
         guard depth > 0, reachableObserver[depth - 1] == Int32(g), let top = stack.last else {
             return observable(entries[g].input, entries[g].output, state)
         }
@@ -502,6 +544,7 @@ final class WGLSearch<M: Model> {
 
     /// Tries entry `i` as the next operation: true if it was placed (a new node).
     @inline(__always) private func tryPlacing(_ i: Int) -> Bool {
+        let entries = self.entries  // a constant: read in place (see `entries`)
         let twin = Int(twinBefore[i])
         guard twin < 0 || isLinearized(twin) else { return false }
         if let g = observationLost(placing: i) {

@@ -76,6 +76,54 @@ import Testing
         #expect(prepared.parts.map(\.key) == [.string("a")])
     }
 
+    /// One search loaded with partition after partition (as a worker thread does) searches each
+    /// exactly as a fresh search would: same answer, same steps, same nodes, same dead end. Over
+    /// registers with crashed operations (the pending list and its subsumption) and corrupted
+    /// reads (illegal parts), and over kv appends with the monotone hooks; part sizes and memo
+    /// shapes change from one to the next.
+    @Test func aLoadedSearchSearchesAsAFreshOne() throws {
+        func compare<M: Model>(_ parts: [[SearchEntry<M>]], _ model: M, _ hooks: MonotoneHooks<M>?) -> (Int, Int) {
+            var reused: WGLSearch<M>?
+            var illegal = 0
+            for entries in parts {
+                let fresh = WGLSearch(model: model, entries: entries, hooks: hooks)
+                let loaded = reused ?? WGLSearch(model: model, entries: [], hooks: hooks)
+                loaded.load(entries)
+                reused = loaded
+                let a = fresh.run(iterations: 2_000_000), b = loaded.run(iterations: 2_000_000)
+                #expect(a == b)
+                #expect(fresh.iterationsDone == loaded.iterationsDone)
+                #expect(fresh.memo.count == loaded.memo.count)
+                #expect(fresh.bestPrefix == loaded.bestPrefix)
+                #expect(fresh.bestBlocking == loaded.bestBlocking)
+                if a == .linearizable { #expect(fresh.linearization == loaded.linearization) }
+                if a == .illegal { illegal += 1 }
+            }
+            return (parts.count, illegal)
+        }
+        var registerParts: [[SearchEntry<RegisterModel>]] = []
+        for seed in 0..<12 as Range<UInt64> {
+            var events: [Event] = []
+            GeneratedHistories.registers(operations: 40 + Int(seed) * 25, keys: 1 + Int(seed % 4), clients: 4,
+                                         infoRate: 0.25, seed: seed) { events.append($0) }
+            var rng = SplitMix64(seed: seed)
+            let reads = events.indices.filter { events[$0].type == .ok && events[$0].f == "read" }
+            if seed % 2 == 1, let i = reads.randomElement(using: &rng) { events[i].value = .int(Int(rng.next() % 4)) }
+            let ops = try History(events: events).operations()
+            registerParts += try PreparedHistory(operations: ops, model: RegisterModel(initial: 0), split: true).parts.map(\.entries)
+        }
+        let (registers, illegalRegisters) = compare(registerParts, RegisterModel(initial: 0), nil)
+        #expect(registers > 20)
+        #expect(illegalRegisters > 0)
+        var kvParts: [[SearchEntry<KVModel>]] = []
+        for seed in 0..<6 as Range<UInt64> {
+            let events = GeneratedHistories.appends(operations: 60 + Int(seed) * 40, keys: 3, clients: 6, corrupt: seed % 2 == 1, seed: seed)
+            kvParts += try PreparedHistory(operations: try History(events: events).operations(), model: KVModel(), split: true).parts.map(\.entries)
+        }
+        let (kv, _) = compare(kvParts, KVModel(), MonotoneHooks(KVModel()))
+        #expect(kv > 10)
+    }
+
     /// `KVModel.utf8(of:at:startsWith:)` against `dropFirst(offset).starts(with:)` over the UTF-8
     /// views, with offsets past the end, empty strings and strings that are not ASCII.
     @Test func bytePrefixAgreesWithTheUTF8Views() {
