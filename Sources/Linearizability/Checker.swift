@@ -116,8 +116,9 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
         // caller waits only for a helper still inside a slice, never for one not yet started.
         let begin = ContinuousClock.now
         var helpers = max(1, min(options.workers, n)) - 1
+        var spare: WGLSearch<M>?
         while let i = next() {
-            runSlice(i, deadline: deadline)
+            runSlice(i, deadline: deadline, spare: &spare)
             if helpers > 0 && ContinuousClock.now - begin >= Self.soloTime {
                 startHelpers(helpers, deadline: deadline)
                 helpers = 0
@@ -164,12 +165,24 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
     }
 
     private func work(deadline: ContinuousClock.Instant) {
-        while let i = next() { runSlice(i, deadline: deadline) }
+        var spare: WGLSearch<M>?
+        while let i = next() { runSlice(i, deadline: deadline, spare: &spare) }
     }
 
-    private func runSlice(_ i: Int, deadline: ContinuousClock.Instant) {
+    /// `spare`: the search of a partition this thread decided valid, loaded with the next new
+    /// partition instead of building a new search (see `WGLSearch.load`).
+    private func runSlice(_ i: Int, deadline: ContinuousClock.Instant, spare: inout WGLSearch<M>?) {
         let job = jobs[i]
-        let search = job.search ?? WGLSearch(model: model, entries: prepared.parts[i].entries, hooks: hooks)
+        let search: WGLSearch<M>
+        if let started = job.search {
+            search = started
+        } else if let reused = spare {
+            spare = nil
+            reused.load(prepared.parts[i].entries)
+            search = reused
+        } else {
+            search = WGLSearch(model: model, entries: prepared.parts[i].entries, hooks: hooks)
+        }
         job.search = search
         let sliceStart = ContinuousClock.now
         // The first slices are short and grow to `options.slice`: every partition gets an early
@@ -196,6 +209,8 @@ final class PartitionScheduler<M: Model>: @unchecked Sendable {
             job.result.verdict = .valid
             job.result.reason = nil
             release(job)
+            // Kept only with a small memo (`Memo.removeAll` keeps such a table's storage).
+            if search.memo.tableSize <= 1 << 14 { spare = search }
         case .illegal:
             job.result.verdict = .invalid
             job.result.reason = nil

@@ -36,6 +36,15 @@ struct Memo<State: Hashable> {
         while size < capacity * 2 { size <<= 1 }
         table = Array(repeating: -1, count: size)
         mask = size - 1
+        // Room for half of `capacity` nodes from the start: a small search then never regrows its
+        // arrays (growing each of them several times cost a tiny partition more than its search).
+        let nodes = capacity / 2
+        hashes.reserveCapacity(nodes)
+        states.reserveCapacity(nodes)
+        arena.reserveCapacity(nodes * self.words)
+        firstSet.reserveCapacity(nodes)
+        nextSet.reserveCapacity(nodes)
+        if pendingWords > 0 { sets.reserveCapacity(nodes * pendingWords) }
     }
 
     /// Forgets every node, keeping the storage for the next search unless it is large (a big
@@ -56,6 +65,9 @@ struct Memo<State: Hashable> {
         }
         count = 0
     }
+
+    /// The open-addressing table's slots (twice the nodes it holds before it grows).
+    var tableSize: Int { table.count }
 
     /// An estimate of the memory held, for the memory budget.
     var approximateBytes: Int {
@@ -164,6 +176,17 @@ extension Value {
             var h: UInt64 = 0xC2B2_AE3D_27D4_EB4F ^ UInt64(a.count)
             for v in a { h = Self.mix(h ^ v.memoHash) }
             return h
+        }
+    }
+
+    /// `memoHash` for a value that equals another only when their bytes are equal (null, a
+    /// boolean, an integer, an ASCII string), so that equal keys always hash alike; nil otherwise.
+    var plainKeyHash: UInt64? {
+        switch self {
+        case .null, .bool, .int: return memoHash
+        case .string(let s):
+            return s.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0x80 } }) == true ? memoHash : nil
+        case .array: return nil
         }
     }
 

@@ -38,33 +38,45 @@ final class WGLSearch<M: Model> {
     }
 
     let model: M
-    let entries: [SearchEntry<M>]
+    /// The entries searched (replaced only by `load`). The search loop reads them through a
+    /// local constant: an entry's input read from this variable was copied whole (through the
+    /// generic entry's witnesses) for every step.
+    private(set) var entries: [SearchEntry<M>] = []
+    /// Per entry: its `call` and `ret` (read without copying the entry).
+    private var calls: [Int] = []
+    private var rets: [Int] = []
     /// Per entry: may be left out (`SearchEntry.optional`, or as `restart` was told since).
-    private var optional: [Bool]
+    private var optional: [Bool] = []
     /// Per entry: completes and is not optional (kept apart from `entries`, which stays
     /// immutable so the search reads it without copying).
-    private var required: [Bool]
+    private var required: [Bool] = []
     /// Entries left out of the search (see `restart`).
-    private var absent: [Bool]
+    private var absent: [Bool] = []
     /// The call and return nodes of the completing entries, in history order.
-    private let events: [Int32]
-    private let hooks: MonotoneHooks<M>?
+    private var events: [Int32] = []
     /// `hooks != nil`, tested on every step without copying the optional hooks (four closures).
     private let hasHooks: Bool
+    /// The hooks `load` asks about each entry.
+    private let isMonotoneHook: (@Sendable (M.Input) -> Bool)?
+    private let isObservationHook: (@Sendable (M.Input, M.Output) -> Bool)?
+    /// The two hooks the search calls per node, kept apart (true when there are no hooks): reading
+    /// them out of the optional hooks copied all four closures on every call.
+    private let observable: @Sendable (M.Input, M.Output, M.State) -> Bool
+    private let observableAfter: @Sendable (M.Input, M.Output, M.Input, M.Output, M.State) -> Bool
 
     // Linked list of the entries that complete: node 0 is the head sentinel; entry i has call
     // node 2i+1 and return node 2i+2.
-    private var next: [Int32]
-    private var prev: [Int32]
+    private var next: [Int32] = []
+    private var prev: [Int32] = []
     private var cursor: Int32 = 0
     private var arrived = true
 
     // Entries of unknown outcome (`ret == Int.max`), in call order: pending slot p is entry
     // `pendingEntry[p]`; a linked list of the ones not linearized, sentinel `pendingCount`.
-    private let pendingEntry: [Int32]
-    private let pendingCount: Int32
-    private var pnext: [Int32]
-    private var pprev: [Int32]
+    private var pendingEntry: [Int32] = []
+    private var pendingCount: Int32 = 0
+    private var pnext: [Int32] = []
+    private var pprev: [Int32] = []
     /// True while the candidates tried are the pending entries (after the list's calls).
     private var inPending = false
     private var pcursor: Int32 = 0
@@ -74,33 +86,33 @@ final class WGLSearch<M: Model> {
     private var limitPosition = Int.max
 
     /// Per entry: its slot in `bits` (completing entries) or in `pendingBits` (unknown outcome).
-    private let slot: [Int32]
-    private let isPending: [Bool]
+    private var slot: [Int32] = []
+    private var isPending: [Bool] = []
 
     private var state: M.State
-    private var bits: [UInt64]
-    private var pendingBits: [UInt64]
+    private var bits: [UInt64] = []
+    private var pendingBits: [UInt64] = []
     private var bitsHash: UInt64 = 0
-    private let zobrist: [UInt64]
+    private var zobrist: [UInt64] = []
     private var stack: [Frame] = []
     private(set) var memo: Memo<M.State>
     private var requiredCount = 0
-    private let readOnly: [Bool]
+    private var readOnly: [Bool] = []
     /// For an entry of unknown outcome: the previous such entry (by invocation) with the same
     /// input and output, or -1. Interchangeable, so the later one waits for the earlier.
-    private let twinBefore: [Int32]
+    private var twinBefore: [Int32] = []
     private var linearizedRequired = 0
 
     // Monotone pruning.
-    private let isNonMonotone: [Bool]
+    private var isNonMonotone: [Bool] = []
     private var nonMonotoneRemaining = 0
-    private let isObservation: [Bool]
+    private var isObservation: [Bool] = []
     private var observers: [Int32] = []
     private var observerRank: [Int32] = []
     private var observerCursor: Int32 = 0
     /// By depth of the stack: the observer the state at that depth was found able to reach, or -1.
     /// A state one entry deeper then only needs that entry checked against the same observer.
-    private var reachableObserver: [Int32]
+    private var reachableObserver: [Int32] = []
 
     /// The deepest partial linearization seen when the search had to backtrack (an optional
     /// entry i that was left out appears as -1-i).
@@ -121,16 +133,54 @@ final class WGLSearch<M: Model> {
     init(model: M, entries: [SearchEntry<M>], hooks: MonotoneHooks<M>?, watching watched: Int = -1) {
         self.watched = watched
         self.model = model
-        self.entries = entries
-        self.hooks = hooks
         hasHooks = hooks != nil
-        let n = entries.count
+        if let hooks {
+            observable = hooks.canStillObserve
+            observableAfter = hooks.canStillObserveAfter
+        } else {
+            observable = { @Sendable _, _, _ in true }
+            observableAfter = { @Sendable _, _, _, _, _ in true }
+        }
+        isMonotoneHook = hooks?.isMonotone
+        isObservationHook = hooks?.isObservation
         state = model.initialState
         bestState = model.initialState
-        let pendingOrder = entries.indices.filter { entries[$0].ret == Int.max }
-            .sorted { (entries[$0].call, $0) < (entries[$1].call, $1) }
-        var slot = Array(repeating: Int32(0), count: n)
-        var isPending = Array(repeating: false, count: n)
+        memo = Memo(words: 1, capacity: 0)
+        load(entries, watching: watched)
+    }
+
+    /// Makes this the search of `entries` (same model and hooks), as a new search would be, but
+    /// in the arrays of the one it was: a check that searches many small partitions one after
+    /// another on a thread builds one search, not one per partition (allocating some thirty
+    /// arrays cost a partition of a few dozen operations about as much as its search).
+    func load(_ entries: [SearchEntry<M>], watching watched: Int = -1) {
+        self.entries = entries
+        let n = entries.count
+        // Everything per entry in one pass, each entry read in place: `entries[i].call` copied the
+        // whole entry (its input and output, through the generic type's witnesses) to read one
+        // field, several times per entry.
+        var calls = Self.refill(&self.calls, 0, n), rets = Self.refill(&self.rets, 0, n)
+        var readOnly = Self.refill(&self.readOnly, false, n)
+        var optional = Self.refill(&self.optional, false, n), required = Self.refill(&self.required, false, n)
+        var isNonMonotone = Self.refill(&self.isNonMonotone, false, hasHooks ? n : 0)
+        var isObservation = Self.refill(&self.isObservation, false, hasHooks ? n : 0)
+        let model = model, isMonotone = isMonotoneHook, observes = isObservationHook
+        entries.withUnsafeBufferPointer { e in
+            for i in 0..<n {
+                calls[i] = e[i].call
+                rets[i] = e[i].ret
+                optional[i] = e[i].optional
+                required[i] = e[i].isRequired
+                readOnly[i] = model.isReadOnly(e[i].input, e[i].output)
+                if let isMonotone, let observes {
+                    isNonMonotone[i] = !isMonotone(e[i].input)
+                    isObservation[i] = observes(e[i].input, e[i].output)
+                }
+            }
+        }
+        let pendingOrder = (0..<n).filter { rets[$0] == Int.max }.sorted { (calls[$0], $0) < (calls[$1], $1) }
+        var slot = Self.refill(&self.slot, 0, n)
+        var isPending = Self.refill(&self.isPending, false, n)
         for (p, i) in pendingOrder.enumerated() {
             slot[i] = Int32(p)
             isPending[i] = true
@@ -140,48 +190,63 @@ final class WGLSearch<M: Model> {
             slot[i] = Int32(completing)
             completing += 1
         }
-        self.slot = slot
-        self.isPending = isPending
         pendingEntry = pendingOrder.map { Int32($0) }
         let p = pendingOrder.count
         pendingCount = Int32(p)
-        pnext = Array(repeating: 0, count: p + 1)
-        pprev = Array(repeating: 0, count: p + 1)
+        pnext = Self.refill(&pnext, 0, p + 1)
+        pprev = Self.refill(&pprev, 0, p + 1)
         let words = max((completing + 63) / 64, 1)
         let pendingWords = (p + 63) / 64
-        bits = Array(repeating: 0, count: words)
-        pendingBits = Array(repeating: 0, count: pendingWords)
-        // Sized for a few nodes per entry (it grows as needed): a tiny partition's table stays tiny.
-        memo = Memo(words: words, pendingWords: pendingWords, capacity: min(1024, 4 * n + 8))
+        bits = Self.refill(&bits, 0, words)
+        pendingBits = Self.refill(&pendingBits, 0, pendingWords)
+        // Sized for a few nodes per entry (it grows as needed): a tiny partition's table stays
+        // tiny. A loaded search keeps its memo (emptied by `restart`) when it has the same shape.
+        if memo.words != words || memo.pendingWords != pendingWords || memo.tableSize < 2 * min(1024, 4 * n + 8) {
+            // (A fresh search's placeholder memo is always replaced here.)
+            memo = Memo(words: words, pendingWords: pendingWords, capacity: min(1024, 4 * n + 8))
+        }
+        stack.reserveCapacity(n + 1)
         var rng = SplitMix64(seed: 0x5EED_F00D ^ UInt64(n))
-        zobrist = (0..<completing).map { _ in rng.next() }
-        reachableObserver = Array(repeating: -1, count: n + 1)
-        readOnly = entries.indices.map { model.isReadOnly(entries[$0].input, entries[$0].output) }
-        twinBefore = p == 0 ? Array(repeating: -1, count: n) : Self.twins(entries)
+        var zobrist = Self.refill(&self.zobrist, 0, 0)
+        for _ in 0..<completing { zobrist.append(rng.next()) }
+        self.zobrist = zobrist
+        reachableObserver = Self.refill(&reachableObserver, -1, n + 1)
+        twinBefore = p == 0 ? Self.refill(&twinBefore, -1, n) : Self.twins(entries)
 
         // Events of the completing entries in history order.
         var events: [(pos: Int, tie: Int, node: Int32)] = []
         events.reserveCapacity(2 * n)
         for i in entries.indices where !isPending[i] {
-            events.append((entries[i].call, i, Int32(2 * i + 1)))
-            events.append((entries[i].ret, i, Int32(2 * i + 2)))
+            events.append((calls[i], i, Int32(2 * i + 1)))
+            events.append((rets[i], i, Int32(2 * i + 2)))
         }
         events.sort { $0.pos != $1.pos ? $0.pos < $1.pos : $0.tie < $1.tie }
-        self.events = events.map(\.node)
-        next = Array(repeating: 0, count: 2 * n + 1)
-        prev = Array(repeating: 0, count: 2 * n + 1)
-        absent = Array(repeating: false, count: n)
-        optional = entries.indices.map { entries[$0].optional }
-        required = entries.indices.map { entries[$0].isRequired }
-
-        if let hooks {
-            isNonMonotone = entries.indices.map { !hooks.isMonotone(entries[$0].input) }
-            isObservation = entries.indices.map { hooks.isObservation(entries[$0].input, entries[$0].output) }
-        } else {
-            isNonMonotone = []
-            isObservation = []
-        }
+        var nodes = Self.refill(&self.events, 0, 0)
+        nodes.append(contentsOf: events.lazy.map(\.node))
+        self.events = nodes
+        next = Self.refill(&next, 0, 2 * n + 1)
+        prev = Self.refill(&prev, 0, 2 * n + 1)
+        absent = Self.refill(&absent, false, n)
+        self.calls = calls
+        self.rets = rets
+        self.readOnly = readOnly
+        self.optional = optional
+        self.required = required
+        self.isNonMonotone = isNonMonotone
+        self.isObservation = isObservation
+        self.slot = slot
+        self.isPending = isPending
         restart(watching: watched)
+    }
+
+    /// `array`'s storage, taken out of it (so it is not shared) and refilled with `count` copies
+    /// of `value`.
+    private static func refill<T>(_ array: inout [T], _ value: T, _ count: Int) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        taken.append(contentsOf: repeatElement(value, count: count))
+        return taken
     }
 
     /// Starts the search over, from the root with an empty memo, keeping what depends only on
@@ -192,7 +257,7 @@ final class WGLSearch<M: Model> {
     func restart(optional: [Bool]? = nil, absent: [Bool]? = nil, watching: Int = -1) {
         if let optional {
             self.optional = optional
-            for i in entries.indices { required[i] = entries[i].ret != Int.max && !optional[i] }
+            for i in entries.indices { required[i] = rets[i] != Int.max && !optional[i] }
         }
         if let absent { self.absent = absent }
         watched = watching
@@ -231,15 +296,19 @@ final class WGLSearch<M: Model> {
         if hasHooks {
             nonMonotoneRemaining = 0
             for i in 0..<n where isNonMonotone[i] && !self.absent[i] { nonMonotoneRemaining += 1 }
-            let obs = entries.indices.filter { required[$0] && !self.absent[$0] && isObservation[$0] }
-                .sorted { entries[$0].ret < entries[$1].ret }
-            observers = obs.map { Int32($0) }
-            observerRank = Array(repeating: -1, count: n)
-            for (r, i) in obs.enumerated() { observerRank[i] = Int32(r) }
+            // In the arrays of the last search (see `load`); the sort is stable, so observations
+            // that complete together stay in entry order.
+            var observers = Self.refill(&self.observers, 0, 0)
+            for i in 0..<n where required[i] && !self.absent[i] && isObservation[i] { observers.append(Int32(i)) }
+            observers.sort { rets[Int($0)] < rets[Int($1)] }
+            var observerRank = Self.refill(&self.observerRank, -1, n)
+            for (r, i) in observers.enumerated() { observerRank[Int(i)] = Int32(r) }
+            self.observers = observers
+            self.observerRank = observerRank
             observerCursor = 0
         }
         for k in reachableObserver.indices { reachableObserver[k] = -1 }
-        bestPrefix.removeAll()
+        bestPrefix.removeAll(keepingCapacity: true)
         bestState = model.initialState
         bestBlocking = -1
         bestShared = 0
@@ -371,7 +440,7 @@ final class WGLSearch<M: Model> {
     /// `noteDeadEnd` for a child (entry `i` placed) that is not pushed.
     private func noteDeadEnd(blocking: Int, after i: Int) {
         guard bestBlocking < 0 || stack.count + 1 > bestPrefix.count,
-            let s = model.step(state, entries[i].input, entries[i].output) else { return }
+            let s = model.step(state, self.entries[i].input, self.entries[i].output) else { return }
         recordStackAsBest()
         bestPrefix.append(Int32(i))
         bestState = s
@@ -387,10 +456,11 @@ final class WGLSearch<M: Model> {
     /// The observation that placing entry `i` would make unreachable, if any. Only looked at when
     /// this node was found able to reach the current observation (see `isCheckedBeforePlacing`).
     private func observationLost(placing i: Int) -> Int? {
-        guard Int(observerCursor) < observers.count, let hooks else { return nil }
+        guard hasHooks, Int(observerCursor) < observers.count else { return nil }
         let g = Int(observers[Int(observerCursor)])
         guard reachableObserver[stack.count] == Int32(g), isCheckedBeforePlacing(i) else { return nil }
-        return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
+        let entries = self.entries  // a constant: read in place (see `entries`)
+        return observableAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, state) ? nil : g
     }
 
     /// Backtracks from a dead node: pops frames (all forced ones, then one more) and moves the
@@ -417,13 +487,14 @@ final class WGLSearch<M: Model> {
 
     /// On arriving at a new node: true if it is dead (pruned), after forcing no-op operations.
     private func settleArrival() -> Bool {
+        let entries = self.entries  // a constant: read in place (see `entries`)
         arrived = false
         while true {
             let depth = stack.count
             reachableObserver[depth] = -1
-            if hasHooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count, let hooks {
+            if hasHooks, nonMonotoneRemaining == 0, Int(observerCursor) < observers.count {
                 let g = Int(observers[Int(observerCursor)])
-                if !canStillObserve(g, hooks, depth: depth) {
+                if !canStillObserve(g, depth: depth) {
                     noteDeadEnd(blocking: g)
                     return true
                 }
@@ -450,13 +521,14 @@ final class WGLSearch<M: Model> {
     /// Whether the state can still reach observation `g`. When the state one level up could, only
     /// the entry placed since can have changed that: a read or a left-out entry changed nothing,
     /// and any other was checked by `observationLost` before it was placed.
-    private func canStillObserve(_ g: Int, _ hooks: MonotoneHooks<M>, depth: Int) -> Bool {
+    private func canStillObserve(_ g: Int, depth: Int) -> Bool {
+        let entries = self.entries  // a constant: read in place (see `entries`)
         guard depth > 0, reachableObserver[depth - 1] == Int32(g), let top = stack.last else {
-            return hooks.canStillObserve(entries[g].input, entries[g].output, state)
+            return observable(entries[g].input, entries[g].output, state)
         }
         let i = Int(top.entry)
         if top.dropped || readOnly[i] || isCheckedBeforePlacing(i) { return true }
-        return hooks.canStillObserveAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, top.state)
+        return observableAfter(entries[g].input, entries[g].output, entries[i].input, entries[i].output, top.state)
     }
 
     /// Entries that `observationLost` looks at: monotone ones that change the state and are not
@@ -467,11 +539,12 @@ final class WGLSearch<M: Model> {
 
     private func setLimit(_ node: Int32) {
         limit = node
-        limitPosition = node == 0 ? Int.max : entries[entryOf(node)].ret
+        limitPosition = node == 0 ? Int.max : rets[entryOf(node)]
     }
 
     /// Tries entry `i` as the next operation: true if it was placed (a new node).
     @inline(__always) private func tryPlacing(_ i: Int) -> Bool {
+        let entries = self.entries  // a constant: read in place (see `entries`)
         let twin = Int(twinBefore[i])
         guard twin < 0 || isLinearized(twin) else { return false }
         if let g = observationLost(placing: i) {
@@ -520,7 +593,7 @@ final class WGLSearch<M: Model> {
                 pcursor = pnext[Int(pendingCount)]
             }
             let p = pcursor
-            if p != pendingCount, entries[Int(pendingEntry[Int(p)])].call < limitPosition {
+            if p != pendingCount, calls[Int(pendingEntry[Int(p)])] < limitPosition {
                 let i = Int(pendingEntry[Int(p)])
                 if !readOnly[i] && tryPlacing(i) { continue }
                 pcursor = pnext[Int(p)]

@@ -1,3 +1,4 @@
+import Foundation
 import History
 
 /// One key of a key-value map (histories are split by key): get, put, append, cas, delete.
@@ -25,6 +26,7 @@ public struct KVModel: MonotoneModel {
         self.initialState = initial
     }
 
+    @inline(__always)
     public func entry(for op: HistoryOperation) throws(ModelError) -> (input: Input, output: Output)? {
         switch op.f {
         case "get", "read":
@@ -75,7 +77,7 @@ public struct KVModel: MonotoneModel {
     public func canStillObserve(_ input: Input, _ output: Value?, from state: Value) -> Bool {
         guard case .get = input, let seen = output else { return true }
         switch (state, seen) {
-        case (.string(let s), .string(let t)): return t.utf8.starts(with: s.utf8)
+        case (.string(let s), .string(let t)): return Self.utf8(of: t, at: 0, startsWith: s)
         case (.array(let a), .array(let b)): return b.starts(with: a)
         default: return true
         }
@@ -93,12 +95,26 @@ public struct KVModel: MonotoneModel {
         }
         switch (previous, x, seen) {
         case (.string(let s), .string(let t), .string(let r)):
-            return r.utf8.dropFirst(s.utf8.count).starts(with: t.utf8)
+            return Self.utf8(of: r, at: s.utf8.count, startsWith: t)
         case (.array(let a), _, .array(let b)):
             return b.count > a.count && b[a.count] == x
         default:
             return canStillObserve(input, output, from: Self.appending(x, to: previous))
         }
+    }
+
+    /// Whether the UTF-8 bytes of `whole` from `offset` on begin with those of `part`: one `memcmp`
+    /// for native strings (`starts(with:)` over the UTF-8 views went a byte at a time).
+    static func utf8(of whole: String, at offset: Int, startsWith part: String) -> Bool {
+        let compared = whole.utf8.withContiguousStorageIfAvailable { w in
+            part.utf8.withContiguousStorageIfAvailable { p in
+                if p.isEmpty { return true }
+                guard offset <= w.count - p.count else { return false }
+                return memcmp(w.baseAddress! + offset, p.baseAddress!, p.count) == 0
+            }
+        }
+        if let compared, let compared { return compared }
+        return whole.utf8.dropFirst(offset).starts(with: part.utf8)
     }
 
     public func isReadOnly(_ input: Input, _ output: Value?) -> Bool {
