@@ -15,17 +15,15 @@ public enum Firewall {
         public var description: String
     }
 
-    /// Creates the chain unless it exists and adds the `INPUT` jump unless it is there; one
+    /// Creates the chain unless it exists and adds the `INPUT` jump unless it is there.
+    static let ensureChain = ensure(chain)
+
+    /// Creates `chain` unless it exists and adds the `INPUT` jump unless it is there; one
     /// iptables process when both are there (every fault after the first), since a triggered
     /// fault's latency is mostly process starts.
-    static let ensureChain = """
-        iptables -w -C INPUT -j \(chain) 2>/dev/null || { iptables -w -N \(chain) 2>/dev/null; iptables -w -C INPUT -j \(chain) 2>/dev/null || iptables -w -I INPUT -j \(chain); }
-        """
-
     static func ensure(_ chain: String) -> String {
         """
-        iptables -w -N \(chain) 2>/dev/null || iptables -w -S \(chain) >/dev/null
-        iptables -w -C INPUT -j \(chain) 2>/dev/null || iptables -w -I INPUT -j \(chain)
+        iptables -w -C INPUT -j \(chain) 2>/dev/null || { iptables -w -N \(chain) 2>/dev/null; iptables -w -C INPUT -j \(chain) 2>/dev/null || iptables -w -I INPUT -j \(chain); }
         """
     }
 
@@ -40,10 +38,10 @@ public enum Firewall {
     }
 
     /// Throws `Refusal` when one of `sources` is one of `controller`: the controller's own
-    /// traffic (SSH, clients, status polls) is never dropped.
-    private static func refuseController(_ sources: [String], _ controller: Set<String>) throws {
+    /// traffic (SSH, clients, status polls) is never dropped nor delayed (`doing`: "drop", "delay").
+    static func refuseController(_ sources: [String], _ controller: Set<String>, _ doing: String = "drop") throws {
         if let refused = sources.first(where: controller.contains) {
-            throw Refusal(description: "refusing to drop traffic from \(refused), the controller's own address")
+            throw Refusal(description: "refusing to \(doing) traffic from \(refused), the controller's own address")
         }
     }
 
@@ -74,11 +72,8 @@ public enum Firewall {
         return ([ensureChain] + keep + [drop, list]).joined(separator: "\n")
     }
 
-    /// Empties the chain (when it exists), then lists it.
-    static let flushCommands = "iptables -w -F \(chain) 2>/dev/null || true\n" + "iptables -w -S \(chain) 2>/dev/null || true"
-
-    /// `flushCommands`, then `then` once the listing shows no rule left (in the same command,
-    /// so a heal is one round trip to the host).
+    /// Empties the chain (when it exists) and lists it, then runs `then` once the listing shows
+    /// no rule left (in the same command, so a heal is one round trip to the host).
     static func flushCommands(then command: String) -> String {
         """
         iptables -w -F \(chain) 2>/dev/null || true

@@ -38,9 +38,7 @@ public enum LinkDelay {
     /// the packets from each of `peers` and list the chain. Throws `Firewall.Refusal` when a peer
     /// is one of `controller`.
     public static func holdCommands(delay: Duration, peers: [String], controller: Set<String>, home: String) throws -> String {
-        if let refused = peers.first(where: controller.contains) {
-            throw Firewall.Refusal(description: "refusing to delay traffic from \(refused), the controller's own address")
-        }
+        try Firewall.refuseController(peers, controller, "delay")
         let h = ShellQuote.quote(home)
         let milliseconds = max(0, Int(delay.inMilliseconds.rounded()))
         let rules = peers.map { "iptables -w -t mangle -A \(chain) -s \(ShellQuote.quote($0)) -j NFQUEUE --queue-num \(queue) --queue-bypass" }

@@ -80,9 +80,8 @@ extension FaultInjector {
         let id = fault.journalID
         let outcomes = await NodeOutcomes<String>.run("heal \(fault.plan.kind.rawValue)", fault.touched, in: cluster) { node in
             let removed = try await node.root(remove).contains("removed")
-            let listing = try await node.root(Firewall.flushCommands)
+            let listing = try await node.root(Firewall.flushCommands(then: HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory)))
             guard Firewall.rules(in: listing).isEmpty else { throw StepFailure("rules left in FAULTLINE") }
-            _ = try await node.root(HealJournal.removeCommand(id: id, baseDirectory: node.baseDirectory))
             return removed ? "netem removed, chain FAULTLINE empty" : "no netem, chain FAULTLINE empty"
         }
         return (outcomes.allSucceeded, outcomes.summary { $0 })
